@@ -1,0 +1,2 @@
+export { createNodes, createNodesV2 } from './plugin/create-nodes';
+export { preTasksExecution } from './plugin/pre-tasks';
