@@ -1,3 +1,172 @@
-import type { CreateNodesV2 } from '@nx/devkit';
-export const createNodes: CreateNodesV2 = ['**/library.properties', async () => []];
+// createNodes: every `library.properties` in the workspace becomes a graph of compile, archive and link
+// projects per board (see docs/ARCHITECTURE.md). Thin by design: options are normalised once, toolchains
+// resolved once per invocation, and the domain modules (library, filters, scan, toolchain) do the work.
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import type { CreateNodesContextV2, CreateNodesResult, CreateNodesV2, ProjectConfiguration } from '@nx/devkit';
+import micromatch from 'micromatch';
+import { discoverLibrary, LibraryError, ArduinoLibrary } from '../library/discover';
+import { BOARDS } from '../toolchain/boards';
+import { normalizeOptions, NxFastledOptions, unknownBoardMessage } from './options';
+import {
+  boardContext,
+  BoardContext,
+  BuildContext,
+  coreProjects,
+  CoreProjects,
+  exampleBoardProjects,
+  failingProject,
+  libraryProjects,
+  LibraryProjects,
+  projectName,
+  Projects,
+} from './projects';
+import { resolveBoards, PluginState } from './state';
+import { exampleVerdict } from './filters-adapter';
+import { missingToolchainMessage } from './messages';
+
+export const LIBRARY_GLOB = '**/library.properties';
+
+export const createNodes: CreateNodesV2<NxFastledOptions> = [
+  LIBRARY_GLOB,
+  async (files, rawOptions, context) => buildGraph(files, rawOptions, context),
+];
+/** Deprecated alias kept for Nx versions that still look for it. */
 export const createNodesV2 = createNodes;
+
+async function buildGraph(
+  configFiles: readonly string[],
+  rawOptions: NxFastledOptions | undefined,
+  context: CreateNodesContextV2,
+): Promise<Array<readonly [string, CreateNodesResult]>> {
+  const options = normalizeOptions(rawOptions, process.env);
+  const libraryFiles = configFiles
+    .filter((f) => !options.exclude.length || !micromatch.isMatch(f, options.exclude))
+    .filter((f) => !f.split('/').includes('node_modules'))
+    .slice()
+    .sort();
+  if (libraryFiles.length === 0) return [];
+  const state: PluginState = await resolveBoards(context.workspaceRoot, options);
+  const results: Array<readonly [string, CreateNodesResult]> = [];
+  const cores = new Map<string, CoreProjects>();
+
+  // Per-board projects shared by every library (toolchain checks, the core) go with the first library.
+  const shared: Projects = {};
+  for (const request of options.boards) {
+    const entry = state.boards.get(request.name);
+    const root = path.posix.join(options.outputDir, request.name, 'toolchain');
+    if (!entry) {
+      shared[root] = failingProject(`${request.name}/toolchain`, root, 'check', unknownBoardMessage(request.name), [`board:${request.name}`]);
+    } else if (!entry.ok && request.explicit) {
+      shared[root] = failingProject(`${request.name}/toolchain`, root, 'check', missingToolchainMessage(entry.missing), [`board:${request.name}`]);
+    } else if (entry.ok) {
+      cores.set(request.name, coreProjects(state.build, boardContext(entry), shared));
+    }
+  }
+
+  for (const file of libraryFiles) {
+    const projects: Projects = results.length === 0 ? { ...shared } : {};
+    const libRoot = path.posix.dirname(file);
+    let lib: ArduinoLibrary;
+    try {
+      const text = fs.readFileSync(path.join(context.workspaceRoot, file), 'utf8');
+      lib = discoverLibrary(file, text, state.filesUnder(libRoot));
+    } catch (e) {
+      const message = e instanceof LibraryError ? e.message : `${file}: ${(e as Error).message}`;
+      projects[libRoot] = failingProject(
+        `${path.posix.basename(libRoot === '.' ? context.workspaceRoot : libRoot)}`,
+        libRoot,
+        options.targetNames.build,
+        `nx-fastled: ${message}`,
+        ['nx-fastled:library', 'nx-fastled:invalid'],
+      );
+      results.push([file, { projects: projects as Record<string, ProjectConfiguration> }]);
+      continue;
+    }
+    addLibrary(state.build, state, options.boards.map((b) => b.name), lib, cores, projects);
+    results.push([file, { projects: projects as Record<string, ProjectConfiguration> }]);
+  }
+  state.save();
+  return results;
+}
+
+function addLibrary(
+  ctx: BuildContext,
+  state: PluginState,
+  boards: string[],
+  lib: ArduinoLibrary,
+  cores: Map<string, CoreProjects>,
+  projects: Projects,
+): void {
+  const t = ctx.options.targetNames;
+  const libs = new Map<string, { b: BoardContext; lp: LibraryProjects }>();
+  for (const board of boards) {
+    const entry = state.boards.get(board);
+    if (entry?.ok) {
+      const b = boardContext(entry);
+      libs.set(board, { b, lp: libraryProjects(ctx, b, lib, projects) });
+    }
+  }
+  const exampleNames: string[] = [];
+  for (const ex of lib.examples) {
+    const dependsOn: { projects: string[]; target: string }[] = [];
+    const boardNotes: Record<string, string> = {};
+    for (const board of boards) {
+      const entry = state.boards.get(board);
+      const request = ctx.options.boards.find((r) => r.name === board)!;
+      if (!entry || (!entry.ok && request.explicit)) {
+        dependsOn.push({ projects: [`${board}/toolchain`], target: 'check' });
+        boardNotes[board] = entry ? `toolchain missing: ${(entry as { missing: { missing: string } }).missing.missing}` : 'unknown board';
+        continue;
+      }
+      if (!entry.ok) {
+        boardNotes[board] = `skipped: toolchain not found (${entry.missing.missing}); install with: ${entry.missing.install}`;
+        continue;
+      }
+      const verdict = exampleVerdict(state, ex, entry.board);
+      if (!verdict.admitted) {
+        boardNotes[board] = `skipped: ${verdict.reason}`;
+        continue;
+      }
+      const { b, lp } = libs.get(board)!;
+      const link = exampleBoardProjects(ctx, b, lib, ex, lp, cores.get(board)!, projects);
+      dependsOn.push({ projects: [link], target: t.link });
+      boardNotes[board] = 'built';
+    }
+    const name = projectName(`${lib.id}/${ex.path}`);
+    const described = Object.entries(boardNotes)
+      .map(([b, note]) => `${b}: ${note}`)
+      .join('; ');
+    projects[ex.dir] = {
+      name,
+      root: ex.dir,
+      tags: ['nx-fastled', 'nx-fastled:example', `lib:${lib.id}`],
+      metadata: { nxFastled: { boards: boardNotes } } as ProjectConfiguration['metadata'],
+      targets: {
+        [t.build]: {
+          executor: 'nx:noop',
+          dependsOn: dependsOn.length ? dependsOn : undefined,
+          metadata: { description: `Build ${ex.dir} for every configured board (${described || 'no boards'})` },
+        },
+      },
+    };
+    exampleNames.push(name);
+  }
+  for (const problem of lib.problems) {
+    const rel = problem.file;
+    projects[rel] = failingProject(`${lib.id}/${rel.slice(lib.root.length + 1)}`, rel, t.build, `nx-fastled: ${problem.file}${problem.line ? `:${problem.line}` : ''}: ${problem.message}`, ['nx-fastled:example', 'nx-fastled:invalid', `lib:${lib.id}`]);
+  }
+  projects[lib.root] = {
+    name: projectName(lib.id),
+    root: lib.root,
+    tags: ['nx-fastled', 'nx-fastled:library', `lib:${lib.id}`],
+    metadata: { nxFastled: { layout: lib.layout, version: lib.version, sources: lib.sources.length, examples: lib.examples.length } } as ProjectConfiguration['metadata'],
+    targets: {
+      [t.build]: {
+        executor: 'nx:noop',
+        dependsOn: exampleNames.length ? [{ projects: exampleNames, target: t.build }] : undefined,
+        metadata: { description: `Build all ${exampleNames.length} examples of ${lib.name} (layout ${lib.layout}, ${lib.sources.length} library sources)` },
+      },
+    },
+  };
+}

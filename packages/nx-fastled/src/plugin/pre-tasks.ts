@@ -1,1 +1,24 @@
-export async function preTasksExecution(): Promise<void> {}
+// preTasksExecution: tells the tasks where this machine's toolchains are. Locations go into the environment
+// (never into hashed configuration) under names that carry the toolchain identity; see plugin/shell.ts.
+import * as path from 'node:path';
+import type { PreTasksExecutionContext } from '@nx/devkit';
+import { StatMemo } from '../hashing/stat-memo';
+import { ProbeMemo } from '../toolchain/identity';
+import { normalizeOptions, NxFastledOptions } from './options';
+import { toolchainVars } from './shell';
+import { memoDir, resolveRequestedBoards } from './state';
+
+export async function preTasksExecution(rawOptions: NxFastledOptions | undefined, context: PreTasksExecutionContext): Promise<void> {
+  const options = normalizeOptions(rawOptions, process.env);
+  const dir = memoDir(context.workspaceRoot);
+  const memo = new StatMemo(path.join(dir, 'stat-memo.json'));
+  const probes = new ProbeMemo(path.join(dir, 'probes.json'));
+  for (const [name, entry] of resolveRequestedBoards(context.workspaceRoot, options, memo, probes)) {
+    if (!entry.ok) continue;
+    const vars = toolchainVars(name, entry.identity);
+    process.env[vars.bin] = entry.located.binDir;
+    process.env[vars.core] = entry.located.coreDir;
+  }
+  memo.save();
+  probes.save();
+}

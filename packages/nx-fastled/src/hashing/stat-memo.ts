@@ -1,0 +1,58 @@
+// A memo of file content hashes keyed by absolute path and validated by size + mtime + inode.
+//
+// Format of the memo file (JSON, written to a temporary name and renamed):
+//   { "version": 1, "entries": { "<absolute path>": [size, mtimeMs, ino, "<sha256 hex>"] } }
+//
+// The memo only decides whether a file must be read again; what reaches a task hash is always the content
+// hash, never the stat fields. A stale or corrupt memo file is discarded, costing one re-read of each file.
+import { createHash } from 'node:crypto';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+
+type Entry = [size: number, mtimeMs: number, ino: number, sha256: string];
+
+export class StatMemo {
+  private entries = new Map<string, Entry>();
+  private dirty = false;
+
+  constructor(private readonly memoFile?: string) {
+    if (!memoFile) return;
+    try {
+      const parsed = JSON.parse(fs.readFileSync(memoFile, 'utf8'));
+      if (parsed?.version === 1 && parsed.entries && typeof parsed.entries === 'object') {
+        for (const [file, entry] of Object.entries(parsed.entries)) {
+          if (Array.isArray(entry) && entry.length === 4) this.entries.set(file, entry as Entry);
+        }
+      }
+    } catch {
+      // Missing or unreadable memo: start empty.
+    }
+  }
+
+  /** sha256 of the file's bytes; `undefined` if it is not a readable regular file. */
+  hashFile(absPath: string): string | undefined {
+    let st: fs.Stats;
+    try {
+      st = fs.statSync(absPath);
+    } catch {
+      return undefined;
+    }
+    if (!st.isFile()) return undefined;
+    const known = this.entries.get(absPath);
+    if (known && known[0] === st.size && known[1] === st.mtimeMs && known[2] === st.ino) return known[3];
+    const sha = createHash('sha256').update(fs.readFileSync(absPath)).digest('hex');
+    this.entries.set(absPath, [st.size, st.mtimeMs, st.ino, sha]);
+    this.dirty = true;
+    return sha;
+  }
+
+  save(): void {
+    if (!this.memoFile || !this.dirty) return;
+    const sorted = Object.fromEntries([...this.entries.entries()].sort(([a], [b]) => (a < b ? -1 : 1)));
+    fs.mkdirSync(path.dirname(this.memoFile), { recursive: true });
+    const tmp = `${this.memoFile}.${process.pid}.tmp`;
+    fs.writeFileSync(tmp, JSON.stringify({ version: 1, entries: sorted }));
+    fs.renameSync(tmp, this.memoFile);
+    this.dirty = false;
+  }
+}

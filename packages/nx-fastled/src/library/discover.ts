@@ -1,0 +1,168 @@
+// Arduino library discovery over a list of workspace files (no file system access: the caller passes what
+// Nx sees, so git-ignored files never become sources).
+//
+// Layouts, per the Arduino library specification:
+//   1.5 ("recursive"): `library.properties` + `src/`; sources are every .c/.cpp/.S under `src/`, recursively;
+//                       the include directory is `src/`.
+//   1.0 ("flat"):      sources are the .c/.cpp/.S files in the root and in `utility/`; the include directory
+//                       is the root.
+// Examples: every folder under `examples/` holding `<Folder>.ino` is a sketch; a folder without `.ino` files
+// is a group (`examples/Fx/FxWave/FxWave.ino`) and is searched further. A sketch is all `.ino` files of its
+// folder (the main one first, the rest sorted), its `.c/.cpp/.S` files, and everything under its `src/`.
+import * as path from 'node:path/posix';
+import micromatch from 'micromatch';
+import { parseProperties, Properties, PropertiesError } from '../toolchain/properties';
+
+export interface Example {
+  /** Path below `<library>/examples`, e.g. `Fx/FxWave`. */
+  path: string;
+  /** Workspace-relative folder. */
+  dir: string;
+  name: string;
+  /** Workspace-relative; the main `.ino` first, the others sorted. */
+  inoFiles: string[];
+  /** Workspace-relative `.c/.cpp/.S` of the sketch folder and its `src/`, sorted. */
+  extraSources: string[];
+  /** Names of the files directly in the example folder (for `.<board>.test.skip` conventions). */
+  folderFiles: string[];
+}
+
+export interface LibraryProblem {
+  file: string;
+  line?: number;
+  message: string;
+}
+
+export interface ArduinoLibrary {
+  root: string;
+  name: string;
+  /** Lower-case, path-safe form of `name`, used in project names and output paths. */
+  id: string;
+  version: string;
+  layout: '1.0' | '1.5';
+  properties: Record<string, string>;
+  sources: string[];
+  includeDirs: string[];
+  examples: Example[];
+  problems: LibraryProblem[];
+}
+
+export const SOURCE_PATTERN = '**/*.{c,cpp,S}';
+const SOURCE_EXT = /\.(c|cpp|S)$/;
+
+export class LibraryError extends Error {
+  constructor(readonly file: string, readonly line: number | undefined, message: string) {
+    super(line ? `${file}:${line}: ${message}` : `${file}: ${message}`);
+    this.name = 'LibraryError';
+  }
+}
+
+export function libraryId(name: string): string {
+  const id = name
+    .normalize('NFKD')
+    .replace(/[^\x20-\x7e]/g, '')
+    .toLowerCase()
+    .replace(/[^a-z0-9._-]+/g, '-')
+    .replace(/^-+|-+$/g, '');
+  return id || 'library';
+}
+
+/**
+ * @param propertiesFile workspace-relative path of `library.properties`
+ * @param propertiesText its content
+ * @param files every workspace file under the library root, workspace-relative, any order
+ */
+export function discoverLibrary(propertiesFile: string, propertiesText: string, files: string[]): ArduinoLibrary {
+  const root = path.dirname(propertiesFile);
+  const props = parseLibraryProperties(propertiesFile, propertiesText);
+  const rel = (f: string) => (root === '.' ? f : f.slice(root.length + 1));
+  const inLibrary = files.filter((f) => root === '.' || f.startsWith(`${root}/`)).map(rel).sort();
+
+  const layout: '1.0' | '1.5' = inLibrary.some((f) => f.startsWith('src/')) ? '1.5' : '1.0';
+  const join = (f: string) => (root === '.' ? f : `${root}/${f}`);
+  const sources =
+    layout === '1.5'
+      ? micromatch(inLibrary, `src/${SOURCE_PATTERN}`)
+      : inLibrary.filter((f) => SOURCE_EXT.test(f) && (!f.includes('/') || /^utility\/[^/]+$/.test(f)));
+  const problems: LibraryProblem[] = [];
+  const examples = findExamples(
+    inLibrary.filter((f) => f.startsWith('examples/')).map((f) => f.slice('examples/'.length)),
+    join('examples'),
+    problems,
+  );
+  return {
+    root,
+    name: props.get('name')!,
+    id: libraryId(props.get('name')!),
+    version: props.get('version') ?? '0.0.0',
+    layout,
+    properties: Object.fromEntries([...props.entries()].sort(([a], [b]) => (a < b ? -1 : 1))),
+    sources: sources.map(join).sort(),
+    includeDirs: [layout === '1.5' ? join('src') : root],
+    examples,
+    problems,
+  };
+}
+
+function parseLibraryProperties(file: string, text: string): Properties {
+  let props: Properties;
+  try {
+    props = parseProperties(text, file);
+  } catch (e) {
+    if (e instanceof PropertiesError) {
+      throw new LibraryError(file, e.line, `${e.message.slice(e.message.indexOf(': ') + 2)}; every line of library.properties must be "key=value" (Arduino library specification)`);
+    }
+    throw e;
+  }
+  if (!props.get('name')) {
+    throw new LibraryError(file, undefined, 'no "name=" line: add "name=<LibraryName>" (Arduino library specification 1.5)');
+  }
+  return props;
+}
+
+/** @param files paths relative to the examples folder */
+function findExamples(files: string[], examplesDir: string, problems: LibraryProblem[]): Example[] {
+  const byDir = new Map<string, string[]>();
+  for (const f of files) {
+    const dir = path.dirname(f);
+    if (!byDir.has(dir)) byDir.set(dir, []);
+    byDir.get(dir)!.push(path.basename(f));
+  }
+  const examples: Example[] = [];
+  const visit = (dir: string) => {
+    const here = byDir.get(dir) ?? [];
+    const inos = here.filter((f) => f.endsWith('.ino')).sort();
+    const name = path.basename(dir);
+    if (dir !== '.' && inos.length > 0) {
+      const main = `${name}.ino`;
+      if (!inos.includes(main)) {
+        problems.push({
+          file: `${examplesDir}/${dir}`,
+          message: `example folder has .ino files (${inos.join(', ')}) but no ${main}: rename the main sketch to ${main} (the Arduino sketch specification requires the main .ino to be named like its folder)`,
+        });
+        return;
+      }
+      const sketchFiles = files.filter((f) => f.startsWith(`${dir}/`)).map((f) => f.slice(dir.length + 1));
+      const extra = sketchFiles.filter(
+        (f) => SOURCE_EXT.test(f) && (!f.includes('/') || f.startsWith('src/')),
+      );
+      examples.push({
+        path: dir,
+        dir: `${examplesDir}/${dir}`,
+        name,
+        inoFiles: [main, ...inos.filter((f) => f !== main)].map((f) => `${examplesDir}/${dir}/${f}`),
+        extraSources: extra.sort().map((f) => `${examplesDir}/${dir}/${f}`),
+        folderFiles: here.slice().sort(),
+      });
+      return; // a sketch folder is not searched for more sketches
+    }
+    const prefix = dir === '.' ? '' : `${dir}/`;
+    const children = new Set<string>();
+    for (const d of byDir.keys()) {
+      if (d !== dir && d.startsWith(prefix)) children.add(d.slice(prefix.length).split('/')[0]);
+    }
+    for (const child of [...children].sort()) visit(prefix + child);
+  };
+  visit('.');
+  return examples.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+}

@@ -1,0 +1,102 @@
+// Per-invocation state of the plugin: resolved boards (with their identities), the workspace's files and
+// their content hashes as Nx sees them, the include scanner, and the task CLI's location and digest.
+// Memo files live in Nx's workspace-data folder so `nx reset` clears them.
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { getAllFileDataInContext } from 'nx/src/utils/workspace-context';
+import { workspaceDataDirectoryForWorkspace } from 'nx/src/utils/cache-directory';
+import { StatMemo } from '../hashing/stat-memo';
+import { digestTrees } from '../hashing/tree-digest';
+import { BOARDS } from '../toolchain/boards';
+import { ProbeMemo, resolveBoard, ResolvedBoard, UnresolvedBoard } from '../toolchain/identity';
+import type { NormalizedOptions } from './options';
+import type { BuildContext } from './projects';
+import { makeClosure } from './closure';
+
+export const PLUGIN_ROOT = path.resolve(__dirname, '../..');
+
+export interface PluginState {
+  boards: Map<string, ResolvedBoard | UnresolvedBoard>;
+  build: BuildContext;
+  fileHashes: Map<string, string>;
+  filesUnder(root: string): string[];
+  readText(file: string): string;
+  save(): void;
+}
+
+export function memoDir(workspaceRoot: string): string {
+  return path.join(workspaceDataDirectoryForWorkspace(workspaceRoot), 'nx-fastled');
+}
+
+/** Resolves the requested boards' toolchains; cheap after the first run thanks to the memo files. */
+export function resolveRequestedBoards(
+  workspaceRoot: string,
+  options: NormalizedOptions,
+  memo: StatMemo,
+  probes: ProbeMemo,
+): Map<string, ResolvedBoard | UnresolvedBoard> {
+  const boards = new Map<string, ResolvedBoard | UnresolvedBoard>();
+  for (const request of options.boards) {
+    const board = BOARDS[request.name];
+    if (!board) continue;
+    const tc = options.toolchains[request.name] ?? {};
+    boards.set(
+      request.name,
+      resolveBoard(
+        board,
+        {
+          env: process.env,
+          homeDir: process.env.HOME ?? '/root',
+          prefix: tc.prefix ? path.resolve(workspaceRoot, tc.prefix) : undefined,
+          corePath: tc.core ? path.resolve(workspaceRoot, tc.core) : undefined,
+          pluginRoot: PLUGIN_ROOT,
+        },
+        memo,
+        probes,
+      ),
+    );
+  }
+  return boards;
+}
+
+/** The task CLI runs the compiled `dist/` when present, the TypeScript sources otherwise: hash what runs. */
+export function toolDigest(memo: StatMemo): string {
+  const dist = path.join(PLUGIN_ROOT, 'dist');
+  const useDist = fs.existsSync(path.join(dist, 'cli/main.js'));
+  return digestTrees(
+    [
+      { label: 'bin', path: path.join(PLUGIN_ROOT, 'bin') },
+      useDist ? { label: 'dist', path: dist } : { label: 'src', path: path.join(PLUGIN_ROOT, 'src') },
+    ],
+    memo,
+  ).digest.slice(0, 16);
+}
+
+export async function resolveBoards(workspaceRoot: string, options: NormalizedOptions): Promise<PluginState> {
+  const dir = memoDir(workspaceRoot);
+  const memo = new StatMemo(path.join(dir, 'stat-memo.json'));
+  const probes = new ProbeMemo(path.join(dir, 'probes.json'));
+  const boards = resolveRequestedBoards(workspaceRoot, options, memo, probes);
+  const fileHashes = new Map<string, string>();
+  for (const { file, hash } of await getAllFileDataInContext(workspaceRoot)) fileHashes.set(file, hash);
+  const allFiles = [...fileHashes.keys()].sort();
+  const closure = makeClosure(workspaceRoot, fileHashes, path.join(dir, 'scan-cache.json'));
+  const build: BuildContext = {
+    options,
+    tool: path.relative(workspaceRoot, path.join(PLUGIN_ROOT, 'bin/nx-fastled-task.cjs')).split(path.sep).join('/'),
+    toolHash: toolDigest(memo),
+    closure: closure.closure,
+  };
+  return {
+    boards,
+    build,
+    fileHashes,
+    filesUnder: (root) => (root === '.' ? allFiles : allFiles.filter((f) => f.startsWith(`${root}/`))),
+    readText: (file) => fs.readFileSync(path.join(workspaceRoot, file), 'latin1'),
+    save: () => {
+      memo.save();
+      probes.save();
+      closure.save();
+    },
+  };
+}

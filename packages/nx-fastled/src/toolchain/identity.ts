@@ -1,0 +1,90 @@
+// The toolchain identity: one digest of every byte that can change what a board's compiler produces (driver,
+// private programs, assembler and linker, system headers and libraries, Arduino core and variant), keyed by
+// paths relative to labelled roots so a copy of the same bytes under another prefix has the same identity.
+//
+// Computed once per Nx invocation in the plugin worker; a stat memo (size+mtime+inode → sha256) keeps that
+// to milliseconds, and compiler probes (`-print-search-dirs`, `-v`) are memoised by the driver's stat.
+import { execFileSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { StatMemo } from '../hashing/stat-memo';
+import { digestTrees, sha256 } from '../hashing/tree-digest';
+import type { BoardDefinition, BoardRecipe, CompilerProbe, Located, LocateInput, Missing } from './types';
+
+export interface ResolvedBoard {
+  ok: true;
+  board: BoardDefinition;
+  located: Located;
+  recipe: BoardRecipe;
+  identity: string;
+  identityFiles: number;
+}
+
+export interface UnresolvedBoard {
+  ok: false;
+  board: BoardDefinition;
+  missing: Missing;
+}
+
+/** A memo of compiler probe outputs keyed by driver path, stat and arguments. */
+export class ProbeMemo {
+  private entries: Record<string, string> = {};
+  private dirty = false;
+  constructor(private readonly file?: string) {
+    if (!file) return;
+    try {
+      const parsed = JSON.parse(fs.readFileSync(file, 'utf8'));
+      if (parsed && typeof parsed === 'object') this.entries = parsed;
+    } catch {
+      // start empty
+    }
+  }
+  readonly probe: CompilerProbe = (driver, args) => {
+    const st = fs.statSync(driver);
+    const key = `${fs.realpathSync(driver)}|${st.size}|${st.mtimeMs}|${st.ino}|${args.join(' ')}`;
+    if (key in this.entries) return this.entries[key];
+    let out: string;
+    try {
+      out = execFileSync(driver, args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+    } catch (e) {
+      // `-v` prints to stderr and may exit non-zero on /dev/null: the text is what we want.
+      const err = e as { stdout?: string; stderr?: string };
+      out = `${err.stdout ?? ''}${err.stderr ?? ''}`;
+    }
+    if (args.includes('-v')) {
+      // gcc -v prints to stderr, and execFileSync returned stdout only when it exited 0.
+      out = execVerbose(driver, args);
+    }
+    this.entries[key] = out;
+    this.dirty = true;
+    return out;
+  };
+  save(): void {
+    if (!this.file || !this.dirty) return;
+    fs.mkdirSync(path.dirname(this.file), { recursive: true });
+    const tmp = `${this.file}.${process.pid}.tmp`;
+    fs.writeFileSync(tmp, JSON.stringify(this.entries));
+    fs.renameSync(tmp, this.file);
+    this.dirty = false;
+  }
+}
+
+function execVerbose(driver: string, args: string[]): string {
+  const { spawnSync } = require('node:child_process') as typeof import('node:child_process');
+  const r = spawnSync(driver, args, { encoding: 'utf8' });
+  return `${r.stdout ?? ''}${r.stderr ?? ''}`;
+}
+
+export function resolveBoard(
+  board: BoardDefinition,
+  input: LocateInput,
+  memo: StatMemo,
+  probes: ProbeMemo,
+): ResolvedBoard | UnresolvedBoard {
+  const located = board.locate(input);
+  if (!located.ok) return { ok: false, board, missing: located };
+  const recipe = board.recipe(located, probes.probe);
+  const trees = digestTrees(recipe.identityRoots, memo);
+  const identity = sha256(`${board.name}\n${recipe.version}\n${trees.digest}`);
+  return { ok: true, board, located, recipe, identity, identityFiles: trees.files };
+}

@@ -1,0 +1,78 @@
+// Board `native`: the host's g++, so examples build (and run) on any Linux box. Arduino libraries get
+// nx-fastled's small host core (`cores/native`: Arduino.h, a Serial that prints to stdout, a main() that runs
+// setup() and a few loop()s). See docs/native-recipe.md for how the flags were chosen.
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import type { BoardDefinition, BoardRecipe, CompilerProbe, Located, LocateInput, Missing } from './types';
+import { Candidate, firstBinDir, whichDir } from './locate';
+import { gccFacts, gccIdentityRoots } from './gcc-probe';
+import { listSources } from './avr';
+
+const PROGRAMS = ['gcc', 'g++', 'gcc-ar'];
+
+export function nativeBoard(): BoardDefinition {
+  return {
+    name: 'native',
+    description: "the host's g++ with nx-fastled's host Arduino core (examples run as programs)",
+    traits: { board: 'native', platform: 'native', family: 'native', target: 'native', memory: 'large' },
+    produces: ['elf'],
+    locate: locateNative,
+    recipe: nativeRecipe,
+  };
+}
+
+function locateNative(input: LocateInput): Located | Missing {
+  const candidates: Candidate[] = [];
+  const envPrefix = input.env.NX_FASTLED_NATIVE_PREFIX;
+  if (envPrefix) candidates.push({ dir: path.join(envPrefix, 'bin'), source: 'NX_FASTLED_NATIVE_PREFIX' });
+  else if (input.prefix) candidates.push({ dir: path.join(input.prefix, 'bin'), source: 'plugin option toolchains.prefix' });
+  else {
+    const onPath = whichDir('g++', input.env.PATH ?? '');
+    if (onPath) candidates.push({ dir: onPath, source: 'PATH' });
+  }
+  const bin = firstBinDir(candidates, PROGRAMS);
+  const coreDir = input.corePath ?? path.join(input.pluginRoot, 'cores/native');
+  if (!bin) {
+    return {
+      ok: false,
+      board: 'native',
+      missing: `the host C/C++ compiler (${PROGRAMS.join(', ')})`,
+      searched: candidates.length ? candidates.map((c) => `${c.dir} (${c.source})`) : ['PATH'],
+      install: 'sudo apt-get install -y g++',
+    };
+  }
+  if (!fs.existsSync(path.join(coreDir, 'Arduino.h'))) {
+    return {
+      ok: false,
+      board: 'native',
+      missing: `nx-fastled's host Arduino core (${coreDir}/Arduino.h)`,
+      searched: [coreDir],
+      install: 'npm install nx-fastled (the package ships cores/native)',
+    };
+  }
+  return { ok: true, board: 'native', binDir: fs.realpathSync(bin.dir), coreDir: fs.realpathSync(coreDir), sources: [`compiler: ${bin.source}`, 'core: nx-fastled cores/native'] };
+}
+
+function nativeRecipe(located: Located, probe: CompilerProbe): BoardRecipe {
+  const facts = gccFacts(path.join(located.binDir, 'g++'), probe);
+  const common = ['-c', '-Os', '-w', '-ffunction-sections', '-fdata-sections', '-DARDUINO=10819', '-DARDUINO_ARCH_NATIVE', '-DNX_FASTLED_NATIVE'];
+  return {
+    compileFlags: {
+      c: [...common, '-std=gnu11'],
+      cpp: [...common, '-std=gnu++17', '-fno-exceptions', '-fno-rtti'],
+      S: ['-c', '-x', 'assembler-with-cpp'],
+    },
+    coreFileFlags: {},
+    coreIncludeDirs: [{ root: 'core', rel: '.' }],
+    coreSources: listSources(located.coreDir, '.').map((s) => ({ ...s, rel: s.rel.replace(/^\.\//, '') })),
+    compiler: { c: 'gcc', cpp: 'g++', S: 'gcc' },
+    archiver: ['gcc-ar', 'rcsD'],
+    linker: 'g++',
+    linkFlags: ['-Wl,--gc-sections'],
+    linkLibs: ['-lpthread', '-lm'],
+    wholeArchive: true,
+    identityRoots: [...gccIdentityRoots(located.binDir, PROGRAMS, facts), { label: 'core', path: located.coreDir }],
+    systemIncludeDirs: facts.systemIncludeDirs,
+    version: facts.version,
+  };
+}

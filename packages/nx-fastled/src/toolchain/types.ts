@@ -1,0 +1,97 @@
+// What a board is to nx-fastled: traits for example filters, limits, how to locate its toolchain, and the
+// compile/archive/link recipe with every path symbolic so that nothing absolute reaches a task's hash.
+import type { LabelledRoot } from '../hashing/tree-digest';
+
+export interface BoardTraits {
+  board: string;
+  platform: string;
+  family: string;
+  target: string;
+  memory: 'low' | 'large';
+}
+
+/**
+ * An argument of a command. Strings are literal (workspace-relative paths are literal); `{ root, rel }`
+ * points into the located toolchain (`bin`) or Arduino core (`core`), whose absolute location reaches the
+ * task only through the environment.
+ */
+export type Arg = string | { root: 'bin' | 'core'; rel: string };
+
+export interface LocateInput {
+  env: Record<string, string | undefined>;
+  homeDir: string;
+  /** Plugin option: a prefix holding `bin/<compiler>`. */
+  prefix?: string;
+  /** Plugin option: the Arduino core platform folder (holding `cores/`, `variants/`, `platform.txt`). */
+  corePath?: string;
+  /** Where nx-fastled's own files live (its native core). */
+  pluginRoot: string;
+}
+
+export interface Located {
+  ok: true;
+  board: string;
+  binDir: string;
+  coreDir: string;
+  /** Where each was found, for `nx show project`. */
+  sources: string[];
+}
+
+export interface Missing {
+  ok: false;
+  board: string;
+  missing: string;
+  searched: string[];
+  install: string;
+}
+
+export type Language = 'c' | 'cpp' | 'S';
+
+export interface CoreSource {
+  /** Path relative to the core folder, e.g. `cores/arduino/wiring.c`. */
+  rel: string;
+  language: Language;
+}
+
+export interface BoardRecipe {
+  /** Flags per language, without includes, source, output. */
+  compileFlags: Record<Language, string[]>;
+  /** Extra flags for the core's own sources, per language (workarounds for known core bugs). */
+  coreFileFlags: Partial<Record<Language, string[]>>;
+  coreIncludeDirs: Arg[];
+  coreSources: CoreSource[];
+  compiler: Record<Language, string>;
+  archiver: string[];
+  /** Link: `<linkFlags> -o <elf> <objects> <library archives> <core archive> <linkLibs>`. */
+  linker: string;
+  linkFlags: string[];
+  linkLibs: string[];
+  /** How library archives are linked: every member kept, as the Arduino builder links loose objects. */
+  wholeArchive: boolean;
+  objcopy?: string;
+  objcopyHex?: string[];
+  objcopyEep?: string[];
+  size?: string;
+  /** Flash and RAM limits in bytes (boards.txt upload.maximum_size / maximum_data_size). */
+  limits?: { flash: number; ram: number };
+  /** Files that make up the toolchain identity, labelled so the digest is independent of the install path. */
+  identityRoots: LabelledRoot[];
+  /** The compiler's own header folders (absolute), for the include scanner. */
+  systemIncludeDirs: string[];
+  version: string;
+}
+
+export interface BoardDefinition {
+  name: string;
+  description: string;
+  traits: BoardTraits;
+  /** Extension of the firmware image next to the `.elf`, if the board has one. */
+  produces: string[];
+  locate(input: LocateInput): Located | Missing;
+  recipe(located: Located, probe: CompilerProbe): BoardRecipe;
+}
+
+/** Facts only running the compiler can tell, memoised by the caller. */
+export interface CompilerProbe {
+  (driver: string, args: string[]): string;
+}
