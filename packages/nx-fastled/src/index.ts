@@ -1,2 +1,3 @@
 export { createNodes, createNodesV2 } from './plugin/create-nodes';
 export { preTasksExecution } from './plugin/pre-tasks';
+export { postTasksExecution } from './plugin/post-tasks';

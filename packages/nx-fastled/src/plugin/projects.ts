@@ -29,7 +29,7 @@ export interface BuildContext {
   /** Digest of the task CLI's code: sketch conversion and linking depend on it. */
   toolHash: string;
   /** Workspace files a TU (or a set of `.ino` files) can include, plus fallback globs. */
-  closure(files: string[], includeDirs: Arg[], board: BoardContext): { files: string[]; globs: string[] };
+  closure(files: string[], includeDirs: Arg[], board: BoardContext, forcedIncludes?: string[]): { files: string[]; globs: string[] };
 }
 
 export function boardContext(resolved: ResolvedBoard): BoardContext {
@@ -219,7 +219,7 @@ export function exampleBoardProjects(
     const root = outDir(ctx, board, lib.id, 'obj', exRel, `${ex.name}.ino`);
     const cpp = `${root}.cpp`;
     const object = `${cpp}.o`;
-    const closure = ctx.closure(ex.inoFiles, includeDirs, b);
+    const closure = ctx.closure(ex.inoFiles, includeDirs, b, ['Arduino.h']);
     const convert = `NXF_TOOL=${ctx.toolHash} node ${quote(ctx.tool)} sketch --out ${quote(cpp)} ${ex.inoFiles.map(quote).join(' ')}`;
     // Quoted includes of the generated file must find the sketch folder first, as they would in place.
     const command = compileCommand(b, 'cpp', cpp, object, includeDirs, ['-iquote', ex.dir], main, [convert]);

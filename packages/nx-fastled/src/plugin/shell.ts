@@ -31,7 +31,7 @@ export function renderArg(arg: Arg, vars: ToolchainVars): string {
 
 /** A guard that stops the command with a clear message when the toolchain variables are not set. */
 export function guard(board: string, vars: ToolchainVars): string {
-  const msg = `nx-fastled: the ${board} toolchain is not prepared for this run (it changed since the project graph was computed, or nx-fastled's preTasksExecution did not run). Run "npx nx reset" and build again.`;
+  const msg = `nx-fastled: ${board} toolchain not prepared (changed since the graph was computed?): run npx nx reset`;
   return `: "\${${vars.bin}:?${msg.replace(/["$`\\]/g, '')}}"`;
 }
 
