@@ -111,6 +111,7 @@ function addLibrary(
   for (const ex of lib.examples) {
     const dependsOn: { projects: string[]; target: string }[] = [];
     const boardNotes: Record<string, string> = {};
+    let invalid: string | undefined;
     for (const board of boards) {
       const entry = state.boards.get(board);
       const request = ctx.options.boards.find((r) => r.name === board)!;
@@ -124,6 +125,11 @@ function addLibrary(
         continue;
       }
       const verdict = exampleVerdict(state, ex, entry.board);
+      if (!verdict.admitted && verdict.invalid) {
+        invalid = verdict.reason;
+        boardNotes[board] = `error: ${verdict.reason}`;
+        continue;
+      }
       if (!verdict.admitted) {
         boardNotes[board] = `skipped: ${verdict.reason}`;
         continue;
@@ -134,6 +140,11 @@ function addLibrary(
       boardNotes[board] = 'built';
     }
     const name = projectName(`${lib.id}/${ex.path}`);
+    if (invalid) {
+      projects[ex.dir] = failingProject(name, ex.dir, t.build, `nx-fastled: ${invalid}`, ['nx-fastled:example', 'nx-fastled:invalid', `lib:${lib.id}`]);
+      exampleNames.push(name);
+      continue;
+    }
     const described = Object.entries(boardNotes)
       .map(([b, note]) => `${b}: ${note}`)
       .join('; ');

@@ -1,10 +1,21 @@
-// Which boards an example is built for: FastLED's `// @filter` lines and the Arduino CI skip/only files.
+// Which boards an example is built for: the Arduino CI marker files (`.<board>.test.skip/only`) first, then
+// FastLED's `// @filter` directive of the main `.ino`. A malformed directive is an error of that example
+// (reported when it is built), not a reason to skip it silently.
+import { admits, FilterError, markerFilesAdmit, parseFilters } from '../filters';
 import type { Example } from '../library/discover';
 import type { BoardDefinition } from '../toolchain/types';
 import type { PluginState } from './state';
 
-export function exampleVerdict(state: PluginState, ex: Example, board: BoardDefinition): { admitted: true } | { admitted: false; reason: string } {
-  void state;
-  if (ex.folderFiles.includes(`.${board.name}.test.skip`)) return { admitted: false, reason: `.${board.name}.test.skip in ${ex.dir}` };
-  return { admitted: true };
+export type Verdict = { admitted: true } | { admitted: false; reason: string; invalid?: boolean };
+
+export function exampleVerdict(state: PluginState, ex: Example, board: BoardDefinition): Verdict {
+  const markers = markerFilesAdmit(ex.folderFiles, board.name);
+  if (!markers.admitted) return markers;
+  const main = ex.inoFiles[0];
+  try {
+    return admits(parseFilters(state.readText(main), main), board.traits);
+  } catch (e) {
+    if (e instanceof FilterError) return { admitted: false, reason: e.message, invalid: true };
+    throw e;
+  }
 }

@@ -72,6 +72,20 @@ export function toolDigest(memo: StatMemo): string {
   ).digest.slice(0, 16);
 }
 
+/**
+ * The task CLI as the workspace reaches it: through `node_modules/nx-fastled` when the package is installed
+ * (or linked as an npm workspace), so the command is the same wherever the workspace and the plugin live.
+ */
+export function toolPath(workspaceRoot: string): string {
+  const viaNodeModules = path.join(workspaceRoot, 'node_modules/nx-fastled');
+  try {
+    if (fs.realpathSync(viaNodeModules) === fs.realpathSync(PLUGIN_ROOT)) return 'node_modules/nx-fastled/bin/nx-fastled-task.cjs';
+  } catch {
+    // not installed there: fall back to a relative path
+  }
+  return path.relative(workspaceRoot, path.join(PLUGIN_ROOT, 'bin/nx-fastled-task.cjs')).split(path.sep).join('/');
+}
+
 export async function resolveBoards(workspaceRoot: string, options: NormalizedOptions): Promise<PluginState> {
   const dir = memoDir(workspaceRoot);
   const memo = new StatMemo(path.join(dir, 'stat-memo.json'));
@@ -83,7 +97,7 @@ export async function resolveBoards(workspaceRoot: string, options: NormalizedOp
   const closure = makeClosure(workspaceRoot, fileHashes, path.join(dir, 'scan-cache.json'));
   const build: BuildContext = {
     options,
-    tool: path.relative(workspaceRoot, path.join(PLUGIN_ROOT, 'bin/nx-fastled-task.cjs')).split(path.sep).join('/'),
+    tool: toolPath(workspaceRoot),
     toolHash: toolDigest(memo),
     closure: closure.closure,
   };

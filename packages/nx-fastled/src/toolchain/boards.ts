@@ -2,10 +2,11 @@
 import type { BoardDefinition } from './types';
 import { avrBoard } from './avr';
 import { nativeBoard } from './native';
+import { FASTLED_BOARD_TRAITS } from '../filters';
 
 export const BOARDS: Record<string, BoardDefinition> = {
   native: nativeBoard(),
-  uno: avrBoard('uno', 'uno', { board: 'uno', platform: 'avr', family: 'avr', target: 'ATMEGA328P', memory: 'low' }),
+  uno: avrBoard('uno', 'uno', FASTLED_BOARD_TRAITS.uno),
 };
 
 export function knownBoards(): string[] {

@@ -7,6 +7,7 @@ import type { BoardDefinition, BoardRecipe, CompilerProbe, Located, LocateInput,
 import { Candidate, firstBinDir, whichDir } from './locate';
 import { gccFacts, gccIdentityRoots } from './gcc-probe';
 import { listSources } from './avr';
+import { FASTLED_BOARD_TRAITS } from '../filters';
 
 const PROGRAMS = ['gcc', 'g++', 'gcc-ar'];
 
@@ -14,7 +15,7 @@ export function nativeBoard(): BoardDefinition {
   return {
     name: 'native',
     description: "the host's g++ with nx-fastled's host Arduino core (examples run as programs)",
-    traits: { board: 'native', platform: 'native', family: 'native', target: 'native', memory: 'large' },
+    traits: FASTLED_BOARD_TRAITS.native,
     produces: ['elf'],
     locate: locateNative,
     recipe: nativeRecipe,

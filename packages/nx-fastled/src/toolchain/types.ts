@@ -2,13 +2,8 @@
 // compile/archive/link recipe with every path symbolic so that nothing absolute reaches a task's hash.
 import type { LabelledRoot } from '../hashing/tree-digest';
 
-export interface BoardTraits {
-  board: string;
-  platform: string;
-  family: string;
-  target: string;
-  memory: 'low' | 'large';
-}
+export type { BoardTraits } from '../filters';
+import type { BoardTraits } from '../filters';
 
 /**
  * An argument of a command. Strings are literal (workspace-relative paths are literal); `{ root, rel }`
