@@ -10,7 +10,7 @@
 // is a group (`examples/Fx/FxWave/FxWave.ino`) and is searched further. A sketch is all `.ino` files of its
 // folder (the main one first, the rest sorted), its `.c/.cpp/.S` files, and everything under its `src/`.
 import * as path from 'node:path/posix';
-import micromatch from 'micromatch';
+import { isMatch, match } from 'micromatch';
 import { parseProperties, Properties, PropertiesError } from '../toolchain/properties';
 
 export interface Example {
@@ -82,7 +82,7 @@ export function discoverLibrary(propertiesFile: string, propertiesText: string, 
   const join = (f: string) => (root === '.' ? f : `${root}/${f}`);
   const sources =
     layout === '1.5'
-      ? micromatch(inLibrary, `src/${SOURCE_PATTERN}`)
+      ? match(inLibrary, `src/${SOURCE_PATTERN}`)
       : inLibrary.filter((f) => SOURCE_EXT.test(f) && (!f.includes('/') || /^utility\/[^/]+$/.test(f)));
   const problems: LibraryProblem[] = [];
   const examples = findExamples(

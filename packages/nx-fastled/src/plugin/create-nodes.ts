@@ -4,7 +4,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { CreateNodesContextV2, CreateNodesResult, CreateNodesV2, ProjectConfiguration } from '@nx/devkit';
-import micromatch from 'micromatch';
+import { isMatch } from 'micromatch';
 import { discoverLibrary, LibraryError, ArduinoLibrary } from '../library/discover';
 import { BOARDS } from '../toolchain/boards';
 import { normalizeOptions, NxFastledOptions, unknownBoardMessage } from './options';
@@ -41,7 +41,7 @@ async function buildGraph(
 ): Promise<Array<readonly [string, CreateNodesResult]>> {
   const options = normalizeOptions(rawOptions, process.env);
   const libraryFiles = configFiles
-    .filter((f) => !options.exclude.length || !micromatch.isMatch(f, options.exclude))
+    .filter((f) => !options.exclude.length || !isMatch(f, options.exclude))
     .filter((f) => !f.split('/').includes('node_modules'))
     .slice()
     .sort();
@@ -156,6 +156,8 @@ function addLibrary(
       targets: {
         [t.build]: {
           executor: 'nx:noop',
+          // Cached so a fully warm run reports 100% hits; a no-op has nothing to restore.
+          cache: true,
           dependsOn: dependsOn.length ? dependsOn : undefined,
           metadata: { description: `Build ${ex.dir} for every configured board (${described || 'no boards'})` },
         },
@@ -175,6 +177,7 @@ function addLibrary(
     targets: {
       [t.build]: {
         executor: 'nx:noop',
+        cache: true,
         dependsOn: exampleNames.length ? [{ projects: exampleNames, target: t.build }] : undefined,
         metadata: { description: `Build all ${exampleNames.length} examples of ${lib.name} (layout ${lib.layout}, ${lib.sources.length} library sources)` },
       },

@@ -1,0 +1,111 @@
+// The persistent cache of parsed directives: one JSON file
+//   { format, parser, generation, content: { <hash>: [generation, Directives] },
+//     stat: { <absolute path>: [generation, size, mtimeMs, Directives] } }
+// Workspace files are keyed by content hash (what Nx hashes too), files outside the workspace (Arduino core,
+// compiler headers) by path+size+mtime because nobody hashes them for us. An entry not used for MAX_AGE saves
+// is dropped so that the file does not grow forever. A cache written by another parser version is ignored,
+// as is an unreadable or corrupt one: the cache can only ever cost a re-parse, never a wrong answer.
+import * as fs from 'fs';
+import * as path from 'path';
+import type { Directives } from './directives';
+
+/** Bump whenever parseDirectives can return something different for the same text. */
+export const PARSER_VERSION = 1;
+const FORMAT = 'nx-fastled-scan-cache';
+const MAX_AGE = 8;
+
+interface CacheFile {
+  format: string;
+  parser: number;
+  generation: number;
+  content: Record<string, [number, Directives]>;
+  stat: Record<string, [number, number, number, Directives]>;
+}
+
+export class DirectiveCache {
+  private readonly generation: number;
+  private readonly content = new Map<string, [number, Directives]>();
+  private readonly stat = new Map<string, [number, number, number, Directives]>();
+  private dirty = false;
+
+  constructor(private readonly file?: string) {
+    const loaded = file ? load(file) : null;
+    this.generation = (loaded?.generation ?? 0) + 1;
+    if (!loaded) return;
+    for (const [k, v] of Object.entries(loaded.content)) this.content.set(k, v);
+    for (const [k, v] of Object.entries(loaded.stat)) this.stat.set(k, v);
+  }
+
+  byHash(hash: string): Directives | undefined {
+    const entry = this.content.get(hash);
+    if (!entry) return undefined;
+    this.touch(entry);
+    return entry[1];
+  }
+
+  setByHash(hash: string, directives: Directives): void {
+    this.content.set(hash, [this.generation, directives]);
+    this.dirty = true;
+  }
+
+  byStat(file: string, size: number, mtimeMs: number): Directives | undefined {
+    const entry = this.stat.get(file);
+    if (!entry || entry[1] !== size || entry[2] !== mtimeMs) return undefined;
+    this.touch(entry);
+    return entry[3];
+  }
+
+  setByStat(file: string, size: number, mtimeMs: number, directives: Directives): void {
+    this.stat.set(file, [this.generation, size, mtimeMs, directives]);
+    this.dirty = true;
+  }
+
+  /** Writes the cache atomically (temp file + rename) if anything changed; a no-op without a cache file. */
+  save(): void {
+    if (!this.file || !this.dirty) return;
+    const keep = <T extends [number, ...unknown[]]>(m: Map<string, T>): Record<string, T> => {
+      const out: Record<string, T> = {};
+      for (const k of [...m.keys()].sort()) {
+        const v = m.get(k) as T;
+        if (this.generation - v[0] < MAX_AGE) out[k] = v;
+      }
+      return out;
+    };
+    const data: CacheFile = {
+      format: FORMAT,
+      parser: PARSER_VERSION,
+      generation: this.generation,
+      content: keep(this.content),
+      stat: keep(this.stat),
+    };
+    fs.mkdirSync(path.dirname(this.file), { recursive: true });
+    const tmp = `${this.file}.${process.pid}.${Date.now()}.tmp`;
+    try {
+      fs.writeFileSync(tmp, JSON.stringify(data));
+      fs.renameSync(tmp, this.file);
+    } catch (e) {
+      fs.rmSync(tmp, { force: true });
+      throw new Error(`${this.file}: cannot write the include-scan cache: ${(e as Error).message}`);
+    }
+    this.dirty = false;
+  }
+
+  /**
+   * Marks an entry as used in this generation so that the next save() keeps it. A hit alone does not make
+   * the cache dirty: a warm run that parses nothing writes nothing (generations only advance on writes).
+   */
+  private touch(entry: [number, ...unknown[]]): void {
+    entry[0] = this.generation;
+  }
+}
+
+function load(file: string): CacheFile | null {
+  try {
+    const data = JSON.parse(fs.readFileSync(file, 'utf8')) as Partial<CacheFile>;
+    if (data.format !== FORMAT || data.parser !== PARSER_VERSION) return null;
+    if (typeof data.generation !== 'number' || !data.content || !data.stat) return null;
+    return data as CacheFile;
+  } catch {
+    return null;
+  }
+}
