@@ -10,6 +10,7 @@
 // the file and line, with no stack trace.
 import { runSketch } from './sketch-command';
 import { runLink } from './link-command';
+import { runIdentity } from './identity-command';
 
 export class UsageError extends Error {}
 
@@ -18,6 +19,7 @@ export function main(argv: string[]): void {
   try {
     if (command === 'sketch') runSketch(rest);
     else if (command === 'link') runLink(rest);
+    else if (command === 'identity') runIdentity(rest);
     else throw new UsageError(`nx-fastled-task: unknown command "${command ?? ''}" (expected "sketch" or "link")`);
   } catch (e) {
     const err = e as Error & { exitCode?: number };
