@@ -8,7 +8,7 @@ import * as path from 'node:path/posix';
 import type { ProjectConfiguration, TargetConfiguration } from '@nx/devkit';
 import type { ArduinoLibrary, Example } from '../library/discover';
 import type { ResolvedBoard } from '../toolchain/identity';
-import type { Arg, Language } from '../toolchain/types';
+import type { Arg, Language, LibraryProfile } from '../toolchain/types';
 import { languageOf } from '../toolchain/avr';
 import type { NormalizedOptions } from './options';
 import { guard, quote, renderArg, renderCommand, toolchainVars, ToolchainVars } from './shell';
@@ -28,6 +28,8 @@ export interface BuildContext {
   tool: string;
   /** Digest of the task CLI's code: sketch conversion and linking depend on it. */
   toolHash: string;
+  /** Whether a workspace-relative file exists (as Nx sees the workspace). */
+  hasFile(file: string): boolean;
   /** Workspace files a TU (or a set of `.ino` files) can include, plus fallback globs. */
   closure(files: string[], includeDirs: Arg[], board: BoardContext, forcedIncludes?: string[]): { files: string[]; globs: string[] };
 }
@@ -55,14 +57,14 @@ function compileCommand(
   source: Arg,
   object: string,
   includeDirs: Arg[],
-  extraFlags: string[],
+  flags: string[],
   seed: string,
   before: string[] = [],
 ): string {
   const r = b.resolved.recipe;
   const compile = [
     renderArg({ root: 'bin', rel: r.compiler[language] }, b.vars),
-    ...[...r.compileFlags[language], ...extraFlags, `-frandom-seed=${seed}`].map(quote),
+    ...[...flags, `-frandom-seed=${seed}`].map(quote),
     ...includeDirs.map((d) => (typeof d === 'string' ? quote(`-I${d}`) : `-I${renderArg(d, b.vars)}`)),
     renderArg(source, b.vars),
     '-o',
@@ -103,7 +105,7 @@ export function coreProjects(ctx: BuildContext, b: BoardContext, projects: Proje
       { root: 'core', rel: src.rel },
       object,
       r.coreIncludeDirs,
-      r.coreFileFlags[src.language] ?? [],
+      [...r.compileFlags[src.language], ...(r.coreFileFlags[src.language] ?? [])],
       `core/${src.rel}`,
     );
     projects[root] = {
@@ -164,11 +166,51 @@ function archiveProject(
 export interface LibraryProjects {
   archiveProject?: string;
   archive?: string;
+  settings: LibrarySettings;
+}
+
+/** How one library is compiled and linked on one board: the board's recipe, or the library's own profile. */
+export interface LibrarySettings {
+  profile?: LibraryProfile;
+  flags: Record<Language, string[]>;
+  /** Include dirs for the library's and its sketches' TUs, before the sketch folder. */
+  includeDirs: Arg[];
+  linkCore: boolean;
+  linkFlags: string[];
+  linkLibs: string[];
+  sketchAppend: string[];
+}
+
+export function librarySettings(ctx: BuildContext, b: BoardContext, lib: ArduinoLibrary): LibrarySettings {
+  const r = b.resolved.recipe;
+  const profile = r.libraryProfile?.({ root: lib.root, id: lib.id, has: ctx.hasFile });
+  if (profile) {
+    return {
+      profile,
+      flags: profile.compileFlags,
+      includeDirs: [...lib.includeDirs, ...profile.includeDirs],
+      linkCore: false,
+      linkFlags: profile.linkFlags,
+      linkLibs: profile.linkLibs,
+      sketchAppend: profile.sketchAppend,
+    };
+  }
+  return {
+    flags: r.compileFlags,
+    includeDirs: [...r.coreIncludeDirs, ...lib.includeDirs],
+    linkCore: true,
+    linkFlags: r.linkFlags,
+    linkLibs: r.linkLibs,
+    sketchAppend: [],
+  };
 }
 
 export function libraryProjects(ctx: BuildContext, b: BoardContext, lib: ArduinoLibrary, projects: Projects): LibraryProjects {
   const board = b.resolved.board.name;
-  const includeDirs: Arg[] = [...b.resolved.recipe.coreIncludeDirs, ...lib.includeDirs];
+  const settings = librarySettings(ctx, b, lib);
+  // A 1.0 library's own TUs also see utility/, as the Arduino builder compiles them.
+  const utility = lib.layout === '1.0' ? [path.join(lib.root, 'utility')].filter((d) => lib.sources.some((s) => s.startsWith(`${d}/`))) : [];
+  const includeDirs: Arg[] = [...settings.includeDirs, ...utility];
   const tuProjects: string[] = [];
   const objects: string[] = [];
   for (const src of lib.sources) {
@@ -177,7 +219,7 @@ export function libraryProjects(ctx: BuildContext, b: BoardContext, lib: Arduino
     const root = outDir(ctx, board, lib.id, 'obj', rel);
     const object = `${root}.o`;
     const closure = ctx.closure([src], includeDirs, b);
-    const command = compileCommand(b, languageOf(src), src, object, includeDirs, [], src);
+    const command = compileCommand(b, languageOf(src), src, object, includeDirs, settings.flags[languageOf(src)], src);
     projects[root] = {
       name,
       root,
@@ -189,12 +231,12 @@ export function libraryProjects(ctx: BuildContext, b: BoardContext, lib: Arduino
     tuProjects.push(name);
     objects.push(object);
   }
-  if (objects.length === 0) return {};
+  if (objects.length === 0) return { settings };
   const root = outDir(ctx, board, lib.id);
   const archive = `${root}/lib${lib.id}.a`;
   const name = `${board}/${lib.id}`;
   projects[root] = archiveProject(ctx, b, name, root, archive, objects, tuProjects, `Archive ${lib.name}'s ${objects.length} objects for ${board}`, [`lib:${lib.id}`]);
-  return { archiveProject: name, archive };
+  return { archiveProject: name, archive, settings };
 }
 
 export function exampleBoardProjects(
@@ -209,7 +251,8 @@ export function exampleBoardProjects(
   const board = b.resolved.board.name;
   const r = b.resolved.recipe;
   const exRel = `examples/${ex.path}`;
-  const includeDirs: Arg[] = [...r.coreIncludeDirs, ...lib.includeDirs, ex.dir];
+  const settings = libProjects.settings;
+  const includeDirs: Arg[] = [...settings.includeDirs, ex.dir];
   const compileProjects: string[] = [];
   const objects: string[] = [];
 
@@ -219,10 +262,12 @@ export function exampleBoardProjects(
     const root = outDir(ctx, board, lib.id, 'obj', exRel, `${ex.name}.ino`);
     const cpp = `${root}.cpp`;
     const object = `${cpp}.o`;
-    const closure = ctx.closure(ex.inoFiles, includeDirs, b, ['Arduino.h']);
-    const convert = `NXF_TOOL=${ctx.toolHash} node ${quote(ctx.tool)} sketch --out ${quote(cpp)} ${ex.inoFiles.map(quote).join(' ')}`;
+    const appendedIncludes = settings.sketchAppend.map((l) => /#\s*include\s*[<"]([^>"]+)[>"]/.exec(l)?.[1]).filter((x): x is string => !!x);
+    const closure = ctx.closure(ex.inoFiles, includeDirs, b, ['Arduino.h', ...appendedIncludes]);
+    const append = settings.sketchAppend.map((line) => ` --append ${quote(line)}`).join('');
+    const convert = `NXF_TOOL=${ctx.toolHash} node ${quote(ctx.tool)} sketch --out ${quote(cpp)}${append} ${ex.inoFiles.map(quote).join(' ')}`;
     // Quoted includes of the generated file must find the sketch folder first, as they would in place.
-    const command = compileCommand(b, 'cpp', cpp, object, includeDirs, ['-iquote', ex.dir], main, [convert]);
+    const command = compileCommand(b, 'cpp', cpp, object, includeDirs, [...settings.flags.cpp, '-iquote', ex.dir], main, [convert]);
     const name = projectName(`${board}/${lib.id}/${exRel}/${ex.name}.ino`);
     projects[root] = {
       name,
@@ -245,7 +290,7 @@ export function exampleBoardProjects(
     const root = outDir(ctx, board, lib.id, 'obj', exRel, rel);
     const object = `${root}.o`;
     const closure = ctx.closure([src], includeDirs, b);
-    const command = compileCommand(b, languageOf(src), src, object, includeDirs, [], src);
+    const command = compileCommand(b, languageOf(src), src, object, includeDirs, settings.flags[languageOf(src)], src);
     const name = projectName(`${board}/${lib.id}/${exRel}/${rel}`);
     projects[root] = {
       name,
@@ -266,7 +311,7 @@ export function exampleBoardProjects(
   if (libProjects.archive) {
     archives.push(...(r.wholeArchive ? ['-Wl,--whole-archive', libProjects.archive, '-Wl,--no-whole-archive'] : [libProjects.archive]));
   }
-  const linkArgs: Arg[] = [...r.linkFlags, ...objects, ...archives, core.archive, ...r.linkLibs];
+  const linkArgs: Arg[] = [...settings.linkFlags, ...objects, ...archives, ...(settings.linkCore ? [core.archive] : []), ...settings.linkLibs];
   const toolArgs: string[] = ['link', '--board', board, '--out-dir', quote(root), '--name', quote(ex.name), '--linker', quote(r.linker)];
   if (r.objcopy && r.objcopyHex) toolArgs.push('--objcopy', quote(r.objcopy), '--hex-flags', quote(r.objcopyHex.join(' ')));
   if (r.objcopy && r.objcopyEep) toolArgs.push('--eep-flags', quote(r.objcopyEep.join(' ')));
@@ -279,7 +324,10 @@ export function exampleBoardProjects(
   const name = projectName(`${board}/${lib.id}/${exRel}`);
   const dependsOn: TargetConfiguration['dependsOn'] = [
     { projects: compileProjects, target: ctx.options.targetNames.compile },
-    { projects: [core.archiveProject, ...(libProjects.archiveProject ? [libProjects.archiveProject] : [])], target: ctx.options.targetNames.archive },
+    {
+      projects: [...(settings.linkCore ? [core.archiveProject] : []), ...(libProjects.archiveProject ? [libProjects.archiveProject] : [])],
+      target: ctx.options.targetNames.archive,
+    },
   ];
   const limits = r.limits ? `, checked against ${r.limits.flash} bytes flash and ${r.limits.ram} bytes RAM` : '';
   projects[root] = {
@@ -320,6 +368,8 @@ export function failingProject(name: string, root: string, target: string, messa
       [target]: {
         executor: 'nx:run-commands',
         options: { command: `printf '%s\\n' ${quote(message)} >&2; exit 1` },
+        // No file inputs: the project's root is virtual, and a failure is never cached anyway.
+        inputs: [NO_LOCKFILE] as TargetConfiguration['inputs'],
         cache: false,
         metadata: { description: message },
       },

@@ -100,6 +100,7 @@ export async function resolveBoards(workspaceRoot: string, options: NormalizedOp
     tool: toolPath(workspaceRoot),
     toolHash: toolDigest(memo),
     closure: closure.closure,
+    hasFile: (file) => fileHashes.has(file),
   };
   return {
     boards,

@@ -54,14 +54,33 @@ function locateNative(input: LocateInput): Located | Missing {
   return { ok: true, board: 'native', binDir: fs.realpathSync(bin.dir), coreDir: fs.realpathSync(coreDir), sources: [`compiler: ${bin.source}`, 'core: nx-fastled cores/native'] };
 }
 
+// Flags from docs/native-recipe.md, checked by hand: the uno's C++ dialect and Arduino defaults, -O1, no
+// debug info (it records the working directory), no executable stack from empty .S objects.
+const GENERIC_DEFINES = ['-DARDUINO=10819', '-DARDUINO_ARCH_NATIVE', '-DNX_FASTLED_NATIVE'];
+const SECTIONS = ['-ffunction-sections', '-fdata-sections'];
+const ASM = ['-c', '-g0', '-x', 'assembler-with-cpp', '-Wa,--noexecstack'];
+
+// FastLED's own host build (its stub platform), as FastLED's CI compiles examples natively; gnu++17
+// because gnu++11 leaves a static constexpr array without a definition and every link fails.
+const FASTLED_STUB_DEFINES = [
+  '-DSTUB_PLATFORM',
+  '-DARDUINO=10808',
+  '-DFASTLED_USE_STUB_ARDUINO',
+  '-DFASTLED_STUB_IMPL',
+  '-DFASTLED_USE_PROGMEM=0',
+  '-DSKETCH_HAS_LARGE_MEMORY=1',
+  '-DSKETCH_HAS_HUGE_MEMORY=1',
+  '-DFASTLED_HAS_ENGINE_EVENTS=1',
+  '-DFASTLED_STUB_MAIN_FAST_EXIT',
+];
+
 function nativeRecipe(located: Located, probe: CompilerProbe): BoardRecipe {
   const facts = gccFacts(path.join(located.binDir, 'g++'), probe);
-  const common = ['-c', '-Os', '-w', '-ffunction-sections', '-fdata-sections', '-DARDUINO=10819', '-DARDUINO_ARCH_NATIVE', '-DNX_FASTLED_NATIVE'];
   return {
     compileFlags: {
-      c: [...common, '-std=gnu11'],
-      cpp: [...common, '-std=gnu++17', '-fno-exceptions', '-fno-rtti'],
-      S: ['-c', '-x', 'assembler-with-cpp'],
+      c: ['-c', '-g0', '-O1', '-w', '-std=gnu11', ...SECTIONS, ...GENERIC_DEFINES],
+      cpp: ['-c', '-g0', '-O1', '-w', '-std=gnu++11', '-fpermissive', '-fno-exceptions', '-fno-threadsafe-statics', ...SECTIONS, ...GENERIC_DEFINES],
+      S: [...ASM, ...GENERIC_DEFINES],
     },
     coreFileFlags: {},
     coreIncludeDirs: [{ root: 'core', rel: '.' }],
@@ -70,8 +89,24 @@ function nativeRecipe(located: Located, probe: CompilerProbe): BoardRecipe {
     archiver: ['gcc-ar', 'rcsD'],
     linker: 'g++',
     linkFlags: ['-Wl,--gc-sections'],
-    linkLibs: ['-lpthread', '-lm'],
+    linkLibs: ['-lm'],
     wholeArchive: true,
+    libraryProfile: (lib) => {
+      const src = `${lib.root}/src`;
+      if (!lib.has(`${src}/platforms/stub_main.hpp`) || !lib.has(`${src}/platforms/stub/Arduino.h`)) return undefined;
+      return {
+        description: "the library's own stub platform (FastLED's host build)",
+        compileFlags: {
+          c: ['-c', '-g0', '-O1', '-w', '-std=gnu11', ...SECTIONS, ...FASTLED_STUB_DEFINES],
+          cpp: ['-c', '-g0', '-O1', '-w', '-std=gnu++17', '-fno-exceptions', '-fno-rtti', '-fno-strict-aliasing', ...SECTIONS, ...FASTLED_STUB_DEFINES],
+          S: [...ASM, ...FASTLED_STUB_DEFINES],
+        },
+        includeDirs: [`${src}/platforms/stub`],
+        sketchAppend: ['#include "platforms/stub_main.hpp"'],
+        linkFlags: ['-Wl,--gc-sections', '-Wl,--allow-multiple-definition'],
+        linkLibs: ['-pthread'],
+      };
+    },
     identityRoots: [...gccIdentityRoots(located.binDir, PROGRAMS, facts), { label: 'core', path: located.coreDir }],
     systemIncludeDirs: facts.systemIncludeDirs,
     version: facts.version,

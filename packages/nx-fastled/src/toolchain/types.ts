@@ -71,6 +71,11 @@ export interface BoardRecipe {
   limits?: { flash: number; ram: number };
   /** Files that make up the toolchain identity, labelled so the digest is independent of the install path. */
   identityRoots: LabelledRoot[];
+  /**
+   * How this board builds a library that brings its own platform layer for this board (FastLED's stub
+   * platform on the host), or undefined to build it like any Arduino library, against the core.
+   */
+  libraryProfile?(lib: LibraryView): LibraryProfile | undefined;
   /** The compiler's own header folders (absolute), for the include scanner. */
   systemIncludeDirs: string[];
   version: string;
@@ -89,4 +94,24 @@ export interface BoardDefinition {
 /** Facts only running the compiler can tell, memoised by the caller. */
 export interface CompilerProbe {
   (driver: string, args: string[]): string;
+}
+
+/** What a board recipe may look at to recognise a library. */
+export interface LibraryView {
+  root: string;
+  id: string;
+  /** Workspace-relative files of the library. */
+  has(rel: string): boolean;
+}
+
+/** A library-specific way to build on a board: replaces the core with the library's own platform layer. */
+export interface LibraryProfile {
+  description: string;
+  compileFlags: Record<Language, string[]>;
+  /** Workspace-relative include dirs that replace the core's (the library's own dirs come from discovery). */
+  includeDirs: string[];
+  /** Lines appended to the generated sketch C++ (e.g. the library's own main()). */
+  sketchAppend: string[];
+  linkFlags: string[];
+  linkLibs: string[];
 }

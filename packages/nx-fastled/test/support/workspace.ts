@@ -58,7 +58,11 @@ export function makeWorkspace(opts: WorkspaceOptions): TestWorkspace {
     ),
   );
   fs.symlinkSync(path.join(REPO_ROOT, 'node_modules'), path.join(root, 'node_modules'));
-  const cacheDirectory = opts.cacheDirectory ?? path.join(parent, 'nx-cache');
+  return openWorkspace(root, opts.cacheDirectory ?? path.join(parent, 'nx-cache'));
+}
+
+/** A handle on an existing workspace folder (e.g. a copy of another one). */
+export function openWorkspace(root: string, cacheDirectory: string): TestWorkspace {
   const ws: TestWorkspace = {
     root,
     nx(args, env = {}) {
