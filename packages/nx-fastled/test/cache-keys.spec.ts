@@ -132,7 +132,26 @@ describe('content-only cache keys (native)', () => {
     const byId = new Map(after.map((t) => [t.id, t.status]));
     expect(byId.get('native/ledstrip/examples/Blink/Blink.ino:compile')).toBe('success');
     expect(HIT.has(byId.get('native/ledstrip/examples/Blink:link')!)).toBe(true);
-    expect(ran(after)).toEqual(['native/ledstrip/examples/Blink/Blink.ino:compile']);
+    // The example's no-op `build` re-keys on its folder's files but runs no compiler.
+    expect(compilerRuns(after).map((t) => t.id)).toEqual(['native/ledstrip/examples/Blink/Blink.ino:compile']);
+  });
+
+  it('adding an example and a library TU re-keys no other TU', () => {
+    ws.write('libraries/LedStrip/examples/Added/Added.ino', 'void setup() {}\nvoid loop() {}\n');
+    ws.write('libraries/LedStrip/src/added.cpp', 'int nxfAddedFunction(int x) { return x + 1; }\n');
+    const after = build(ws);
+    const compiles = after.filter((t) => t.target === 'compile');
+    const fresh = compiles.filter((t) => !HIT.has(t.status)).map((t) => t.id).sort();
+    expect(fresh).toEqual(['native/ledstrip/examples/Added/Added.ino:compile', 'native/ledstrip/src/added.cpp:compile']);
+  });
+
+  (HAS_AVR ? it : it.skip)('adding a board (in nx-fastled.json) re-keys none of the other board\'s tasks', () => {
+    ws.write('nx-fastled.json', JSON.stringify({ boards: ['native', 'uno'] }));
+    const after = build(ws);
+    const native = after.filter((t) => t.project.startsWith('native/'));
+    expect(native.length).toBeGreaterThan(30);
+    expect(native.filter((t) => !HIT.has(t.status))).toEqual([]);
+    expect(after.filter((t) => t.project.startsWith('uno/') && !HIT.has(t.status)).length).toBeGreaterThan(20);
   });
 });
 

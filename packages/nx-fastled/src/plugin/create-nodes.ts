@@ -7,7 +7,7 @@ import type { CreateNodesContextV2, CreateNodesResult, CreateNodesV2, ProjectCon
 import { isMatch } from 'micromatch';
 import { discoverLibrary, LibraryError, ArduinoLibrary } from '../library/discover';
 import { BOARDS } from '../toolchain/boards';
-import { normalizeOptions, NxFastledOptions, unknownBoardMessage } from './options';
+import { normalizeOptions, readOptions, NxFastledOptions, unknownBoardMessage } from './options';
 import {
   boardContext,
   BoardContext,
@@ -39,7 +39,7 @@ async function buildGraph(
   rawOptions: NxFastledOptions | undefined,
   context: CreateNodesContextV2,
 ): Promise<Array<readonly [string, CreateNodesResult]>> {
-  const options = normalizeOptions(rawOptions, process.env);
+  const options = normalizeOptions(readOptions(context.workspaceRoot, rawOptions), process.env);
   const libraryFiles = configFiles
     .filter((f) => !options.exclude.length || !isMatch(f, options.exclude))
     .filter((f) => !f.split('/').includes('node_modules'))

@@ -1,5 +1,31 @@
 // Plugin options, normalised once: everything downstream reads `NormalizedOptions`, never the raw object.
+//
+// Options come from nx.json's plugin entry and, merged over them, from `nx-fastled.json` at the workspace
+// root. The file exists because Nx hashes nx.json into every task: adding a board there would re-key every
+// cached task, while a board added in nx-fastled.json only adds that board's tasks.
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 import { knownBoards } from '../toolchain/boards';
+
+export const OPTIONS_FILE = 'nx-fastled.json';
+
+export class OptionsError extends Error {}
+
+/** nx.json options with `nx-fastled.json` merged over them. */
+export function readOptions(workspaceRoot: string, fromNxJson: NxFastledOptions | undefined): NxFastledOptions {
+  const file = path.join(workspaceRoot, OPTIONS_FILE);
+  if (!fs.existsSync(file)) return fromNxJson ?? {};
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(fs.readFileSync(file, 'utf8'));
+  } catch (e) {
+    throw new OptionsError(`${OPTIONS_FILE}: not valid JSON (${(e as Error).message}); fix it or delete it`);
+  }
+  if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed)) {
+    throw new OptionsError(`${OPTIONS_FILE}: expected an object such as { "boards": ["native", "uno"] }`);
+  }
+  return { ...(fromNxJson ?? {}), ...(parsed as NxFastledOptions) };
+}
 
 export interface NxFastledOptions {
   /** Boards to build; `NX_FASTLED_BOARDS` (comma-separated) overrides it for one run. */

@@ -7,7 +7,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { PostTasksExecutionContext } from '@nx/devkit';
-import { normalizeOptions, NxFastledOptions } from './options';
+import { normalizeOptions, readOptions, NxFastledOptions } from './options';
 
 export interface RunRecord {
   version: 1;
@@ -27,7 +27,7 @@ export interface RunRecord {
 }
 
 export async function postTasksExecution(rawOptions: NxFastledOptions | undefined, context: PostTasksExecutionContext): Promise<void> {
-  const options = normalizeOptions(rawOptions, process.env);
+  const options = normalizeOptions(readOptions(context.workspaceRoot, rawOptions), process.env);
   const record: RunRecord = {
     version: 1,
     startTime: context.startTime,

@@ -4,12 +4,12 @@ import * as path from 'node:path';
 import type { PreTasksExecutionContext } from '@nx/devkit';
 import { StatMemo } from '../hashing/stat-memo';
 import { ProbeMemo } from '../toolchain/identity';
-import { normalizeOptions, NxFastledOptions } from './options';
+import { normalizeOptions, readOptions, NxFastledOptions } from './options';
 import { toolchainVars } from './shell';
 import { memoDir, resolveRequestedBoards } from './state';
 
 export async function preTasksExecution(rawOptions: NxFastledOptions | undefined, context: PreTasksExecutionContext): Promise<void> {
-  const options = normalizeOptions(rawOptions, process.env);
+  const options = normalizeOptions(readOptions(context.workspaceRoot, rawOptions), process.env);
   const dir = memoDir(context.workspaceRoot);
   const memo = new StatMemo(path.join(dir, 'stat-memo.json'));
   const probes = new ProbeMemo(path.join(dir, 'probes.json'));
