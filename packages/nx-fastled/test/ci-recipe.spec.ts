@@ -12,6 +12,7 @@ import { unknownBoardMessage } from '../src/plugin/options';
 import { BOARDS } from '../src/toolchain/boards';
 import type { Missing } from '../src/toolchain/types';
 import { filesUnder, startServer, StartedServer, stopServer, storeEntries } from './ci-recipe/cache-server';
+import { freezePlugin, useNodeModules } from './ci-recipe/frozen-plugin';
 import { HAS_AVR, makeWorkspace, REPO_ROOT, statusCounts, TestWorkspace } from './support/workspace';
 
 jest.setTimeout(240_000);
@@ -140,16 +141,23 @@ describe('CI cache recipe: store folder restored into a fresh clone, read-only p
   let wsA: TestWorkspace;
   let taskCount = 0;
   let cacheableEntries: string[] = [];
+  // Every clone runs the same nx-fastled, as CI runs of one commit do (the checkout may change meanwhile).
+  let nodeModules = '';
+  const clone = (parent: string) => useNodeModules(makeWorkspace({ libraries: [LEDSTRIP], boards: BOARD_NAMES, parent }), nodeModules);
+  beforeAll(() => {
+    nodeModules = freezePlugin(path.join(tmp, 'plugin'));
+  });
 
   afterAll(() => {
     for (const s of servers) stopServer(s);
     console.log(`ci-recipe timings (s): ${JSON.stringify(timings)}; boards ${BOARD_NAMES.join(',')}; ${taskCount} tasks`);
+    if (!process.env.NXF_KEEP_TMP) fs.rmSync(tmp, { recursive: true, force: true });
   });
 
   it('main build, first run: every task runs and lands in the server store', () => {
     const server = start({ store: path.join(tmp, 'runner1/store'), runDir: path.join(tmp, 'runner1/run'), writeToken: WRITE_TOKEN });
     expect(server.exportedToken).toBe(WRITE_TOKEN);
-    wsA = makeWorkspace({ libraries: [LEDSTRIP], boards: BOARD_NAMES, parent: path.join(tmp, 'runner1/checkout') });
+    wsA = clone(path.join(tmp, 'runner1/checkout'));
     const run = nxOk(wsA, ['run-many', '-t', 'build'], remoteEnv(server, server.exportedToken));
     timings.cold = run.seconds;
     taskCount = run.tasks.length;
@@ -168,7 +176,7 @@ describe('CI cache recipe: store folder restored into a fresh clone, read-only p
     const restored = path.join(tmp, 'runner2/store');
     fs.cpSync(path.join(tmp, 'runner1/store'), restored, { recursive: true });
     const server = start({ store: restored, runDir: path.join(tmp, 'runner2/run'), writeToken: WRITE_TOKEN });
-    const wsB = makeWorkspace({ libraries: [LEDSTRIP], boards: BOARD_NAMES, parent: path.join(tmp, 'runner2/elsewhere/checkout') });
+    const wsB = clone(path.join(tmp, 'runner2/elsewhere/checkout'));
     expect(wsB.root).not.toBe(wsA.root);
     const localCache = path.join(tmp, 'runner2/elsewhere/checkout/nx-cache');
     expect(fs.existsSync(localCache)).toBe(false);
@@ -199,7 +207,7 @@ describe('CI cache recipe: store folder restored into a fresh clone, read-only p
     expect(server.exportedToken).not.toBe(READ_TOKEN);
     const before = storeEntries(restored);
 
-    const wsC = makeWorkspace({ libraries: [LEDSTRIP], boards: BOARD_NAMES, parent: path.join(tmp, 'runner3/pr/checkout') });
+    const wsC = clone(path.join(tmp, 'runner3/pr/checkout'));
     git(wsC.root, ['init', '-q', '-b', 'main']);
     git(wsC.root, ['add', '-A']);
     git(wsC.root, ['commit', '-q', '-m', 'base']);
