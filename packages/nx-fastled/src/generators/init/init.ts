@@ -1,0 +1,74 @@
+// `nx add nx-fastled` / `nx g nx-fastled:init`: registers the plugin in nx.json with its default boards and
+// keeps its output folder out of git. Nothing else: no package.json scripts, no targetDefaults, no
+// namedInputs. Idempotent: an existing registration (string or object form, package name or a local path
+// to the package) is left exactly as it is, and a second run writes nothing.
+import { formatFiles, logger, readNxJson, Tree, updateNxJson } from '@nx/devkit';
+import type { NxJsonConfiguration } from '@nx/devkit';
+
+export interface InitGeneratorSchema {
+  /** Boards for a new registration; an existing registration is left as it is. */
+  boards?: string[];
+  skipFormat?: boolean;
+}
+
+export const PLUGIN_NAME = 'nx-fastled';
+export const DEFAULT_INIT_BOARDS = ['native', 'uno'];
+/** The plugin's default `outputDir` (see plugin/options.ts). */
+const OUTPUT_DIR = 'dist';
+
+type PluginEntry = NonNullable<NxJsonConfiguration['plugins']>[number];
+
+/** Whether an nx.json `plugins` entry is nx-fastled: `'nx-fastled'`, `{ plugin: 'nx-fastled' }`, a subpath
+ * of the package, or a local path to it (`./packages/nx-fastled/src/index.ts`, `./node_modules/nx-fastled`). */
+export function isNxFastledEntry(entry: PluginEntry): boolean {
+  const spec = typeof entry === 'string' ? entry : entry?.plugin;
+  if (typeof spec !== 'string') return false;
+  const s = spec.replace(/\\/g, '/');
+  if (s === PLUGIN_NAME || s.startsWith(`${PLUGIN_NAME}/`)) return true;
+  return /(^|\/)nx-fastled(\/src(\/index(\.[cm]?[jt]s)?)?|\/dist(\/index(\.[cm]?js)?)?)?\/?$/.test(s);
+}
+
+/** Adds `dist` to .gitignore unless a line already ignores it; creates .gitignore if there is none. */
+function ignoreOutputDir(tree: Tree): boolean {
+  const file = '.gitignore';
+  const text = tree.exists(file) ? tree.read(file, 'utf-8') ?? '' : '';
+  const ignored = text
+    .split(/\r?\n/)
+    .map((l) => l.trim())
+    .some((l) => [OUTPUT_DIR, `/${OUTPUT_DIR}`, `${OUTPUT_DIR}/`, `/${OUTPUT_DIR}/`].includes(l));
+  if (ignored) return false;
+  const sep = text === '' || text.endsWith('\n') ? '' : '\n';
+  tree.write(file, `${text}${sep}${OUTPUT_DIR}\n`);
+  return true;
+}
+
+export async function initGenerator(tree: Tree, options: InitGeneratorSchema = {}): Promise<void> {
+  let changed = false;
+  const nxJson: NxJsonConfiguration = readNxJson(tree) ?? {};
+  const plugins = nxJson.plugins ?? [];
+  if (plugins.some(isNxFastledEntry)) {
+    logger.info(`${PLUGIN_NAME} is already registered in nx.json; leaving its options as they are.`);
+  } else {
+    const boards = options.boards?.length ? [...new Set(options.boards)] : DEFAULT_INIT_BOARDS;
+    nxJson.plugins = [...plugins, { plugin: PLUGIN_NAME, options: { boards } }];
+    if (tree.exists('nx.json')) updateNxJson(tree, nxJson);
+    else tree.write('nx.json', `${JSON.stringify(nxJson, null, 2)}\n`);
+    changed = true;
+  }
+  changed = ignoreOutputDir(tree) || changed;
+  // Format only what changed and only where the workspace has a formatter installed (usually it has none).
+  if (changed && !options.skipFormat && hasFormatter(tree.root)) await formatFiles(tree);
+}
+
+function hasFormatter(root: string): boolean {
+  return ['prettier', 'oxfmt'].some((name) => {
+    try {
+      require.resolve(name, { paths: [root] });
+      return true;
+    } catch {
+      return false;
+    }
+  });
+}
+
+export default initGenerator;
