@@ -51,6 +51,7 @@ export function makeWorkspace(opts: WorkspaceOptions): TestWorkspace {
     JSON.stringify(
       {
         useDaemonProcess: false,
+        neverConnectToCloud: true,
         plugins: [{ plugin: 'nx-fastled', options: { boards: opts.boards ?? ['native', 'uno'], ...(opts.pluginOptions ?? {}) } }],
       },
       null,
