@@ -126,6 +126,11 @@ describe('nx-fastled-task identity', () => {
     const r = identityCli(['--board', 'native'], other.root);
     expect(r.status).toBe(1);
     expect(r.stderr).toContain(path.join(other.root, 'no-such-prefix'));
+    // nx-fastled.json, merged over nx.json's entry, wins.
+    other.write('nx-fastled.json', JSON.stringify({ toolchains: { native: { prefix: 'other-prefix' } } }));
+    const r2 = identityCli(['--board', 'native'], other.root);
+    expect(r2.status).toBe(1);
+    expect(r2.stderr).toContain(path.join(other.root, 'other-prefix'));
   });
 });
 

@@ -8,7 +8,7 @@
 // (plugin/messages.ts) on stderr, and the command exits 1; an unknown board likewise.
 //
 // The workspace (default: the nearest folder at or above the current one holding nx.json) supplies the
-// plugin's `toolchains` option, so a prefix or core configured there gives the same identity as in the graph.
+// plugin's `toolchains` option (nx.json's plugin entry, nx-fastled.json merged over it), so a prefix or core configured there gives the same identity as in the graph.
 // The plugin modules (and, through them, Nx) are loaded only when this command runs, so `sketch` and `link`
 // tasks do not pay for them.
 import * as fs from 'node:fs';
@@ -58,14 +58,15 @@ export function runIdentity(argv: string[]): void {
 /** Each board's identity, or the message the plugin prints when it cannot be built. */
 export function boardIdentities(workspaceRoot: string, names: string[]): Map<string, BoardIdentity | string> {
   /* eslint-disable @typescript-eslint/no-require-imports */
-  const { normalizeOptions, unknownBoardMessage } = require('../plugin/options') as typeof import('../plugin/options');
+  const { normalizeOptions, readOptions, unknownBoardMessage } = require('../plugin/options') as typeof import('../plugin/options');
   const { missingToolchainMessage } = require('../plugin/messages') as typeof import('../plugin/messages');
   const { memoDir, resolveRequestedBoards } = require('../plugin/state') as typeof import('../plugin/state');
   const { StatMemo } = require('../hashing/stat-memo') as typeof import('../hashing/stat-memo');
   const { ProbeMemo } = require('../toolchain/identity') as typeof import('../toolchain/identity');
   /* eslint-enable @typescript-eslint/no-require-imports */
 
-  const normalized = normalizeOptions(pluginOptions(workspaceRoot), {});
+  // As the plugin reads them: nx.json's entry, with nx-fastled.json merged over it.
+  const normalized = normalizeOptions(readOptions(workspaceRoot, pluginOptions(workspaceRoot)), {});
   const options = { ...normalized, boards: names.map((name) => ({ name, explicit: true })) };
   // The plugin's memo files when this is an Nx workspace: warms them for the nx run that usually follows.
   const isWorkspace = fs.existsSync(path.join(workspaceRoot, 'nx.json'));
