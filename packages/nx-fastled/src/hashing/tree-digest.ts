@@ -20,7 +20,8 @@ export interface TreeDigest {
   files: number;
 }
 
-export function digestTrees(roots: LabelledRoot[], memo: StatMemo): TreeDigest {
+/** @param skip file names (not paths) left out of the digest, e.g. tests beside the code. */
+export function digestTrees(roots: LabelledRoot[], memo: StatMemo, skip?: RegExp): TreeDigest {
   const lines: string[] = [];
   for (const root of roots) {
     const seenDirs = new Set<string>();
@@ -36,7 +37,7 @@ export function digestTrees(roots: LabelledRoot[], memo: StatMemo): TreeDigest {
         if (seenDirs.has(real)) return;
         seenDirs.add(real);
         for (const name of fs.readdirSync(abs).sort()) walk(path.join(abs, name), rel ? `${rel}/${name}` : name);
-      } else if (st.isFile()) {
+      } else if (st.isFile() && !(skip && skip.test(path.basename(abs)))) {
         const sha = memo.hashFile(abs);
         if (sha) lines.push(`${root.label}:${rel}\t${sha}`);
       }

@@ -59,16 +59,24 @@ export function resolveRequestedBoards(
   return boards;
 }
 
-/** The task CLI runs the compiled `dist/` when present, the TypeScript sources otherwise: hash what runs. */
+/**
+ * Digest of the code a sketch or link task runs: the task CLI and what it imports (sketch conversion,
+ * recipe argument splitting), from `dist/` when built, else from the sources; tests beside them excluded.
+ * Editing any other part of the plugin must not re-key every sketch and link.
+ */
 export function toolDigest(memo: StatMemo): string {
-  const dist = path.join(PLUGIN_ROOT, 'dist');
-  const useDist = fs.existsSync(path.join(dist, 'cli/main.js'));
+  const useDist = fs.existsSync(path.join(PLUGIN_ROOT, 'dist/cli/main.js'));
+  const base = path.join(PLUGIN_ROOT, useDist ? 'dist' : 'src');
+  const ext = useDist ? '.js' : '.ts';
   return digestTrees(
     [
       { label: 'bin', path: path.join(PLUGIN_ROOT, 'bin') },
-      useDist ? { label: 'dist', path: dist } : { label: 'src', path: path.join(PLUGIN_ROOT, 'src') },
+      { label: 'cli', path: path.join(base, 'cli') },
+      { label: 'sketch', path: path.join(base, 'sketch') },
+      { label: 'properties', path: path.join(base, `toolchain/properties${ext}`) },
     ],
     memo,
+    /\.(spec|test)\.[jt]s$|\.d\.ts$|\.map$/,
   ).digest.slice(0, 16);
 }
 
