@@ -10,15 +10,28 @@ import * as path from 'node:path';
 import { splitArgs } from '../toolchain/properties';
 import { tempName } from './atomic';
 import { parseArgs, UsageError } from './main';
+import { verifyInputs } from './verify-command';
 
-class ToolError extends Error {}
+class ToolError extends Error {
+  constructor(message: string, readonly stderr = '') {
+    super(message);
+  }
+}
 
-function run(program: string, args: string[], what: string): string {
+function run(program: string, args: string[], what: string, quiet = false): string {
   const r = spawnSync(program, args, { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
   if (r.error) throw new ToolError(`nx-fastled: ${what}: cannot run ${program}: ${r.error.message}`);
-  if (r.stderr) process.stderr.write(r.stderr);
-  if (r.status !== 0) throw new ToolError(`nx-fastled: ${what} failed (${path.basename(program)} exited ${r.status})`);
+  if (r.stderr && !quiet) process.stderr.write(r.stderr);
+  if (r.status !== 0) throw new ToolError(`nx-fastled: ${what} failed (${path.basename(program)} exited ${r.status})`, r.stderr ?? '');
   return r.stdout;
+}
+
+/** The linker's own words when a memory region overflows (avr-ld: `.bss' is not within region `data'). */
+const REGION_OVERFLOW = /is not within region|region `?[\w.]+'? overflowed|will not fit in region/;
+
+/** Objects and archives on a link command line (workspace-relative paths; flags and -l libraries skipped). */
+export function linkInputs(args: string[]): string[] {
+  return args.filter((a) => !a.startsWith('-') && /\.(o|a)$/.test(a));
 }
 
 export interface SizeReport {
@@ -55,8 +68,33 @@ export function runLink(argv: string[]): void {
   fs.mkdirSync(outDir, { recursive: true });
   const tmpElf = tempName(elf);
   const pending: [string, string][] = [[tmpElf, elf]];
+  // Never link what is not whole: Nx restores cached outputs without checking them.
+  verifyInputs(linkInputs(afterDashes), { heal: !flags.has('no-heal'), workspaceRoot: process.cwd() });
+  const size = flags.get('size');
+  const limitOf = (k: string) => (flags.has(k) ? Number(flags.get(k)) : undefined);
   try {
-    run(tool(need('linker')), [...afterDashes, '-o', tmpElf], `linking ${elf}`);
+    try {
+      run(tool(need('linker')), [...afterDashes, '-o', tmpElf], `linking ${elf}`, true);
+    } catch (e) {
+      const stderr = e instanceof ToolError ? e.stderr : '';
+      process.stderr.write(stderr);
+      // The linker refused because a region overflowed: measure anyway (a throwaway image linked with
+      // --noinhibit-exec) so the message gives both sizes and the limits, as the size check does.
+      if (size && REGION_OVERFLOW.test(stderr)) {
+        const probe = tempName(path.join(outDir, `${name}.overflow.elf`));
+        pending.push([probe, probe]);
+        try {
+          run(tool(need('linker')), [...afterDashes, '-Wl,--noinhibit-exec', '-o', probe], `measuring ${elf}`, true);
+        } catch {
+          // could not produce even a throwaway image: keep the linker's own message
+        }
+        if (fs.existsSync(probe)) {
+          const r = measure(tool(size), probe, board, limitOf('flash-limit'), limitOf('ram-limit'));
+          throw new ToolError(tooLargeMessage(elf, board, r, overLimits(r)).replace('too large', 'too large (the linker refused it)'));
+        }
+      }
+      throw e;
+    }
     const objcopy = flags.get('objcopy');
     if (objcopy && flags.has('hex-flags')) {
       const hex = path.join(outDir, `${name}.hex`);
@@ -68,28 +106,11 @@ export function runLink(argv: string[]): void {
       run(tool(objcopy), [...splitArgs(flags.get('eep-flags')!), tmpElf, tempName(eep)], `making ${eep}`);
       pending.push([tempName(eep), eep]);
     }
-    const report: SizeReport = { board, flash: 0, ram: 0, sections: {} };
-    const size = flags.get('size');
-    if (size) {
-      report.sections = parseSizeA(run(tool(size), ['-A', tmpElf], `measuring ${elf}`));
-      const s = report.sections;
-      report.flash = (s['.text'] ?? 0) + (s['.data'] ?? 0) + (s['.bootloader'] ?? 0);
-      report.ram = (s['.data'] ?? 0) + (s['.bss'] ?? 0) + (s['.noinit'] ?? 0);
-    }
-    if (flags.has('flash-limit')) report.flashLimit = Number(flags.get('flash-limit'));
-    if (flags.has('ram-limit')) report.ramLimit = Number(flags.get('ram-limit'));
-    const over: string[] = [];
-    if (report.flashLimit !== undefined && report.flash > report.flashLimit) {
-      over.push(`flash ${report.flash} bytes > ${report.flashLimit} bytes (over by ${report.flash - report.flashLimit})`);
-    }
-    if (report.ramLimit !== undefined && report.ram > report.ramLimit) {
-      over.push(`RAM ${report.ram} bytes > ${report.ramLimit} bytes (over by ${report.ram - report.ramLimit})`);
-    }
-    if (over.length) {
-      throw new ToolError(
-        `nx-fastled: ${elf}: too large for ${board}: ${over.join('; ')}. Flash ${report.flash}/${report.flashLimit}, RAM ${report.ram}/${report.ramLimit} bytes. Shrink the sketch or exclude it for ${board} (a "// @filter" line or a .${board}.test.skip file).`,
-      );
-    }
+    const report: SizeReport = size
+      ? measure(tool(size), tmpElf, board, limitOf('flash-limit'), limitOf('ram-limit'))
+      : { board, flash: 0, ram: 0, sections: {}, flashLimit: limitOf('flash-limit'), ramLimit: limitOf('ram-limit') };
+    const over = overLimits(report);
+    if (over.length) throw new ToolError(tooLargeMessage(elf, board, report, over));
     const sizeJson = path.join(outDir, `${name}.size.json`);
     fs.writeFileSync(tempName(sizeJson), JSON.stringify(report, null, 2) + '\n');
     pending.push([tempName(sizeJson), sizeJson]);
@@ -102,4 +123,37 @@ export function runLink(argv: string[]): void {
   } finally {
     for (const [from] of pending) fs.rmSync(from, { force: true });
   }
+}
+
+function measure(sizeTool: string, elfFile: string, board: string, flashLimit?: number, ramLimit?: number): SizeReport {
+  const sections = parseSizeA(run(sizeTool, ['-A', elfFile], `measuring ${elfFile}`));
+  const s = sections;
+  const report: SizeReport = {
+    board,
+    flash: (s['.text'] ?? 0) + (s['.data'] ?? 0) + (s['.bootloader'] ?? 0),
+    ram: (s['.data'] ?? 0) + (s['.bss'] ?? 0) + (s['.noinit'] ?? 0),
+    sections,
+  };
+  if (flashLimit !== undefined) report.flashLimit = flashLimit;
+  if (ramLimit !== undefined) report.ramLimit = ramLimit;
+  return report;
+}
+
+function overLimits(report: SizeReport): string[] {
+  const over: string[] = [];
+  if (report.flashLimit !== undefined && report.flash > report.flashLimit) {
+    over.push(`flash ${report.flash} bytes > ${report.flashLimit} bytes (over by ${report.flash - report.flashLimit})`);
+  }
+  if (report.ramLimit !== undefined && report.ram > report.ramLimit) {
+    over.push(`RAM ${report.ram} bytes > ${report.ramLimit} bytes (over by ${report.ram - report.ramLimit})`);
+  }
+  return over;
+}
+
+function tooLargeMessage(elf: string, board: string, report: SizeReport, over: string[]): string {
+  return (
+    `nx-fastled: ${elf}: too large for ${board}: ${over.join('; ') || 'a memory region overflowed'}. ` +
+    `Flash ${report.flash}/${report.flashLimit} bytes, RAM ${report.ram}/${report.ramLimit} bytes. ` +
+    `Shrink the sketch or exclude it for ${board} (a "// @filter" line or a .${board}.test.skip file).`
+  );
 }

@@ -3,7 +3,9 @@
 //   nx-fastled-task sketch --out <file.ino.cpp> <main.ino> [<other.ino>...]
 //   nx-fastled-task link --board <b> --bin <dir> --out-dir <dir> --name <Name> --linker <prog>
 //        [--objcopy <prog> --hex-flags "<flags>" [--eep-flags "<flags>"]] [--size <prog>]
-//        [--flash-limit <bytes> --ram-limit <bytes>] -- <link arguments>
+//        [--flash-limit <bytes> --ram-limit <bytes>] [--no-heal 1] -- <link arguments>
+//   nx-fastled-task verify [--no-heal] <file.o|file.a>...   (see verify-command.ts)
+//   nx-fastled-task seal <file>...
 //
 // Every output is written under a temporary name and renamed into place only when the whole step succeeded,
 // so an interrupted or failed task never leaves an output that looks finished. Errors are one line naming
@@ -11,6 +13,7 @@
 import { runSketch } from './sketch-command';
 import { runLink } from './link-command';
 import { runIdentity } from './identity-command';
+import { runSeal, runVerify } from './verify-command';
 
 export class UsageError extends Error {}
 
@@ -20,7 +23,9 @@ export function main(argv: string[]): void {
     if (command === 'sketch') runSketch(rest);
     else if (command === 'link') runLink(rest);
     else if (command === 'identity') runIdentity(rest);
-    else throw new UsageError(`nx-fastled-task: unknown command "${command ?? ''}" (expected "sketch" or "link")`);
+    else if (command === 'verify') runVerify(rest);
+    else if (command === 'seal') runSeal(rest);
+    else throw new UsageError(`nx-fastled-task: unknown command "${command ?? ''}" (expected sketch, link, identity, verify or seal)`);
   } catch (e) {
     const err = e as Error & { exitCode?: number };
     process.stderr.write(`${err.message}\n`);

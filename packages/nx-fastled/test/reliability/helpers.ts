@@ -1,0 +1,153 @@
+// Shared helpers of the reliability suite (docs/RELIABILITY.md): run records, output trees by content,
+// a background `nx run-many` in its own process group (for SIGINT/SIGKILL), and message checks.
+import { spawn, ChildProcess } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { makeWorkspace, REPO_ROOT, TestWorkspace, WorkspaceOptions } from '../support/workspace';
+
+export type Task = { id: string; project: string; target: string; status: string; code?: number; hash?: string };
+
+export const HIT = new Set(['local-cache', 'local-cache-kept-existing', 'remote-cache']);
+export const BUILD_ARGS = ['run-many', '-t', 'build', '--outputStyle=static', '--parallel=2'];
+
+export const isHit = (t: Task) => HIT.has(t.status);
+export const byId = (tasks: Task[]) => new Map(tasks.map((t) => [t.id, t]));
+
+/** Workspace-relative paths of every file under `dir` whose name matches, sorted. */
+export function filesUnder(root: string, dir: string, match: RegExp): string[] {
+  const out: string[] = [];
+  const walk = (abs: string) => {
+    if (!fs.existsSync(abs)) return;
+    for (const e of fs.readdirSync(abs, { withFileTypes: true })) {
+      const p = path.join(abs, e.name);
+      if (e.isDirectory()) walk(p);
+      else if (match.test(e.name)) out.push(path.relative(root, p).split(path.sep).join('/'));
+    }
+  };
+  walk(path.join(root, dir));
+  return out.sort();
+}
+
+export const BUILD_PRODUCTS = /\.(o|a|elf|hex)$/;
+
+/** `{ relative path: sha256 }` of every object, archive, .elf and .hex under dist/. */
+export function productDigests(root: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const rel of filesUnder(root, 'dist', BUILD_PRODUCTS)) {
+    out[rel] = createHash('sha256').update(fs.readFileSync(path.join(root, rel))).digest('hex');
+  }
+  return out;
+}
+
+/** A Node stack frame in output means an exception escaped somewhere; messages must be one-liners. */
+export const STACK_FRAME = /^\s+at .+:\d+:\d+\)?$/m;
+
+/** Text without ANSI colours. */
+export function plain(s: string): string {
+  // eslint-disable-next-line no-control-regex
+  return s.replace(/\x1b\[[0-9;]*m/g, '');
+}
+
+export interface Background {
+  child: ChildProcess;
+  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+  output(): string;
+}
+
+/** `nx <args>` in its own process group (detached), with the same environment as TestWorkspace.nx. */
+export function nxInBackground(ws: TestWorkspace, cacheDirectory: string, args: string[], env: Record<string, string | undefined> = {}): Background {
+  let out = '';
+  const child = spawn(path.join(REPO_ROOT, 'node_modules/.bin/nx'), args, {
+    cwd: ws.root,
+    detached: true,
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: {
+      ...process.env,
+      NX_DAEMON: 'false',
+      NX_NO_CLOUD: 'true',
+      NX_CACHE_DIRECTORY: cacheDirectory,
+      NX_TUI: 'false',
+      NX_SKIP_NX_CACHE: undefined,
+      NX_FASTLED_BOARDS: undefined,
+      CI: 'true',
+      ...env,
+    },
+  });
+  child.stdout!.on('data', (d) => (out += d));
+  child.stderr!.on('data', (d) => (out += d));
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+    child.on('exit', (code, signal) => resolve({ code, signal })),
+  );
+  return { child, exited, output: () => out };
+}
+
+export async function waitUntil(what: string, cond: () => boolean, timeoutMs: number, everyMs = 50): Promise<void> {
+  const end = Date.now() + timeoutMs;
+  while (!cond()) {
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, everyMs));
+  }
+}
+
+/** Whether any process of the group is still alive. */
+export function groupAlive(pgid: number): boolean {
+  try {
+    process.kill(-pgid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Cache entry folders (one per task hash) in a local Nx cache directory. */
+export function cacheEntries(cacheDirectory: string): string[] {
+  return fs.existsSync(cacheDirectory) ? fs.readdirSync(cacheDirectory).filter((e) => /^\d+$/.test(e)).sort() : [];
+}
+
+/** The cache entry folder holding `rel` (a workspace-relative output path), if any. */
+export function cacheEntryHolding(cacheDirectory: string, rel: string): string | undefined {
+  const e = cacheEntries(cacheDirectory).find((h) => fs.existsSync(path.join(cacheDirectory, h, rel)));
+  return e && path.join(cacheDirectory, e);
+}
+
+const PACKAGE = path.join(REPO_ROOT, 'packages/nx-fastled');
+let frozen: string | undefined;
+
+/**
+ * A node_modules whose nx-fastled is a snapshot of the package taken once per test file: nx-fastled hashes its
+ * own CLI sources into sketch and link tasks, so an edit to packages/nx-fastled/src by someone else while a
+ * test runs would otherwise re-key those tasks between two runs of one test.
+ */
+export function frozenNodeModules(parent: string): string {
+  if (frozen) return frozen;
+  const pkg = path.join(parent, 'plugin/packages/nx-fastled');
+  fs.mkdirSync(pkg, { recursive: true });
+  for (const e of fs.readdirSync(PACKAGE)) {
+    if (e === 'test' || e === 'node_modules') continue;
+    fs.cpSync(path.join(PACKAGE, e), path.join(pkg, e), { recursive: true });
+  }
+  const nodeModules = path.join(parent, 'plugin/node_modules');
+  fs.mkdirSync(nodeModules);
+  const repoModules = path.join(REPO_ROOT, 'node_modules');
+  for (const e of fs.readdirSync(repoModules)) {
+    if (e !== 'nx-fastled') fs.symlinkSync(path.join(repoModules, e), path.join(nodeModules, e));
+  }
+  fs.symlinkSync(pkg, path.join(nodeModules, 'nx-fastled'));
+  frozen = nodeModules;
+  return nodeModules;
+}
+
+/** makeWorkspace, with node_modules pointing at the frozen snapshot of nx-fastled. */
+export function frozenWorkspace(opts: WorkspaceOptions & { parent: string }): TestWorkspace {
+  const ws = makeWorkspace(opts);
+  const link = path.join(ws.root, 'node_modules');
+  fs.rmSync(link, { force: true });
+  fs.symlinkSync(frozenNodeModules(path.dirname(opts.parent)), link);
+  return ws;
+}
+
+/** The project graph Nx wrote for the last command (saves an `nx show project` call). */
+export function projectGraph(ws: TestWorkspace): { nodes: Record<string, { data: { targets: Record<string, { inputs?: unknown[]; outputs?: string[]; options?: { command?: string } }> } }> } {
+  return JSON.parse(fs.readFileSync(path.join(ws.root, '.nx/workspace-data/project-graph.json'), 'utf8'));
+}
