@@ -50,6 +50,16 @@ function fileInputs(closure: { files: string[]; globs: string[] }) {
   return [...closure.files.map((f) => `{workspaceRoot}/${f}`), ...closure.globs.map((g) => `{workspaceRoot}/${g}`), NO_LOCKFILE];
 }
 
+/**
+ * Publishes `file` from its per-process temporary name with a sha256 sidecar (`<file>.sha256`, declared as an
+ * output too): Nx restores cached outputs without checking them, so whoever consumes the file verifies it.
+ * The object is renamed last: it is what marks the step as done.
+ */
+function publish(file: string): string {
+  const q = quote(file);
+  return `sha256sum < ${q}.$$.tmp > ${q}.sha256.$$.tmp && mv -f ${q}.sha256.$$.tmp ${q}.sha256 && mv -f ${q}.$$.tmp ${q}`;
+}
+
 /** `mkdir`, compile to a temporary name, rename: an interrupted compile never leaves a truncated object. */
 function compileCommand(
   b: BoardContext,
@@ -68,9 +78,9 @@ function compileCommand(
     ...includeDirs.map((d) => (typeof d === 'string' ? quote(`-I${d}`) : `-I${renderArg(d, b.vars)}`)),
     renderArg(source, b.vars),
     '-o',
-    quote(`${object}.tmp`),
+    `${quote(object)}.$$.tmp`,
   ].join(' ');
-  return [b.prelude, `mkdir -p ${quote(path.dirname(object))}`, ...before, `${compile} && mv -f ${quote(object + '.tmp')} ${quote(object)}`].join(' && ');
+  return [b.prelude, `mkdir -p ${quote(path.dirname(object))}`, ...before, compile, publish(object)].join(' && ');
 }
 
 function compileTarget(command: string, inputs: unknown[], outputs: string[], description: string, dependsOn?: TargetConfiguration['dependsOn']): TargetConfiguration {
@@ -78,7 +88,7 @@ function compileTarget(command: string, inputs: unknown[], outputs: string[], de
     executor: 'nx:run-commands',
     options: { command },
     inputs: inputs as TargetConfiguration['inputs'],
-    outputs: outputs.map((o) => `{workspaceRoot}/${o}`),
+    outputs: outputs.flatMap((o) => (/\.(o|a)$/.test(o) ? [o, `${o}.sha256`] : [o])).map((o) => `{workspaceRoot}/${o}`),
     cache: true,
     ...(dependsOn ? { dependsOn } : {}),
     metadata: { description, technologies: ['cpp'] },
@@ -143,8 +153,10 @@ function archiveProject(
   tags: string[],
 ): ProjectConfiguration {
   const r = b.resolved.recipe;
-  const ar = renderCommand([{ root: 'bin', rel: r.archiver[0] }, ...r.archiver.slice(1), `${archive}.tmp`, ...objects], b.vars);
-  const command = [b.prelude, `mkdir -p ${quote(path.dirname(archive))}`, `rm -f ${quote(archive + '.tmp')}`, `${ar} && mv -f ${quote(archive + '.tmp')} ${quote(archive)}`].join(' && ');
+  // Objects come from the cache unchecked: verify them (sidecar checksum and structure) before archiving.
+  const verify = `NXF_TOOL=${ctx.toolHash} node ${quote(ctx.tool)} verify ${objects.map(quote).join(' ')}`;
+  const ar = [renderArg({ root: 'bin', rel: r.archiver[0] }, b.vars), ...r.archiver.slice(1).map(quote), `${quote(archive)}.$$.tmp`, ...objects.map(quote)].join(' ');
+  const command = [b.prelude, `mkdir -p ${quote(path.dirname(archive))}`, verify, ar, publish(archive)].join(' && ');
   return {
     name,
     root,
@@ -154,7 +166,7 @@ function archiveProject(
         executor: 'nx:run-commands',
         options: { command },
         inputs: [{ dependentTasksOutputFiles: '**/*.o', transitive: false }, NO_LOCKFILE] as TargetConfiguration['inputs'],
-        outputs: [`{workspaceRoot}/${archive}`],
+        outputs: [`{workspaceRoot}/${archive}`, `{workspaceRoot}/${archive}.sha256`],
         cache: true,
         dependsOn: [{ projects: tuProjects, target: ctx.options.targetNames.compile }],
         metadata: { description, technologies: ['cpp'] },
