@@ -1,6 +1,8 @@
 // The persistent cache of parsed directives: one JSON file
 //   { format, parser, generation, content: { <hash>: [generation, Directives] },
-//     stat: { <absolute path>: [generation, size, mtimeMs, Directives] } }
+//     stat: { <absolute path>: [generation, size, mtimeMs, Directives] }, names: [...] }
+// `names` are the macro names that matter for computed includes (append-only; see macro-table.ts): each
+// entry's `macros.n` says how many of them its definitions were collected for.
 // Workspace files are keyed by content hash (what Nx hashes too), files outside the workspace (Arduino core,
 // compiler headers) by path+size+mtime because nobody hashes them for us. An entry not used for MAX_AGE saves
 // is dropped so that the file does not grow forever. A cache written by another parser version is ignored,
@@ -10,7 +12,7 @@ import * as path from 'path';
 import type { Directives } from './directives';
 
 /** Bump whenever parseDirectives can return something different for the same text. */
-export const PARSER_VERSION = 1;
+export const PARSER_VERSION = 2;
 const FORMAT = 'nx-fastled-scan-cache';
 const MAX_AGE = 8;
 
@@ -20,6 +22,7 @@ interface CacheFile {
   generation: number;
   content: Record<string, [number, Directives]>;
   stat: Record<string, [number, number, number, Directives]>;
+  names: string[];
 }
 
 export class DirectiveCache {
@@ -27,11 +30,16 @@ export class DirectiveCache {
   private readonly content = new Map<string, [number, Directives]>();
   private readonly stat = new Map<string, [number, number, number, Directives]>();
   private dirty = false;
+  /** relevant macro names, in the order they were first needed */
+  readonly names: string[] = [];
+  readonly nameSet = new Set<string>();
 
   constructor(private readonly file?: string) {
     const loaded = file ? load(file) : null;
     this.generation = (loaded?.generation ?? 0) + 1;
     if (!loaded) return;
+    for (const n of loaded.names) this.addName(n);
+    this.dirty = false;
     for (const [k, v] of Object.entries(loaded.content)) this.content.set(k, v);
     for (const [k, v] of Object.entries(loaded.stat)) this.stat.set(k, v);
   }
@@ -60,6 +68,20 @@ export class DirectiveCache {
     this.dirty = true;
   }
 
+  /** Appends a relevant macro name; false if it was known. */
+  addName(name: string): boolean {
+    if (this.nameSet.has(name)) return false;
+    this.nameSet.add(name);
+    this.names.push(name);
+    this.dirty = true;
+    return true;
+  }
+
+  /** An entry was changed in place (its macro definitions grew). */
+  markDirty(): void {
+    this.dirty = true;
+  }
+
   /** Writes the cache atomically (temp file + rename) if anything changed; a no-op without a cache file. */
   save(): void {
     if (!this.file || !this.dirty) return;
@@ -77,6 +99,7 @@ export class DirectiveCache {
       generation: this.generation,
       content: keep(this.content),
       stat: keep(this.stat),
+      names: this.names,
     };
     fs.mkdirSync(path.dirname(this.file), { recursive: true });
     const tmp = `${this.file}.${process.pid}.${Date.now()}.tmp`;
@@ -103,7 +126,7 @@ function load(file: string): CacheFile | null {
   try {
     const data = JSON.parse(fs.readFileSync(file, 'utf8')) as Partial<CacheFile>;
     if (data.format !== FORMAT || data.parser !== PARSER_VERSION) return null;
-    if (typeof data.generation !== 'number' || !data.content || !data.stat) return null;
+    if (typeof data.generation !== 'number' || !data.content || !data.stat || !Array.isArray(data.names)) return null;
     return data as CacheFile;
   } catch {
     return null;

@@ -52,6 +52,30 @@ export interface Directives {
   computed: ComputedRef[];
   calls: MacroCall[];
   forwards: ForwardEdge[];
+  /**
+   * The file's #defines of the names that can matter for computed includes (see macro-table.ts): `n` is how
+   * many of the scanner's relevant names (a persisted, append-only list) have been looked for, `d` what was
+   * found. Absent until the file was looked at for any name. Mutable: grows when the relevant names do.
+   */
+  macros?: { n: number; d: MacroDef[] };
+}
+
+/** A #define: object-like when `params` is null; a variadic last parameter is spelled `...` or `name...`. */
+export interface MacroDef {
+  name: string;
+  params: string[] | null;
+  /** the replacement list, comments replaced by spaces, continuations joined, trimmed */
+  body: string;
+  line: number;
+}
+
+/** What one lexing pass found besides the directives: every defined name, and the wanted definitions. */
+export interface LexResult {
+  directives: Directives;
+  /** every name the file #defines (in any branch), in order, with repetitions */
+  defined: string[];
+  /** the definitions of the names `wanted` accepted */
+  defines: MacroDef[];
 }
 
 /** Names that probe for a file; gcc 5 spells them with trailing underscores. */
@@ -82,7 +106,12 @@ const RAW_PREFIXES = new Set(['R', 'LR', 'uR', 'UR', 'u8R']);
 
 /** Parses `text` (already decoded; line numbers are 1-based physical lines). */
 export function parseDirectives(text: string): Directives {
-  return new Lexer(text).run();
+  return new Lexer(text).run().directives;
+}
+
+/** One pass that also reports the defined names, and the definitions of the names `wanted` accepts. */
+export function lexFile(text: string, wanted?: (name: string) => boolean): LexResult {
+  return new Lexer(text, wanted).run();
 }
 
 class Lexer {
@@ -90,15 +119,20 @@ class Lexer {
   private line = 1;
   private readonly n: number;
   private readonly out: Directives = { refs: [], computed: [], calls: [], forwards: [] };
+  private readonly defined: string[] = [];
+  private readonly defines: MacroDef[] = [];
 
-  constructor(private readonly s: string) {
+  constructor(
+    private readonly s: string,
+    private readonly wanted?: (name: string) => boolean,
+  ) {
     this.n = s.length;
     // A byte-order mark is not a token; it must not stop the first line from being a directive.
     if (s.charCodeAt(0) === 0xfeff) this.i = 1;
     else if (s.startsWith('\u00ef\u00bb\u00bf')) this.i = 3; // the same mark decoded as latin1
   }
 
-  run(): Directives {
+  run(): LexResult {
     const s = this.s;
     let atLineStart = true;
     while (this.i < this.n) {
@@ -125,7 +159,7 @@ class Lexer {
         else this.i++;
       }
     }
-    return this.out;
+    return { directives: this.out, defined: this.defined, defines: this.defines };
   }
 
   // ---- low-level lexing; each function appends what it consumes to `buf` when one is given ----
@@ -323,6 +357,10 @@ class Lexer {
       macro = m[1];
       if (m[2] !== undefined) params = m[3].split(',').map((p) => p.trim());
       body = rest.slice(m[0].length);
+      this.defined.push(macro);
+      if (this.wanted?.(macro)) {
+        this.defines.push({ name: macro, params: m[2] === undefined ? null : params.length === 1 && params[0] === '' ? [] : params, body: body.trim(), line });
+      }
     }
     for (const call of findCalls(body)) {
       const probe = PROBES.get(call.name);

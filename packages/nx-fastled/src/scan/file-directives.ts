@@ -7,7 +7,7 @@ import { createHash } from 'crypto';
 import * as fs from 'fs';
 import * as path from 'path';
 import { DirectiveCache } from './directive-cache';
-import { parseDirectives, type Directives } from './directives';
+import { lexFile, type Directives, type MacroDef } from './directives';
 
 const EMPTY: Directives = Object.freeze({ refs: [], computed: [], calls: [], forwards: [] });
 
@@ -22,6 +22,8 @@ export interface DirectiveStats {
 
 export class FileDirectives {
   private readonly memo = new Map<string, Directives>();
+  /** every name each file parsed in this process #defines (files answered by the cache have none here) */
+  private readonly definedNames = new Map<string, Set<string>>();
   readonly stats: DirectiveStats = { parsed: 0, cacheHits: 0, unreadable: [] };
 
   constructor(
@@ -51,7 +53,7 @@ export class FileDirectives {
       const hash = given ?? `sha1:${createHash('sha1').update(bytes).digest('hex')}`;
       const cached = given === undefined ? this.cache.byHash(hash) : undefined;
       if (cached) return this.hit(cached);
-      const d = this.parse(bytes);
+      const d = this.parse(file, bytes);
       this.cache.setByHash(hash, d);
       return d;
     }
@@ -66,7 +68,7 @@ export class FileDirectives {
     if (hit) return this.hit(hit);
     const bytes = this.read(file);
     if (!bytes) return EMPTY;
-    const d = this.parse(bytes);
+    const d = this.parse(file, bytes);
     this.cache.setByStat(file, st.size, st.mtimeMs, d);
     return d;
   }
@@ -85,8 +87,53 @@ export class FileDirectives {
     return d;
   }
 
-  private parse(bytes: Buffer): Directives {
+  private parse(file: string, bytes: Buffer): Directives {
     this.stats.parsed++;
-    return parseDirectives(bytes.toString(isUtf8(bytes) ? 'utf8' : 'latin1'));
+    const names = this.cache.names;
+    const wanted = this.cache.nameSet;
+    const r = lexFile(decode(bytes), (n) => wanted.has(n));
+    this.definedNames.set(file, new Set(r.defined));
+    return { ...r.directives, macros: { n: names.length, d: r.defines } };
   }
+
+  /**
+   * The definitions in `file` of every relevant macro name (cache.names), looking for the names that were
+   * added since the file's entry was made: from the names it was seen to define in this process, else by
+   * reading it again (a file that does not contain a name cannot define it, unless a line continuation
+   * splits the name: then it is lexed).
+   */
+  macros(file: string): readonly MacroDef[] {
+    const d = this.get(file);
+    if (Object.isFrozen(d)) return [];
+    const names = this.cache.names;
+    const m = (d.macros ??= { n: 0, d: [] });
+    if (m.n < names.length) {
+      const fresh = names.slice(m.n);
+      const known = this.definedNames.get(file);
+      let text: string | null = null;
+      let hits: string[];
+      if (known) hits = fresh.filter((n) => known.has(n));
+      else {
+        const bytes = this.read(file);
+        text = bytes ? decode(bytes) : '';
+        const t = text;
+        hits = /\\[ \t]*[\r\n]/.test(t) ? fresh : fresh.filter((n) => t.includes(n));
+      }
+      if (hits.length > 0) {
+        if (text === null) {
+          const bytes = this.read(file);
+          text = bytes ? decode(bytes) : '';
+        }
+        const wanted = new Set(hits);
+        m.d.push(...lexFile(text, (n) => wanted.has(n)).defines);
+      }
+      m.n = names.length;
+      this.cache.markDirty();
+    }
+    return m.d;
+  }
+}
+
+function decode(bytes: Buffer): string {
+  return bytes.toString(isUtf8(bytes) ? 'utf8' : 'latin1');
 }

@@ -6,10 +6,18 @@ import { IncludeScanner, type ScanOptions } from './include-scanner';
 
 const FIXTURES = path.resolve(__dirname, '../../test/fixtures/scan');
 
-function closure(tree: string, tu: string, includeDirs: string[], systemDirs: string[] = [], opts: Partial<ScanOptions> = {}) {
+function closure(
+  tree: string,
+  tu: string,
+  includeDirs: string[],
+  systemDirs: string[] = [],
+  opts: Partial<ScanOptions> = {},
+  predefined?: string,
+  forced: string[] = [],
+) {
   const root = path.join(FIXTURES, tree);
   const scanner = new IncludeScanner({ workspaceRoot: root, ...opts });
-  return scanner.closure(tu, includeDirs, systemDirs.map((d) => path.join(root, d)));
+  return scanner.closure(tu, includeDirs, systemDirs.map((d) => path.join(root, d)), forced, { predefined });
 }
 
 describe('IncludeScanner on fixtures', () => {
@@ -62,16 +70,34 @@ describe('IncludeScanner on fixtures', () => {
     expect(c.absent).toEqual(expect.arrayContaining(['inc/absent_probe.h', 'src/absent_probe.h']));
   });
 
-  it('falls back to globs for a macro include and follows what the globbed files include', () => {
-    const c = closure('macro', 'lib/src/main.cpp', ['inc', 'lib/src']);
+  it('expands a macro include with the closure\'s own #define instead of falling back to globs', () => {
+    const c = closure('macro', 'lib/src/main.cpp', ['inc', 'lib/src'], [], {}, '');
+    expect(c.files).toEqual(['lib/src/config.h', 'lib/src/main.cpp', 'shared/escape.h']);
+    expect(c.globs).toEqual([]);
+    expect(c.computed).toEqual([]);
+    expect(c.expanded).toEqual([{ file: 'lib/src/main.cpp', line: 2, text: 'CONFIG', headers: ['"config.h"'] }]);
+  });
+
+  it('falls back to globs when a name has no definition and the predefined macros are unknown', () => {
+    const c = closure('expand/cmdline', 'main.cpp', ['.']);
+    expect(c.globs).toEqual(['**/*']);
+    expect(c.files).toEqual(['main.cpp']);
+    expect(c.computed).toEqual([
+      { file: 'main.cpp', line: 1, text: 'BOARD_HEADER', reason: expect.stringMatching(/BOARD_HEADER.*predefined macros are unknown/) },
+    ]);
+    const without = closure('expand/cmdline', 'main.cpp', ['.'], [], { followGlobs: false });
+    expect(without.globs).toEqual(['**/*']);
+  });
+
+  it('follows what globbed files include when falling back', () => {
+    // config.h (under the globbed lib/src) includes a file outside every glob
+    const c = closure('expand/glob', 'lib/src/main.cpp', ['inc', 'lib/src']);
     expect(c.globs).toEqual(['inc/**/*', 'lib/src/**/*']);
     expect(c.files).toEqual(['lib/src/main.cpp', 'shared/escape.h']);
-    expect(c.computed).toEqual([{ file: 'lib/src/main.cpp', line: 2, text: 'CONFIG' }]);
-    const without = closure('macro', 'lib/src/main.cpp', ['inc', 'lib/src'], [], { followGlobs: false });
+    const without = closure('expand/glob', 'lib/src/main.cpp', ['inc', 'lib/src'], [], { followGlobs: false });
     expect(without.files).toEqual(['lib/src/main.cpp']);
     expect(without.globs).toEqual(c.globs);
   });
-
   it('terminates on cycles', () => {
     expect(closure('cycle', 'main.cpp', []).files).toEqual(['a.h', 'b.h', 'main.cpp']);
   });
@@ -134,5 +160,61 @@ describe('IncludeScanner on fixtures', () => {
     const scanner = new IncludeScanner({ workspaceRoot: root, fileHash: (p) => (seen.push(p), `h:${p}`) });
     scanner.closure('main.cpp', [], []);
     expect(seen.sort()).toEqual(['a.h', 'b.h', 'main.cpp']);
+  });
+});
+
+describe('IncludeScanner: computed includes', () => {
+  it('tries every definition of an object-like macro, in any #if branch', () => {
+    const c = closure('expand/object', 'main.cpp', [], [], {}, '');
+    expect(c.files).toEqual(['a.h', 'b.h', 'main.cpp']);
+    expect(c.globs).toEqual([]);
+    expect(c.expanded).toEqual([{ file: 'main.cpp', line: 7, text: 'CONFIG', headers: ['"a.h"', '"b.h"'] }]);
+  });
+
+  it('expands function-like macros: # stringification of an expanded argument, ## pasting inside <...>', () => {
+    const c = closure('expand/stringify', 'main.cpp', ['inc'], [], {}, '');
+    expect(c.files).toEqual(['board.h', 'inc/plat_avr.h', 'main.cpp']);
+    // each name may also be undefined where the include is (gcc keeps the name): harmless extra specs
+    expect(c.expanded.map((e) => e.headers)).toEqual([
+      ['"NAME"', '"board.h"'],
+      ['<CAT(plat, _avr).h>', '<plat_avr.h>'],
+    ]);
+    expect(c.globs).toEqual([]);
+  });
+
+  it('ignores an include of a macro that is defined nowhere (the compile would fail on it)', () => {
+    const c = closure('expand/undefined', 'main.cpp', ['.'], [], {}, '#define __GNUC__ 5\n');
+    expect(c.files).toEqual(['main.cpp', 'real.h']);
+    expect(c.globs).toEqual([]);
+    expect(c.computed).toEqual([]);
+    expect(c.expanded).toEqual([{ file: 'main.cpp', line: 3, text: 'NEVER_DEFINED', headers: [] }]);
+  });
+
+  it('uses a definition that only the command line (-D) or the compiler provides', () => {
+    const c = closure('expand/cmdline', 'main.cpp', ['.'], [], {}, '#define __GNUC__ 5\n#define BOARD_HEADER "board.h"\n');
+    expect(c.files).toEqual(['board.h', 'main.cpp']);
+    expect(c.globs).toEqual([]);
+  });
+
+  it('iterates to a fixpoint: a header found through a computed include defines the next one', () => {
+    const c = closure('expand/fixpoint', 'main.cpp', ['.'], [], {}, '#define FIRST "first.h"\n');
+    expect(c.files).toEqual(['first.h', 'main.cpp', 'second.h']);
+    expect(c.expanded.map((e) => [e.text, e.headers])).toEqual([
+      ['FIRST', ['"first.h"']],
+      ['SECOND', ['"second.h"']],
+    ]);
+    expect(c.globs).toEqual([]);
+  });
+
+  it('gives a sketch folder appended to a path the same closure as a path of its own', () => {
+    // the second call shares the graph of the first path and adds the small folder on top
+    const root = path.join(FIXTURES, 'resolution');
+    const shared = new IncludeScanner({ workspaceRoot: root });
+    shared.closure('src/main.cpp', ['inc1'], []);
+    const overlaid = shared.closure('src/main.cpp', ['inc1', 'inc2'], [path.join(root, 'sys')]);
+    const alone = new IncludeScanner({ workspaceRoot: root }).closure('src/main.cpp', ['inc1', 'inc2'], [path.join(root, 'sys')]);
+    expect(overlaid.files).toEqual(alone.files);
+    expect(overlaid.absent).toEqual(alone.absent);
+    expect(overlaid.unresolved).toEqual(alone.unresolved);
   });
 });

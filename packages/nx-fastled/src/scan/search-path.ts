@@ -42,18 +42,64 @@ export class Prober {
     if (!byDir) this.memo.set(dir, (byDir = new Map()));
     let p = byDir.get(spec);
     if (!p) {
-      const candidate = path.resolve(dir, spec);
-      if (this.fsView.isFile(candidate)) p = { file: candidate, missing: null };
-      else if (candidate.startsWith(this.workspaceRoot + path.sep)) {
-        p = { file: null, missing: this.fsView.firstMissing(candidate, this.workspaceRoot) };
-      } else p = { file: null, missing: null };
+      p = this.lookup(dir, spec);
       byDir.set(spec, p);
     }
     return p;
   }
+
+  private lookup(dir: string, spec: string): Probe {
+    // fast path: a plain relative spec whose first component the directory does not list cannot exist
+    const listing = IRREGULAR.test(spec) ? null : this.fsView.listing(dir);
+    if (listing) {
+      const slash = spec.indexOf('/');
+      const kind = listing.get(slash < 0 ? spec : spec.slice(0, slash));
+      if (kind === undefined || (slash < 0 && kind === 'dir')) return this.miss(dir, spec);
+      if (slash < 0) return { file: path.join(dir, spec), missing: null };
+    }
+    const candidate = path.resolve(dir, spec);
+    return this.fsView.isFile(candidate) ? { file: candidate, missing: null } : this.miss(dir, spec);
+  }
+
+  private miss(dir: string, spec: string): Probe {
+    const root = this.workspaceRoot;
+    if (!IRREGULAR.test(spec) && !(dir === root || dir.startsWith(root + path.sep))) return { file: null, missing: null };
+    // only the `absent` report needs the missing prefix: computed on first use
+    const fsView = this.fsView;
+    let missing: string | null | undefined;
+    return {
+      file: null,
+      get missing() {
+        if (missing === undefined) {
+          const candidate = path.resolve(dir, spec);
+          missing = candidate.startsWith(root + path.sep) ? fsView.firstMissing(candidate, root) : null;
+        }
+        return missing;
+      },
+    };
+  }
 }
 
+/** Specs the fast path of Prober.lookup must not take: absolute, empty or dot components. */
+const IRREGULAR = /^\/|(^|\/)\.{0,2}(\/|$)/;
+
 const NOTHING: Resolution = Object.freeze({ found: [], absent: [] }) as Resolution;
+
+/** A resolution whose `absent` is computed from the missed probes on first use. */
+export function lazyResolution(found: string[], misses: () => Iterable<string | null>): Resolution {
+  let absent: string[] | undefined;
+  return {
+    found,
+    get absent() {
+      if (!absent) {
+        const set = new Set<string>();
+        for (const m of misses()) if (m !== null) set.add(m);
+        absent = [...set];
+      }
+      return absent;
+    },
+  };
+}
 
 export class SearchPath {
   private readonly memo = new Map<string, Resolution>();
@@ -109,28 +155,26 @@ export class SearchPath {
     const starts = this.dirs.flatMap((d, i) => (from.startsWith(d + path.sep) ? [i + 1] : []));
     if (starts.length === 0) starts.push(0);
     const found = new Set<string>();
-    const absent = new Set<string>();
+    const parts: Resolution[] = [];
     for (const start of starts) {
       const r = this.search(spec, this.dirs.slice(start), from, 'first');
       r.found.forEach((f) => found.add(f));
-      r.absent.forEach((a) => absent.add(a));
+      parts.push(r);
     }
-    return { found: [...found], absent: [...absent] };
+    return lazyResolution([...found], () => parts.flatMap((r) => r.absent));
   }
 
   private search(spec: string, dirs: readonly string[], exclude: string | null, mode: ResolutionMode): Resolution {
     const found: string[] = [];
-    const absent: string[] = [];
+    const misses: Probe[] = [];
     for (const dir of dirs) {
       const p = this.prober.probe(dir, spec);
       if (p.file !== null) {
         if (p.file === exclude) continue;
         if (!found.includes(p.file)) found.push(p.file);
         if (mode === 'first') break;
-      } else if (p.missing !== null && !absent.includes(p.missing)) {
-        absent.push(p.missing);
-      }
+      } else misses.push(p);
     }
-    return { found, absent };
+    return lazyResolution(found, () => misses.map((p) => p.missing));
   }
 }

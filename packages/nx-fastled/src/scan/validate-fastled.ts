@@ -117,6 +117,24 @@ export interface UnitArgs {
   forced: string[];
   argv: string[];
   driver: string;
+  /** the compile's predefined macros (`-dM -E` of an empty file with the same flags) */
+  predefined: string;
+}
+
+const predefinedMemo = new Map<string, string>();
+
+/** `<driver> <flags> -dM -E -x <lang> /dev/null`: builtins and -D, as #define lines. */
+export function predefinedMacros(driver: string, flags: string[], lang: string): string {
+  const argv = [...flags, '-dM', '-E', '-x', lang, '/dev/null'];
+  const key = [driver, ...argv].join('\0');
+  let out = predefinedMemo.get(key);
+  if (out === undefined) {
+    const r = spawnSync(driver, argv, { encoding: 'utf8', maxBuffer: 64 << 20 });
+    if (r.error || r.status !== 0) throw new Error(`${driver} ${argv.join(' ')}: ${r.error ?? r.stderr}`);
+    out = r.stdout;
+    predefinedMemo.set(key, out);
+  }
+  return out;
 }
 
 export function unitArgs(t: Toolchain, u: Unit): UnitArgs {
@@ -126,14 +144,18 @@ export function unitArgs(t: Toolchain, u: Unit): UnitArgs {
       includeDirs,
       forced: [t.sketchInclude],
       driver: t.cxx,
+      predefined: predefinedMacros(t.cxx, [...t.flags, '-std=gnu++11'], 'c++'),
       argv: ['-M', ...t.flags, '-std=gnu++11', ...includeDirs.map((d) => `-I${d}`), '-x', 'c++', '-include', t.sketchInclude, u.tu],
     };
   }
   const lang = u.tu.endsWith('.S') ? ['-x', 'assembler-with-cpp'] : u.tu.endsWith('.c') ? ['-std=gnu11'] : ['-std=gnu++11'];
+  const driver = u.tu.endsWith('.cpp') ? t.cxx : t.cc;
+  const xlang = u.tu.endsWith('.S') ? 'assembler-with-cpp' : u.tu.endsWith('.c') ? 'c' : 'c++';
   return {
     includeDirs: t.includeDirs,
     forced: [],
-    driver: u.tu.endsWith('.cpp') ? t.cxx : t.cc,
+    driver,
+    predefined: predefinedMacros(driver, [...t.flags, ...lang.filter((f) => f.startsWith('-std'))], xlang),
     argv: ['-M', ...t.flags, ...lang, ...t.includeDirs.map((d) => `-I${d}`), u.tu],
   };
 }
@@ -182,7 +204,7 @@ export function validate(ws: string, t: Toolchain, units: Unit[]): ValidationRep
   const runAll = (opts: Omit<ScanOptions, 'workspaceRoot'>): { closures: Closure[]; ms: number; scanner: IncludeScanner } => {
     const t0 = process.hrtime.bigint();
     const scanner = new IncludeScanner({ workspaceRoot: ws, ...opts });
-    const closures = units.map((u, i) => scanner.closure(u.tu, args[i].includeDirs, sys, args[i].forced));
+    const closures = units.map((u, i) => scanner.closure(u.tu, args[i].includeDirs, sys, args[i].forced, { predefined: args[i].predefined }));
     scanner.save();
     return { closures, ms: Number(process.hrtime.bigint() - t0) / 1e6, scanner };
   };
@@ -199,7 +221,7 @@ export function validate(ws: string, t: Toolchain, units: Unit[]): ValidationRep
     }
     const warmCaller = runAll({ cacheFile, fileHash: (p) => hashes.get(p) });
     const t0 = process.hrtime.bigint();
-    units.forEach((u, i) => warmCaller.scanner.closure(u.tu, args[i].includeDirs, sys, args[i].forced));
+    units.forEach((u, i) => warmCaller.scanner.closure(u.tu, args[i].includeDirs, sys, args[i].forced, { predefined: args[i].predefined }));
     const hot = Number(process.hrtime.bigint() - t0) / 1e6;
     const first = runAll({ resolution: 'first' });
 

@@ -62,3 +62,19 @@ export function gccIdentityRoots(binDir: string, programs: string[], facts: GccF
   });
   return roots;
 }
+
+/**
+ * The macros a compile predefines (the compiler's builtins for these flags, and the flags' -D), as the
+ * `#define` lines of `<driver> <flags> -dM -E -x <language> /dev/null`; undefined if the driver printed none.
+ * For the include scanner: it expands computed includes with them.
+ */
+export function predefinedMacros(driver: string, flags: string[], language: 'c' | 'c++' | 'assembler-with-cpp', probe: CompilerProbe): string | undefined {
+  const kept: string[] = [];
+  for (let i = 0; i < flags.length; i++) {
+    const f = flags[i];
+    if (f === '-x' || f === '-o' || f === '-MF' || f === '-MT' || f === '-MQ') i++;
+    else if (f !== '-c' && !/^-M[MDGP]?D?$/.test(f) && !f.startsWith('-x')) kept.push(f);
+  }
+  const out = probe(driver, [...kept, '-dM', '-E', '-x', language, '/dev/null']);
+  return /^#define /m.test(out) ? out : undefined;
+}
