@@ -4,10 +4,26 @@
 // Format: { "version": 1, "startTime": <ms>, "endTime": <ms>, "argv": [...],
 //           "tasks": [ { "id", "project", "target", "status", "code", "hash", "startTime", "endTime" } ] }
 // `status` is Nx's: success | failure | skipped | stopped | local-cache | local-cache-kept-existing | remote-cache.
+// A failed task also has `terminalOutput`: the last 20 lines of what it printed (each cut at 400 characters).
+//
+// Then the build report (src/report, docs/REPORT.md): report.json, report.md, report.html beside run.json.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { PostTasksExecutionContext } from '@nx/devkit';
+import { writeReport } from '../report/write';
 import { normalizeOptions, readOptions, NxFastledOptions } from './options';
+
+const TAIL_LINES = 20;
+const TAIL_LINE_CHARS = 400;
+
+function tail(text: string | undefined): string | undefined {
+  if (!text) return undefined;
+  const lines = text.replace(/\s+$/, '').split('\n');
+  return lines
+    .slice(-TAIL_LINES)
+    .map((l) => (l.length > TAIL_LINE_CHARS ? `${l.slice(0, TAIL_LINE_CHARS - 3)}...` : l))
+    .join('\n');
+}
 
 export interface RunRecord {
   version: 1;
@@ -23,6 +39,8 @@ export interface RunRecord {
     hash?: string;
     startTime?: number;
     endTime?: number;
+    /** Failed tasks only: the last lines of their terminal output. */
+    terminalOutput?: string;
   }[];
 }
 
@@ -43,6 +61,7 @@ export async function postTasksExecution(rawOptions: NxFastledOptions | undefine
         hash: r.task.hash,
         startTime: r.task.startTime,
         endTime: r.task.endTime,
+        ...(r.status === 'failure' && tail(r.terminalOutput) ? { terminalOutput: tail(r.terminalOutput) } : {}),
       }))
       .sort((a, b) => (a.id < b.id ? -1 : 1)),
   };
@@ -51,4 +70,27 @@ export async function postTasksExecution(rawOptions: NxFastledOptions | undefine
   const tmp = `${file}.${process.pid}.tmp`;
   fs.writeFileSync(tmp, JSON.stringify(record, null, 1));
   fs.renameSync(tmp, file);
+
+  // The build report: never fails the run, says why it could not be written.
+  try {
+    writeReport(
+      {
+        ...record,
+        // The live run knows more than run.json keeps: outputs (where each link's size.json is) and the whole
+        // terminal output of a failed task (its first errors).
+        tasks: record.tasks.map((t) => {
+          const r = context.taskResults[t.id];
+          return { ...t, outputs: r?.task.outputs, projectRoot: r?.task.projectRoot, terminalOutput: r?.status === 'failure' ? r.terminalOutput : undefined };
+        }),
+      },
+      {
+        workspaceRoot: context.workspaceRoot,
+        outputDir: options.outputDir,
+        targetNames: { compile: options.targetNames.compile, link: options.targetNames.link },
+        env: process.env,
+      },
+    );
+  } catch (e) {
+    process.stderr.write(`nx-fastled: could not write the build report under ${path.join(options.outputDir, 'report')}: ${(e as Error).message}\n`);
+  }
 }
