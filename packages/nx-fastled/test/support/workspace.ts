@@ -79,6 +79,7 @@ export function openWorkspace(root: string, cacheDirectory: string): TestWorkspa
           NX_TUI: 'false',
           NX_SKIP_NX_CACHE: undefined,
           NX_FASTLED_BOARDS: undefined,
+          GITHUB_STEP_SUMMARY: undefined,
           CI: 'true',
           ...env,
         },
