@@ -158,6 +158,9 @@ function addLibrary(
           executor: 'nx:noop',
           // Cached so a fully warm run reports 100% hits; a no-op has nothing to restore.
           cache: true,
+          // Keyed on what it aggregates (the links' outputs), not on every file in the example folder:
+          // `nx affected` then selects it exactly when one of its links is affected.
+          inputs: [{ dependentTasksOutputFiles: '**/*', transitive: false }, { externalDependencies: [] }],
           dependsOn: dependsOn.length ? dependsOn : undefined,
           metadata: { description: `Build ${ex.dir} for every configured board (${described || 'no boards'})` },
         },
@@ -178,6 +181,8 @@ function addLibrary(
       [t.build]: {
         executor: 'nx:noop',
         cache: true,
+        // No file inputs: a README or CI file in the library folder must not select the whole library.
+        inputs: [{ externalDependencies: [] }],
         dependsOn: exampleNames.length ? [{ projects: exampleNames, target: t.build }] : undefined,
         metadata: { description: `Build all ${exampleNames.length} examples of ${lib.name} (layout ${lib.layout}, ${lib.sources.length} library sources)` },
       },
