@@ -21,8 +21,13 @@ export interface Example {
   name: string;
   /** Workspace-relative; the main `.ino` first, the others sorted. */
   inoFiles: string[];
-  /** Workspace-relative `.c/.cpp/.S` of the sketch folder and its `src/`, sorted. */
+  /** Workspace-relative `.c/.cpp/.S` of the sketch folder and its `src/`, sorted (what arduino-cli compiles). */
   extraSources: string[];
+  /**
+   * Every `.c/.cpp/.S` anywhere below the sketch folder (hidden and `build` folders aside), sorted: what
+   * FastLED's own host build compiles, for boards whose library profile asks for it.
+   */
+  allSources: string[];
   /** Names of the files directly in the example folder (for `.<board>.test.skip` conventions). */
   folderFiles: string[];
 }
@@ -152,6 +157,10 @@ function findExamples(files: string[], examplesDir: string, problems: LibraryPro
         name,
         inoFiles: [main, ...inos.filter((f) => f !== main)].map((f) => `${examplesDir}/${dir}/${f}`),
         extraSources: extra.sort().map((f) => `${examplesDir}/${dir}/${f}`),
+        allSources: sketchFiles
+          .filter((f) => SOURCE_EXT.test(f) && !f.split('/').slice(0, -1).some((d) => d.startsWith('.') || d === 'build'))
+          .sort()
+          .map((f) => `${examplesDir}/${dir}/${f}`),
         folderFiles: here.slice().sort(),
       });
       return; // a sketch folder is not searched for more sketches

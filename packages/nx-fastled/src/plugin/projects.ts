@@ -191,6 +191,7 @@ export interface LibrarySettings {
   linkFlags: string[];
   linkLibs: string[];
   sketchAppend: string[];
+  sketchSources: 'arduino' | 'all';
 }
 
 export function librarySettings(ctx: BuildContext, b: BoardContext, lib: ArduinoLibrary): LibrarySettings {
@@ -205,6 +206,7 @@ export function librarySettings(ctx: BuildContext, b: BoardContext, lib: Arduino
       linkFlags: profile.linkFlags,
       linkLibs: profile.linkLibs,
       sketchAppend: profile.sketchAppend,
+      sketchSources: profile.sketchSources,
     };
   }
   return {
@@ -214,6 +216,7 @@ export function librarySettings(ctx: BuildContext, b: BoardContext, lib: Arduino
     linkFlags: r.linkFlags,
     linkLibs: r.linkLibs,
     sketchAppend: [],
+    sketchSources: 'arduino',
   };
 }
 
@@ -297,7 +300,7 @@ export function exampleBoardProjects(
     compileProjects.push(name);
     objects.push(object);
   }
-  for (const src of ex.extraSources) {
+  for (const src of settings.sketchSources === 'all' ? ex.allSources : ex.extraSources) {
     const rel = src.slice(ex.dir.length + 1);
     const root = outDir(ctx, board, lib.id, 'obj', exRel, rel);
     const object = `${root}.o`;

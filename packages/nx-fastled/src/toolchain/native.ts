@@ -103,6 +103,8 @@ function nativeRecipe(located: Located, probe: CompilerProbe): BoardRecipe {
         },
         includeDirs: [`${src}/platforms/stub`],
         sketchAppend: ['#include "platforms/stub_main.hpp"'],
+        // FastLED's CI compiles every .cpp below an example folder (ci/meson/discover_example_sources.py).
+        sketchSources: 'all',
         linkFlags: ['-Wl,--gc-sections', '-Wl,--allow-multiple-definition'],
         linkLibs: ['-pthread'],
       };

@@ -110,6 +110,8 @@ export interface LibraryProfile {
   compileFlags: Record<Language, string[]>;
   /** Workspace-relative include dirs that replace the core's (the library's own dirs come from discovery). */
   includeDirs: string[];
+  /** Which sources of a sketch folder are compiled: arduino-cli's (root and src/) or all, recursively. */
+  sketchSources: 'arduino' | 'all';
   /** Lines appended to the generated sketch C++ (e.g. the library's own main()). */
   sketchAppend: string[];
   linkFlags: string[];
