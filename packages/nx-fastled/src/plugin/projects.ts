@@ -80,7 +80,12 @@ function compileCommand(
     '-o',
     `${quote(object)}.$$.tmp`,
   ].join(' ');
-  return [b.prelude, `mkdir -p ${quote(path.dirname(object))}`, ...before, compile, publish(object)].join(' && ');
+  // gcc names the file and line; say what was compiled for which board and where headers were looked for,
+  // which is what a missing `#include` needs next.
+  const searched = includeDirs.map((d) => (typeof d === 'string' ? d : `<${b.resolved.board.name} ${d.root}>/${d.rel}`)).join(', ');
+  const hint = `nx-fastled: ${seed} did not compile for ${b.resolved.board.name}; headers were searched in: ${searched}. A missing header usually means a library the code needs is not in the workspace, or the code does not support this board.`;
+  const failing = `{ printf '%s\\n' ${quote(hint)} >&2; exit 1; }`;
+  return [b.prelude, `mkdir -p ${quote(path.dirname(object))}`, ...before, `{ ${compile} || ${failing}; }`, publish(object)].join(' && ');
 }
 
 function compileTarget(command: string, inputs: unknown[], outputs: string[], description: string, dependsOn?: TargetConfiguration['dependsOn']): TargetConfiguration {
