@@ -57,6 +57,12 @@ describe('faulty sources (native)', () => {
     expect(plain(r.stderr)).not.toMatch(STACK_FRAME);
   });
 
+  it('a missing header also says what was compiled for which board and where headers were searched', () => {
+    expect(plain(first.out)).toMatch(
+      /nx-fastled: libraries\/Broken\/examples\/MissingHeader\/MissingHeader\.ino did not compile for native; headers were searched in: .*libraries\/Broken\/src, libraries\/Broken\/examples\/MissingHeader/,
+    );
+  });
+
   it('a syntax error names the .ino file and line (not the generated .ino.cpp); --nx-bail=false builds every other example; exit non-zero', () => {
     expect(first.status).not.toBe(0);
     expect(first.out).toMatch(FAILING_COMPILES.SyntaxError);
