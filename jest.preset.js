@@ -1,9 +1,9 @@
-// Shared Jest settings for every package: TypeScript through ts-jest without type-checking (tsc does that
-// in `npm run typecheck`), so a test run stays fast.
+// Shared Jest settings for every package: TypeScript through ts-jest; `isolatedModules` in tsconfig.base.json
+// makes it transpile file by file without type-checking (tsc does that in `npm run typecheck`).
 module.exports = {
   testEnvironment: 'node',
   transform: {
-    '^.+\\.ts$': ['ts-jest', { isolatedModules: true, tsconfig: '<rootDir>/tsconfig.json' }],
+    '^.+\\.ts$': ['ts-jest', { tsconfig: '<rootDir>/tsconfig.json' }],
   },
   moduleFileExtensions: ['ts', 'js', 'json'],
   testMatch: ['**/*.spec.ts', '**/*.test.ts'],
