@@ -1,7 +1,7 @@
 // Damaged cache entries. Local Nx cache: what Nx 24 does by itself (restores the files of
-// `<cacheDirectory>/<hash>/` without checking them), and nx-fastled's defence (the link step verifies every
-// object and archive it is given, reports the damaged one, evicts the bad cache entries; the next run
-// rebuilds). Cache server store: a damaged entry is a 404 (sha256 per entry), so Nx rebuilds that task.
+// `<cacheDirectory>/<hash>/` without checking them), and nx-fastled's defence (the archive and link steps
+// verify every object and archive they are given, report the damaged one, evict the bad cache entries; the
+// next run rebuilds). Cache server store: a damaged entry is a 404 (sha256 per entry), so Nx rebuilds that task.
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -45,30 +45,42 @@ describe('local Nx cache: damaged entries', () => {
     fs.writeFileSync(cached, good); // undo for the next test
   });
 
-  it('a truncated cached object: the link detects it (inside the re-made archive), reports it, evicts the entries, links nothing; the rerun rebuilds it and the outputs are identical', () => {
-    const entry = cacheEntryHolding(cacheDirectory, OBJ)!;
-    fs.truncateSync(path.join(entry, OBJ), Math.floor(good.length / 2));
-    fs.rmSync(path.join(ws.root, 'dist'), { recursive: true });
-    const r = ws.nx(HELLO);
-    const out = plain(r.stdout + r.stderr);
-    expect(r.status).not.toBe(0);
-    const tasks = byId(ws.lastRun().tasks);
-    expect(tasks.get(COMPILE)?.status).toBe('local-cache'); // Nx restored the damaged object
-    expect(tasks.get('native/flat15:archive')?.status).toBe('success'); // ar does not look inside
-    expect(tasks.get('native/flat15/examples/Hello:link')?.status).toBe('failure');
-    expect(out).toMatch(/nx-fastled: dist\/native\/flat15\/libflat15\.a is corrupt: member Flat15\.cpp\.o is damaged \(truncated: .*\)\..*run the build again/);
-    expect(out).not.toMatch(STACK_FRAME);
-    expect(fs.existsSync(entry)).toBe(false); // the damaged compile entry was evicted
-    expect(fs.existsSync(path.join(ws.root, 'dist/native/flat15/examples/Hello/Hello.elf'))).toBe(false);
+  // The archive step verifies every object it is given (sha256 sidecar written by the compile task and
+  // cached with it, plus an ELF structure check) before `ar` runs.
+  for (const damage of ['altered', 'truncated'] as const) {
+    it(`${damage === "altered" ? "an" : "a"} ${damage} cached object: the archive step detects it before archiving, reports it, evicts the entry, archives and links nothing; the rerun rebuilds it and the outputs are identical`, () => {
+      const entry = cacheEntryHolding(cacheDirectory, OBJ)!;
+      const cached = path.join(entry, OBJ);
+      if (damage === 'truncated') fs.truncateSync(cached, Math.floor(good.length / 2));
+      else {
+        const altered = Buffer.from(good);
+        altered[Math.floor(altered.length / 2)] ^= 0xff;
+        fs.writeFileSync(cached, altered);
+      }
+      fs.rmSync(path.join(ws.root, 'dist'), { recursive: true });
+      const r = ws.nx(HELLO);
+      const out = plain(r.stdout + r.stderr);
+      expect(r.status).not.toBe(0);
+      const tasks = byId(ws.lastRun().tasks);
+      expect(tasks.get(COMPILE)?.status).toBe('local-cache'); // Nx restored the damaged object
+      expect(tasks.get('native/flat15:archive')?.status).toBe('failure');
+      expect(tasks.get('native/flat15/examples/Hello:link')).toBeUndefined(); // never started
+      const why = damage === 'altered' ? /sha256 [0-9a-f]+… does not match/ : /truncated|outside the file|section/;
+      expect(out).toMatch(new RegExp(`nx-fastled: dist/native/flat15/obj/src/Flat15\\.cpp\\.o is corrupt: .*${why.source}`));
+      expect(out).not.toMatch(STACK_FRAME);
+      expect(fs.existsSync(entry)).toBe(false); // the damaged compile entry was evicted
+      expect(fs.existsSync(path.join(ws.root, 'dist/native/flat15/libflat15.a'))).toBe(false);
+      expect(fs.existsSync(path.join(ws.root, 'dist/native/flat15/examples/Hello/Hello.elf'))).toBe(false);
 
-    const again = ws.nx(HELLO);
-    expect(again.status).toBe(0);
-    const t2 = byId(ws.lastRun().tasks);
-    expect(t2.get(COMPILE)?.status).toBe('success'); // rebuilt
-    expect(isHit(t2.get('native/flat15:archive')!)).toBe(true); // the good archive from the first build
-    expect(isHit(t2.get('native/flat15/examples/Hello:link')!)).toBe(true);
-    expect(productDigests(ws.root)).toEqual(reference);
-  });
+      const again = ws.nx(HELLO);
+      expect(again.status).toBe(0);
+      const t2 = byId(ws.lastRun().tasks);
+      expect(t2.get(COMPILE)?.status).toBe('success'); // rebuilt
+      expect(isHit(t2.get('native/flat15:archive')!)).toBe(true); // same object bytes: the first build's archive
+      expect(isHit(t2.get('native/flat15/examples/Hello:link')!)).toBe(true);
+      expect(productDigests(ws.root)).toEqual(reference);
+    });
+  }
 });
 
 describe('cache server store: a damaged entry', () => {
