@@ -5,18 +5,11 @@ import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import type { RunRecord } from '../../packages/nx-fastled/src/plugin/post-tasks';
 import { BenchWorkspace, NX_BIN, nxEnv } from './workspace';
 
-export interface TaskRecord {
-  id: string;
-  project: string;
-  target: string;
-  status: string;
-  code: number;
-  hash?: string;
-  startTime?: number;
-  endTime?: number;
-}
+/** One task of the plugin's run record (`dist/report/run.json`). */
+export type TaskRecord = RunRecord['tasks'][number];
 
 export interface NxRun {
   exitCode: number;

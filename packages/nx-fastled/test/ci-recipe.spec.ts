@@ -12,7 +12,7 @@ import { unknownBoardMessage } from '../src/plugin/options';
 import { BOARDS } from '../src/toolchain/boards';
 import type { Missing } from '../src/toolchain/types';
 import { filesUnder, startServer, StartedServer, stopServer, storeEntries } from './ci-recipe/cache-server';
-import { freezePlugin, useNodeModules } from './ci-recipe/frozen-plugin';
+import { freezePlugin, useNodeModules } from './support/frozen-plugin';
 import { HAS_AVR, makeWorkspace, REPO_ROOT, statusCounts, TestWorkspace } from './support/workspace';
 
 jest.setTimeout(240_000);

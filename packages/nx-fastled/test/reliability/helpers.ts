@@ -4,7 +4,8 @@ import { spawn, ChildProcess } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { makeWorkspace, REPO_ROOT, TestWorkspace, WorkspaceOptions } from '../support/workspace';
+import { makeWorkspace, nxEnv, REPO_ROOT, TestWorkspace, WorkspaceOptions } from '../support/workspace';
+import { freezePlugin, useNodeModules } from '../support/frozen-plugin';
 
 export type Task = { id: string; project: string; target: string; status: string; code?: number; hash?: string };
 
@@ -62,17 +63,7 @@ export function nxInBackground(ws: TestWorkspace, cacheDirectory: string, args: 
     cwd: ws.root,
     detached: true,
     stdio: ['ignore', 'pipe', 'pipe'],
-    env: {
-      ...process.env,
-      NX_DAEMON: 'false',
-      NX_NO_CLOUD: 'true',
-      NX_CACHE_DIRECTORY: cacheDirectory,
-      NX_TUI: 'false',
-      NX_SKIP_NX_CACHE: undefined,
-      NX_FASTLED_BOARDS: undefined,
-      CI: 'true',
-      ...env,
-    },
+    env: nxEnv(cacheDirectory, env),
   });
   child.stdout!.on('data', (d) => (out += d));
   child.stderr!.on('data', (d) => (out += d));
@@ -111,40 +102,17 @@ export function cacheEntryHolding(cacheDirectory: string, rel: string): string |
   return e && path.join(cacheDirectory, e);
 }
 
-const PACKAGE = path.join(REPO_ROOT, 'packages/nx-fastled');
 let frozen: string | undefined;
 
-/**
- * A node_modules whose nx-fastled is a snapshot of the package taken once per test file: nx-fastled hashes its
- * own CLI sources into sketch and link tasks, so an edit to packages/nx-fastled/src by someone else while a
- * test runs would otherwise re-key those tasks between two runs of one test.
- */
+/** One snapshot of nx-fastled per test file (see support/frozen-plugin.ts for why). */
 export function frozenNodeModules(parent: string): string {
-  if (frozen) return frozen;
-  const pkg = path.join(parent, 'plugin/packages/nx-fastled');
-  fs.mkdirSync(pkg, { recursive: true });
-  for (const e of fs.readdirSync(PACKAGE)) {
-    if (e === 'test' || e === 'node_modules') continue;
-    fs.cpSync(path.join(PACKAGE, e), path.join(pkg, e), { recursive: true });
-  }
-  const nodeModules = path.join(parent, 'plugin/node_modules');
-  fs.mkdirSync(nodeModules);
-  const repoModules = path.join(REPO_ROOT, 'node_modules');
-  for (const e of fs.readdirSync(repoModules)) {
-    if (e !== 'nx-fastled') fs.symlinkSync(path.join(repoModules, e), path.join(nodeModules, e));
-  }
-  fs.symlinkSync(pkg, path.join(nodeModules, 'nx-fastled'));
-  frozen = nodeModules;
-  return nodeModules;
+  frozen ??= freezePlugin(path.join(parent, 'plugin'));
+  return frozen;
 }
 
 /** makeWorkspace, with node_modules pointing at the frozen snapshot of nx-fastled. */
 export function frozenWorkspace(opts: WorkspaceOptions & { parent: string }): TestWorkspace {
-  const ws = makeWorkspace(opts);
-  const link = path.join(ws.root, 'node_modules');
-  fs.rmSync(link, { force: true });
-  fs.symlinkSync(frozenNodeModules(path.dirname(opts.parent)), link);
-  return ws;
+  return useNodeModules(makeWorkspace(opts), frozenNodeModules(path.dirname(opts.parent)));
 }
 
 /** The project graph Nx wrote for the last command (saves an `nx show project` call). */

@@ -29,6 +29,22 @@ export interface WorkspaceOptions {
   pluginOptions?: Record<string, unknown>;
 }
 
+/** The environment every test runs nx with: no daemon, no cloud, a given local cache, no TUI, CI mode. */
+export function nxEnv(cacheDirectory: string, env: Record<string, string | undefined> = {}): NodeJS.ProcessEnv {
+  return {
+    ...process.env,
+    NX_DAEMON: 'false',
+    NX_NO_CLOUD: 'true',
+    NX_CACHE_DIRECTORY: cacheDirectory,
+    NX_TUI: 'false',
+    NX_SKIP_NX_CACHE: undefined,
+    NX_FASTLED_BOARDS: undefined,
+    GITHUB_STEP_SUMMARY: undefined,
+    CI: 'true',
+    ...env,
+  };
+}
+
 export function hasProgram(program: string): boolean {
   return spawnSync('sh', ['-c', `command -v ${program}`]).status === 0;
 }
@@ -71,18 +87,7 @@ export function openWorkspace(root: string, cacheDirectory: string): TestWorkspa
         cwd: root,
         encoding: 'utf8',
         maxBuffer: 256 * 1024 * 1024,
-        env: {
-          ...process.env,
-          NX_DAEMON: 'false',
-          NX_NO_CLOUD: 'true',
-          NX_CACHE_DIRECTORY: cacheDirectory,
-          NX_TUI: 'false',
-          NX_SKIP_NX_CACHE: undefined,
-          NX_FASTLED_BOARDS: undefined,
-          GITHUB_STEP_SUMMARY: undefined,
-          CI: 'true',
-          ...env,
-        },
+        env: nxEnv(cacheDirectory, env),
       });
     },
     lastRun() {

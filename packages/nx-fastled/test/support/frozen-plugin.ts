@@ -6,7 +6,7 @@
 // workspace a node_modules of its own: symlinks to the repository's packages, except nx-fastled → the copy.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { REPO_ROOT, TestWorkspace } from '../support/workspace';
+import { REPO_ROOT, TestWorkspace } from './workspace';
 
 const PACKAGE = path.join(REPO_ROOT, 'packages/nx-fastled');
 
