@@ -4,7 +4,7 @@ import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { HAS_AVR, makeWorkspace, openWorkspace, REPO_ROOT, TestWorkspace } from './support/workspace';
+import { HAS_AVR, makeWorkspace, openWorkspace, projectGraph, REPO_ROOT, TestWorkspace } from './support/workspace';
 
 const LEDSTRIP = path.join(REPO_ROOT, 'libraries/LedStrip');
 const BUILD = ['run-many', '-t', 'build', '--outputStyle=static', '--parallel=2'];
@@ -22,13 +22,22 @@ function build(ws: TestWorkspace, env: Record<string, string> = {}): Task[] {
 const ran = (tasks: Task[]) => tasks.filter((t) => !HIT.has(t.status)).map((t) => t.id).sort();
 const compilerRuns = (tasks: Task[]) => tasks.filter((t) => COMPILER_TARGETS.has(t.target) && !HIT.has(t.status));
 
-/** Copies a workspace as a fresh checkout would look: no dist/, no .nx/, node_modules still a link. */
+/**
+ * Copies a workspace to another path: sources and config, no dist/, and of `.nx/` only the local cache's
+ * index (Nx 24 keeps it in `.nx/workspace-data/*.db`; without it a cache folder gives no hits at all, which
+ * is why a fresh CI runner needs the remote cache — see ci-recipe.spec.ts). No project graph, no memo files.
+ */
 function copyWorkspace(from: string, to: string): void {
   fs.mkdirSync(path.dirname(to), { recursive: true });
   fs.cpSync(from, to, {
     recursive: true,
     verbatimSymlinks: true,
-    filter: (src) => !['dist', '.nx'].includes(path.relative(from, src).split(path.sep)[0]),
+    filter: (src) => {
+      const rel = path.relative(from, src).split(path.sep);
+      if (rel[0] === 'dist') return false;
+      if (rel[0] !== '.nx') return true;
+      return rel.length === 1 || (rel[1] === 'workspace-data' && (rel.length === 2 || /\.db(-wal|-shm)?$/.test(rel[2])));
+    },
   });
 }
 
@@ -93,11 +102,12 @@ describe('content-only cache keys (native)', () => {
     const header = 'libraries/LedStrip/src/effects/Fire.h';
     // The reference: every library and sketch TU whose preprocessed dependency list names the header.
     const show = JSON.parse(ws.nx(['show', 'projects', '--json']).stdout) as string[];
+    const graph = projectGraph(ws);
     const compileProjects = show.filter((p) => p.startsWith('native/ledstrip/'));
     const mustRebuild: string[] = [];
     for (const p of compileProjects) {
-      const cfg = JSON.parse(ws.nx(['show', 'project', p, '--json']).stdout);
-      const inputs: string[] = (cfg.targets.compile?.inputs ?? []).filter((i: unknown) => typeof i === 'string');
+      const cfg = graph.nodes[p].data;
+      const inputs: string[] = (cfg.targets.compile?.inputs ?? []).filter((i: unknown): i is string => typeof i === 'string');
       const sources = inputs.map((i) => i.replace('{workspaceRoot}/', '')).filter((f) => /\.(c|cpp|ino)$/.test(f));
       if (!cfg.targets.compile) continue;
       const deps = sources.flatMap((src) => {

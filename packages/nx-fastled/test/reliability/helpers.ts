@@ -5,6 +5,7 @@ import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { makeWorkspace, nxEnv, REPO_ROOT, TestWorkspace, WorkspaceOptions } from '../support/workspace';
+export { projectGraph } from '../support/workspace';
 import { freezePlugin, useNodeModules } from '../support/frozen-plugin';
 
 export type Task = { id: string; project: string; target: string; status: string; code?: number; hash?: string };
@@ -115,7 +116,3 @@ export function frozenWorkspace(opts: WorkspaceOptions & { parent: string }): Te
   return useNodeModules(makeWorkspace(opts), frozenNodeModules(path.dirname(opts.parent)));
 }
 
-/** The project graph Nx wrote for the last command (saves an `nx show project` call). */
-export function projectGraph(ws: TestWorkspace): { nodes: Record<string, { data: { targets: Record<string, { inputs?: unknown[]; outputs?: string[]; options?: { command?: string } }> } }> } {
-  return JSON.parse(fs.readFileSync(path.join(ws.root, '.nx/workspace-data/project-graph.json'), 'utf8'));
-}
