@@ -5,6 +5,8 @@ import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import type { CiRunEntry } from './ci';
+import type { PeerRun, PeersEntry } from './peers';
 import type { BenchContext, RunEntry, ScenarioEntry } from './scenarios';
 
 export interface BenchReport {
@@ -57,8 +59,69 @@ export function writeAtomic(file: string, text: string): void {
 
 const n = (x: unknown, digits = 1) => (typeof x === 'number' ? (Number.isInteger(x) ? String(x) : x.toFixed(digits)) : '–');
 
+/** Scenarios with their own tables (ci, peers) are not rows of the generic table. */
+const OWN_TABLE = new Set(['ci', 'peers']);
+
 function rows(report: BenchReport): RunEntry[] {
-  return Object.values(report.scenarios).flatMap((s) => [s, ...(s.variants ?? [])]);
+  return Object.entries(report.scenarios)
+    .filter(([name]) => !OWN_TABLE.has(name))
+    .flatMap(([, s]) => [s, ...(s.variants ?? [])]);
+}
+
+const s1 = (x: unknown) => (typeof x === 'number' ? x.toFixed(1) : '–');
+const load = (l: unknown) => (Array.isArray(l) ? `${n(l[0])}→${n(l[1])}` : '–');
+
+export function renderCi(ci: ScenarioEntry): string[] {
+  const out: string[] = [];
+  const runs = (ci.variants ?? []) as CiRunEntry[];
+  out.push('CI reuse (`ci`): real nx-fastled-cache server; cold in a fresh workspace on an empty store; warm in a second fresh workspace at another absolute path, empty local cache, server on a copy of the store only:', '');
+  out.push('| run | tasks | cache hits | of which remote | compiler processes | compile s (tasks that ran) | compile phase s (all compile/archive/link tasks, hits included) | before first task s | wall s | expectation met | load avg before→after |');
+  out.push('| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- | --- |');
+  for (const r of runs) {
+    out.push(
+      `| ${r.name} | ${r.tasks} | ${r.cacheHits} | ${r.remoteHits} | ${r.compilerProcesses} | ${s1(r.compileSeconds)} | ${s1(r.compilePhaseSeconds)} | ${s1(r.beforeFirstTaskSeconds)} | ${s1(r.wallSeconds)} | ${r.ok ? 'yes' : '**no**'} | ${load(r.loadAvg)} |`,
+    );
+  }
+  out.push('');
+  const cold = runs[0];
+  const warm = runs[runs.length - 1];
+  const store = cold?.store as { entries: number; bytes: number } | undefined;
+  out.push(
+    `Graph construction (fresh copy, \`nx run-many --graph\`, no task runs): ${s1(ci.graphSeconds)} s. ` +
+      (store ? `Store after the cold run: ${store.entries} entries, ${(store.bytes / 1048576).toFixed(1)} MiB. ` : '') +
+      (warm?.outputsCompared !== undefined ? `Warm outputs (.hex/.elf/.eep) byte-identical to cold: ${(warm.outputsDiffering as string[]).length ? `**no** (${(warm.outputsDiffering as string[]).length} differ)` : `yes (${warm.outputsCompared} files)`}.` : ''),
+    '',
+  );
+  const t = ci.targets as { warmCompilePhaseRatio: number | null; warmWallRatio: number | null; checks: { target: string; value: string; pass: boolean }[] } | undefined;
+  if (t) {
+    out.push(`Warm ÷ cold: compile phase ${t.warmCompilePhaseRatio ?? '–'}, whole command ${t.warmWallRatio ?? '–'}.`, '');
+    out.push('| issue target | measured | result |', '| --- | --- | --- |');
+    for (const c of t.checks) out.push(`| ${c.target} | ${c.value} | ${c.pass ? 'pass' : '**fail**'} |`);
+    out.push('');
+  }
+  return out;
+}
+
+export function renderPeers(peers: PeersEntry): string[] {
+  const out: string[] = [];
+  out.push('Peers (`peers`), same library, board and machine, same run (wall seconds of the whole build; hits as each tool counts them, hits/misses):', '');
+  out.push('| tool | configuration | cold s | warm same path s | warm moved s | warm ÷ cold (same path) | warm ÷ cold (moved) | hits cold | hits warm same path | hits warm moved |');
+  out.push('| --- | --- | ---: | ---: | ---: | ---: | ---: | --- | --- | --- |');
+  for (const tool of peers.tools) {
+    const sec = (r: PeerRun) => (r.extrapolatedSeconds !== undefined ? `${s1(r.extrapolatedSeconds)} (est.; ${s1(r.wallSeconds)} measured)` : s1(r.wallSeconds));
+    const hits = (r: PeerRun) => `${r.hits}/${r.misses}${r.failed ? ` (${r.failed} failed)` : ''}`;
+    out.push(
+      `| ${tool.tool} | ${tool.config} | ${sec(tool.runs.cold)} | ${sec(tool.runs.warmSamePath)} | ${sec(tool.runs.warmMoved)} | ${tool.ratios.warmSamePath ?? '–'} | ${tool.ratios.warmMoved ?? '–'} | ${hits(tool.runs.cold)} | ${hits(tool.runs.warmSamePath)} | ${hits(tool.runs.warmMoved)} |`,
+    );
+  }
+  out.push('');
+  out.push('| tool | what it caches | hits mean | moved copy gets | load avg (cold, warm, moved) |', '| --- | --- | --- | --- | --- |');
+  for (const tool of peers.tools) {
+    out.push(`| ${tool.tool} (${tool.config.split(':')[0]}) | ${tool.caches} | ${tool.hitsMean} | ${tool.carried} | ${[tool.runs.cold, tool.runs.warmSamePath, tool.runs.warmMoved].map((r) => load(r.loadAvg)).join(', ')} |`);
+  }
+  out.push('');
+  for (const tool of peers.tools) if (tool.subset) out.push(`${tool.tool}: ${tool.subset.note}. Examples: ${tool.subset.examples.map((e) => `\`${e}\``).join(', ')}.`, '');
+  return out;
 }
 
 export function renderMarkdown(report: BenchReport): string {
@@ -73,16 +136,21 @@ export function renderMarkdown(report: BenchReport): string {
         : ''),
     '',
   );
-  out.push('| run | tasks | cache hits | hit % | compiler processes | compile s | wall s | wall ÷ no-Nx baseline | expectation met | load avg before→after |');
-  out.push('| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- | --- |');
-  for (const r of rows(report)) {
+  const generic = rows(report);
+  if (generic.length) {
+    out.push('| run | tasks | cache hits | hit % | compiler processes | compile s | wall s | wall ÷ no-Nx baseline | expectation met | load avg before→after |');
+    out.push('| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- | --- |');
+  }
+  for (const r of generic) {
     const pct = r.tasks ? (100 * r.cacheHits) / r.tasks : 0;
     const ratio = base?.directWallSeconds ? r.wallSeconds / base.directWallSeconds : undefined;
     out.push(
       `| ${r.name} | ${r.tasks} | ${r.cacheHits} | ${pct.toFixed(1)} | ${r.compilerProcesses} | ${n(r.compileSeconds)} | ${n(r.wallSeconds)} | ${ratio === undefined ? '–' : ratio.toFixed(2)} | ${r.ok ? 'yes' : '**no**'} | ${r.loadAvg ? `${n(r.loadAvg[0])}→${n(r.loadAvg[1])}` : '–'} |`,
     );
   }
-  out.push('');
+  if (generic.length) out.push('');
+  if (report.scenarios.ci) out.push(...renderCi(report.scenarios.ci));
+  if (report.scenarios.peers) out.push(...renderPeers(report.scenarios.peers as unknown as PeersEntry));
   const cold = report.scenarios.cold;
   if (cold?.phases) {
     const phases = cold.phases as Record<string, { tasks: number; taskSeconds: number; wallSeconds: number }>;

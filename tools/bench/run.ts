@@ -2,9 +2,10 @@
 // workspaces under a temp root, and writes the JSON and markdown results.
 //
 //   npm run bench -- --library <path> --board <board> --scenario <name>[,<name>...] --json <file> [--md <file>] [--keep]
+//                    [--arduino-examples <n>] [--peers ccache,arduino]
 //   npm run bench -- --render-only --json <file> [--md <file>]      (markdown again from an existing JSON)
 //
-// Scenarios: cold, warm, moved, touched, toolchain-moved, header-edit (ci, peers: later). See docs/BENCHMARKS.md.
+// Scenarios: cold, warm, moved, touched, toolchain-moved, header-edit, ci, peers. See docs/BENCHMARKS.md.
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -12,7 +13,9 @@ import { parseArgs } from 'node:util';
 import { makeReport, renderMarkdown, writeAtomic } from './report';
 import { BenchContext, SCENARIOS, ScenarioEntry } from './scenarios';
 
-const USAGE = 'usage: npm run bench -- --library <path> --board <board> --scenario <name>[,<name>...] --json <file> [--md <file>] [--keep] [--render-only]';
+const USAGE =
+  'usage: npm run bench -- --library <path> --board <board> --scenario <name>[,<name>...] --json <file> [--md <file>] [--keep] [--render-only]\n' +
+  '       [--arduino-examples <n>] [--peers ccache,arduino]   (peers: subset of examples for the arduino-cli-like build; which peers)';
 
 async function main(): Promise<number> {
   const { values } = parseArgs({
@@ -24,6 +27,8 @@ async function main(): Promise<number> {
       md: { type: 'string' },
       keep: { type: 'boolean', default: false },
       'render-only': { type: 'boolean', default: false },
+      'arduino-examples': { type: 'string' },
+      peers: { type: 'string' },
     },
   });
   if (values['render-only'] && values.json) {
@@ -50,7 +55,13 @@ async function main(): Promise<number> {
   const json = path.resolve(values.json);
   const md = path.resolve(values.md ?? json.replace(/\.json$/, '') + '.md');
   const tmpRoot = fs.mkdtempSync(path.join(os.tmpdir(), 'nxf-bench-'));
-  const ctx = new BenchContext({ library, board: values.board!, tmpRoot });
+  const arduinoExamples = values['arduino-examples'] ? Number(values['arduino-examples']) : undefined;
+  if (arduinoExamples !== undefined && !(Number.isInteger(arduinoExamples) && arduinoExamples > 0)) {
+    console.error('--arduino-examples: a positive integer');
+    return 2;
+  }
+  const peers = values.peers?.split(',').map((s) => s.trim()).filter(Boolean);
+  const ctx = new BenchContext({ library, board: values.board!, tmpRoot, arduinoExamples, peers });
   let results: Record<string, ScenarioEntry> = {};
   const libraryLabel = path.relative(process.cwd(), library) || library;
   let status = 0;

@@ -1,12 +1,14 @@
 // Scenarios: what each benchmark scenario sets up, runs and expects. `cold` is the prerequisite of the
 // others (it runs first when a later scenario needs it) and also measures the no-Nx baseline. A scenario is
-// one function in SCENARIOS; `ci` and `peers` are reserved for a later issue and fail clearly for now.
+// one function in SCENARIOS; `ci` (ci.ts) and `peers` (peers.ts) live in their own modules.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { runDirect, toolchainEnv, DirectRun } from './baseline';
 import { headerUse, pickHeaders, scanDeps } from './deps';
 import { figures, Figures, NxRun, phases, RAN_STATUSES, HIT_STATUSES, round, runNx, ranIds } from './nx-run';
 import { exportTaskGraph, TaskGraph } from './task-graph';
+import { CiState, ensureCi } from './ci';
+import { peersScenario } from './peers';
 import { addExtraDefine, copiedProgramPaths, copyToolchain, EXTRA_DEFINE_LINE, flipCc1plusByte, minimalPath, restoreCc1plus, restorePlatformTxt } from './toolchain';
 import { BenchWorkspace, copyWorkspace, createWorkspace, snapshotNodeModules, touchAll } from './workspace';
 
@@ -14,6 +16,10 @@ export interface BenchOptions {
   library: string;
   board: string;
   tmpRoot: string;
+  /** peers: how many examples the arduino-cli-like build measures (evenly spread; default all). */
+  arduinoExamples?: number;
+  /** peers: which peers to run (ccache, arduino; default both). */
+  peers?: string[];
 }
 
 /** One measured nx run, as reported (JSON entry and markdown row). */
@@ -44,7 +50,14 @@ export class BenchContext {
   cold?: ColdState;
   /** The no-Nx baseline measured in this run; ratios in the report are against it. */
   baseline?: { directWallSeconds: number; commands: number; failed: string[]; graphSeconds: number };
+  ci?: CiState;
+  private nodeModulesDir?: string;
   constructor(readonly opts: BenchOptions) {}
+
+  /** The node_modules every workspace of this run links to (one plugin snapshot per benchmark run). */
+  nodeModules(): string {
+    return (this.nodeModulesDir ??= snapshotNodeModules(this.dir('node_modules')));
+  }
 
   dir(...parts: string[]): string {
     return path.join(this.opts.tmpRoot, ...parts);
@@ -77,7 +90,7 @@ async function ensureCold(ctx: BenchContext): Promise<ColdState> {
   if (ctx.cold) return ctx.cold;
   const { library, board } = ctx.opts;
   log(`creating workspaces for ${library} (${board})`);
-  const nodeModules = snapshotNodeModules(ctx.dir('node_modules'));
+  const nodeModules = ctx.nodeModules();
   const ws = createWorkspace({ root: ctx.dir('cold', 'ws'), library, board, cacheDir: ctx.dir('cold', 'nx-cache'), nodeModules });
   // The baseline's own copy, made before any Nx run: its graph construction is a cold one too.
   const directWs = copyWorkspace(ws, ctx.dir('direct', 'ws'), { cacheDir: ctx.dir('direct', 'nx-cache') });
@@ -238,9 +251,7 @@ const headerEdit: Scenario = async (ctx) => {
   return total;
 };
 
-const later = (name: string): Scenario => async () => {
-  throw new Error(`scenario "${name}" is not implemented yet (planned for a later issue); available: ${Object.keys(SCENARIOS).filter((s) => s !== 'ci' && s !== 'peers').join(', ')}`);
-};
+const ci: Scenario = async (ctx) => (await ensureCi(ctx)).entry;
 
 export const SCENARIOS: Record<string, Scenario> = {
   cold,
@@ -249,6 +260,6 @@ export const SCENARIOS: Record<string, Scenario> = {
   touched,
   'toolchain-moved': toolchainMoved,
   'header-edit': headerEdit,
-  ci: later('ci'),
-  peers: later('peers'),
+  ci,
+  peers: async (ctx) => (await peersScenario(ctx)) as unknown as ScenarioEntry,
 };
