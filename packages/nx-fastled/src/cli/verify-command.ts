@@ -134,30 +134,39 @@ export function localCacheDirectory(workspaceRoot: string, env: NodeJS.ProcessEn
   return path.join(workspaceRoot, '.nx', 'cache');
 }
 
+/** Entry folders (one per task hash) of a local Nx cache; none if the folder is missing. */
+function cacheEntryFolders(cacheDir: string): string[] {
+  try {
+    return fs.readdirSync(cacheDir).filter((e) => /^\d+$/.test(e));
+  } catch {
+    return [];
+  }
+}
+
+/** Removes the cache entries `isBad` accepts (and their terminal outputs); returns the removed folders. */
+function evictEntries(cacheDir: string, isBad: (entryDir: string) => boolean): string[] {
+  const removed: string[] = [];
+  for (const entry of cacheEntryFolders(cacheDir)) {
+    const dir = path.join(cacheDir, entry);
+    if (!isBad(dir)) continue;
+    fs.rmSync(dir, { recursive: true, force: true });
+    fs.rmSync(path.join(cacheDir, 'terminalOutputs', entry), { force: true });
+    removed.push(dir);
+  }
+  return removed;
+}
+
 /**
  * Removes every local cache entry whose copy of `rel` (workspace-relative) is bad: fails its own sidecar or
  * the structural check, or has exactly the bytes found bad in the workspace. Returns the removed folders.
  * Nx treats an entry whose folder is gone as a miss, so the task that produced `rel` runs again.
  */
 export function evictFromLocalCache(cacheDir: string, rel: string, badBytes?: Buffer): string[] {
-  let entries: string[];
-  try {
-    entries = fs.readdirSync(cacheDir).filter((e) => /^\d+$/.test(e));
-  } catch {
-    return [];
-  }
-  const removed: string[] = [];
-  for (const entry of entries) {
-    const copy = path.join(cacheDir, entry, rel);
-    if (!fs.existsSync(copy)) continue;
-    const same = badBytes !== undefined && fs.readFileSync(copy).equals(badBytes);
-    if (same || checkFile(copy) !== undefined) {
-      fs.rmSync(path.join(cacheDir, entry), { recursive: true, force: true });
-      fs.rmSync(path.join(cacheDir, 'terminalOutputs', entry), { force: true });
-      removed.push(path.join(cacheDir, entry));
-    }
-  }
-  return removed;
+  return evictEntries(cacheDir, (dir) => {
+    const copy = path.join(dir, rel);
+    if (!fs.existsSync(copy)) return false;
+    return (badBytes !== undefined && fs.readFileSync(copy).equals(badBytes)) || checkFile(copy) !== undefined;
+  });
 }
 
 /** Names of the objects inside an archive that fail the structural check. */
@@ -171,13 +180,6 @@ function damagedMembers(archive: string): string[] {
  * archive member: the archive only knows the member's file name).
  */
 export function evictDamagedObjects(cacheDir: string, basename: string): string[] {
-  let entries: string[];
-  try {
-    entries = fs.readdirSync(cacheDir).filter((e) => /^\d+$/.test(e));
-  } catch {
-    return [];
-  }
-  const removed: string[] = [];
   const holdsDamaged = (dir: string): boolean => {
     for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
       const p = path.join(dir, e.name);
@@ -185,14 +187,7 @@ export function evictDamagedObjects(cacheDir: string, basename: string): string[
     }
     return false;
   };
-  for (const entry of entries) {
-    if (holdsDamaged(path.join(cacheDir, entry))) {
-      fs.rmSync(path.join(cacheDir, entry), { recursive: true, force: true });
-      fs.rmSync(path.join(cacheDir, 'terminalOutputs', entry), { force: true });
-      removed.push(path.join(cacheDir, entry));
-    }
-  }
-  return removed;
+  return evictEntries(cacheDir, holdsDamaged);
 }
 
 export interface VerifyOptions {
