@@ -10,7 +10,7 @@
 // is a group (`examples/Fx/FxWave/FxWave.ino`) and is searched further. A sketch is all `.ino` files of its
 // folder (the main one first, the rest sorted), its `.c/.cpp/.S` files, and everything under its `src/`.
 import * as path from 'node:path/posix';
-import { isMatch, match } from 'micromatch';
+import { match } from 'micromatch';
 import { parseProperties, Properties, PropertiesError } from '../toolchain/properties';
 
 export interface Example {

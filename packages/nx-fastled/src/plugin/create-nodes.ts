@@ -6,7 +6,6 @@ import * as path from 'node:path';
 import type { CreateNodesContextV2, CreateNodesResult, CreateNodesV2, ProjectConfiguration } from '@nx/devkit';
 import { isMatch } from 'micromatch';
 import { discoverLibrary, LibraryError, ArduinoLibrary } from '../library/discover';
-import { BOARDS } from '../toolchain/boards';
 import { normalizeOptions, readOptions, NxFastledOptions, unknownBoardMessage } from './options';
 import {
   boardContext,

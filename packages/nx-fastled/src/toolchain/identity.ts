@@ -4,7 +4,7 @@
 //
 // Computed once per Nx invocation in the plugin worker; a stat memo (size+mtime+inode → sha256) keeps that
 // to milliseconds, and compiler probes (`-print-search-dirs`, `-v`) are memoised by the driver's stat.
-import { execFileSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { StatMemo } from '../hashing/stat-memo';
@@ -43,18 +43,10 @@ export class ProbeMemo {
     const st = fs.statSync(driver);
     const key = `${fs.realpathSync(driver)}|${st.size}|${st.mtimeMs}|${st.ino}|${args.join(' ')}`;
     if (key in this.entries) return this.entries[key];
-    let out: string;
-    try {
-      out = execFileSync(driver, args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
-    } catch (e) {
-      // `-v` prints to stderr and may exit non-zero on /dev/null: the text is what we want.
-      const err = e as { stdout?: string; stderr?: string };
-      out = `${err.stdout ?? ''}${err.stderr ?? ''}`;
-    }
-    if (args.includes('-v')) {
-      // gcc -v prints to stderr, and execFileSync returned stdout only when it exited 0.
-      out = execVerbose(driver, args);
-    }
+    // One process per probe. gcc -v prints to stderr (and may exit non-zero on /dev/null): keep both streams
+    // there, or when the driver failed; otherwise stdout is the answer.
+    const r = spawnSync(driver, args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+    const out = args.includes('-v') || r.status !== 0 ? `${r.stdout ?? ''}${r.stderr ?? ''}` : (r.stdout ?? '');
     this.entries[key] = out;
     this.dirty = true;
     return out;
@@ -69,11 +61,6 @@ export class ProbeMemo {
   }
 }
 
-function execVerbose(driver: string, args: string[]): string {
-  const { spawnSync } = require('node:child_process') as typeof import('node:child_process');
-  const r = spawnSync(driver, args, { encoding: 'utf8' });
-  return `${r.stdout ?? ''}${r.stderr ?? ''}`;
-}
 
 export function resolveBoard(
   board: BoardDefinition,
