@@ -12,6 +12,8 @@
 import * as path from 'node:path/posix';
 import { match } from 'micromatch';
 import { parseProperties, Properties, PropertiesError } from '../toolchain/properties';
+import { libraryFields, type LibraryFields } from './library-fields';
+import { HEADER_EXTENSIONS } from './resolver';
 
 export interface Example {
   /** Path below `<library>/examples`, e.g. `Fx/FxWave`. */
@@ -48,6 +50,14 @@ export interface ArduinoLibrary {
   properties: Record<string, string>;
   sources: string[];
   includeDirs: string[];
+  /** The library's folder name (arduino-cli's DirName). */
+  dirName: string;
+  /** library.properties fields that change resolution, compile and link. */
+  fields: LibraryFields;
+  /** File names of the headers directly in the source folder: what the library offers to resolution. */
+  headers: string[];
+  /** Workspace-relative `.a` files one level below the source folder (`src/<mcu>/lib*.a`, precompiled=). */
+  archives: string[];
   examples: Example[];
   problems: LibraryProblem[];
 }
@@ -95,8 +105,19 @@ export function discoverLibrary(propertiesFile: string, propertiesText: string, 
     join('examples'),
     problems,
   );
+  const srcPrefix = layout === '1.5' ? 'src/' : '';
+  const headers = inLibrary
+    .filter((f) => f.startsWith(srcPrefix) && !f.slice(srcPrefix.length).includes('/'))
+    .map((f) => f.slice(srcPrefix.length))
+    .filter((f) => HEADER_EXTENSIONS.includes(path.extname(f)))
+    .sort();
+  const archives = inLibrary.filter((f) => f.startsWith(srcPrefix) && /^[^/]+\/[^/]+\.a$/.test(f.slice(srcPrefix.length))).map(join).sort();
   return {
     root,
+    dirName: root === '.' ? props.get('name')! : path.basename(root),
+    fields: libraryFields(props),
+    headers,
+    archives,
     name: props.get('name')!,
     id: libraryId(props.get('name')!),
     version: props.get('version') ?? '0.0.0',
