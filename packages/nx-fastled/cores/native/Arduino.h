@@ -6,7 +6,9 @@
  * C++11 clean (-std=gnu++11 -Wall -Wextra); includable from C (C gets the C-linkage functions and the
  * macros; Serial, Print, the templates and overloads are C++ only).
  *
- * Differences from AVR that sketches may notice: int is 32 bits, double is 64 bits, there is no String.
+ * Differences from AVR that sketches may notice: int is 32 bits, double is 64 bits, long is 64 bits.
+ * String, Stream, Print, Printable, Serial (stdout/stdin) are the Arduino API; Wire.h, SPI.h and EEPROM.h
+ * are here too (a bus with no devices, a RAM-backed EEPROM) so libraries that use them build and run.
  */
 #ifndef NX_FASTLED_NATIVE_ARDUINO_H
 #define NX_FASTLED_NATIVE_ARDUINO_H
@@ -120,6 +122,13 @@ void noTone(uint8_t pin);
 void setup(void);
 void loop(void);
 
+/* avr-libc's <stdlib.h> extras that Arduino code calls without including anything else. */
+char *itoa(int value, char *buf, int radix);
+char *ltoa(long value, char *buf, int radix);
+char *utoa(unsigned int value, char *buf, int radix);
+char *ultoa(unsigned long value, char *buf, int radix);
+char *dtostrf(double value, signed char width, unsigned char prec, char *buf);
+
 #ifdef __cplusplus
 } /* extern "C" */
 #endif
@@ -145,7 +154,9 @@ inline auto constrain(const T& x, const L& lo, const H& hi) -> decltype(x < lo ?
   return x < lo ? lo : (hi < x ? hi : x);
 }
 
+#include "WString.h"
 #include "Print.h"
+#include "HardwareSerial.h"
 
 #else /* C */
 

@@ -1,8 +1,10 @@
-// nx-fastled native core: Print and Serial. Serial output goes to stdout (unbuffered per write call).
+// nx-fastled native core: Print (formatting numbers as the AVR core does) and Serial on stdout/stdin.
 #include "Arduino.h"
 
+#include <poll.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <unistd.h>
 
 HardwareSerial Serial;
 
@@ -95,6 +97,34 @@ size_t Print::printf(const char *format, ...) {
   size_t n = write(big);
   free(big);
   return n;
+}
+
+void HardwareSerial::fill() {
+  if (eof_ || head_ != tail_) return;
+  struct pollfd p = {0, POLLIN, 0};
+  if (poll(&p, 1, 0) <= 0) return;
+  ssize_t n = ::read(0, rx_, sizeof(rx_));
+  if (n <= 0) {
+    eof_ = true;
+    return;
+  }
+  head_ = 0;
+  tail_ = static_cast<int>(n);
+}
+
+int HardwareSerial::available() {
+  fill();
+  return tail_ - head_;
+}
+
+int HardwareSerial::peek() {
+  fill();
+  return head_ == tail_ ? -1 : rx_[head_];
+}
+
+int HardwareSerial::read() {
+  fill();
+  return head_ == tail_ ? -1 : rx_[head_++];
 }
 
 size_t HardwareSerial::write(uint8_t c) { return fputc(c, stdout) == EOF ? 0 : 1; }

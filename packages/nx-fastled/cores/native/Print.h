@@ -1,16 +1,16 @@
-/* nx-fastled native core: Print and the Serial object (C++ only). Output of Serial goes to stdout. */
+/* nx-fastled native core: Print, the Arduino core's formatted output base class (C++ only). */
 #ifndef NX_FASTLED_NATIVE_PRINT_H
 #define NX_FASTLED_NATIVE_PRINT_H
 
 #include <stddef.h>
 #include <stdint.h>
 
+#include "WString.h"
+#include "Printable.h"
+
 #ifndef DEC
 #define DEC 10
 #endif
-
-class __FlashStringHelper;
-#define F(string_literal) (reinterpret_cast<const __FlashStringHelper *>(string_literal))
 
 class Print {
  public:
@@ -21,7 +21,13 @@ class Print {
   size_t write(const char *buffer, size_t size) { return write(reinterpret_cast<const uint8_t *>(buffer), size); }
   virtual void flush() {}
 
+  virtual int availableForWrite() { return 0; }
+  int getWriteError() { return writeError_; }
+  void clearWriteError() { writeError_ = 0; }
+
   size_t print(const __FlashStringHelper *s);
+  size_t print(const String &s) { return write(s.c_str(), s.length()); }
+  size_t print(const Printable &p) { return p.printTo(*this); }
   size_t print(const char *s);
   size_t print(char c);
   size_t print(unsigned char n, int base = DEC);
@@ -35,6 +41,8 @@ class Print {
 
   size_t println();
   size_t println(const __FlashStringHelper *s);
+  size_t println(const String &s) { size_t n = print(s); return n + println(); }
+  size_t println(const Printable &p) { size_t n = print(p); return n + println(); }
   size_t println(const char *s);
   size_t println(char c);
   size_t println(unsigned char n, int base = DEC);
@@ -48,27 +56,15 @@ class Print {
 
   size_t printf(const char *format, ...) __attribute__((format(printf, 2, 3)));
 
+ protected:
+  void setWriteError(int err = 1) { writeError_ = err; }
+
  private:
+  int writeError_ = 0;
   size_t printUnsigned(unsigned long long n, int base);
   size_t printSigned(long long n, int base);
 };
 
-class HardwareSerial : public Print {
- public:
-  void begin(unsigned long baud) { (void)baud; }
-  void begin(unsigned long baud, uint8_t config) { (void)baud; (void)config; }
-  void end() {}
-  int available() { return 0; }
-  int peek() { return -1; }
-  int read() { return -1; }
-  int availableForWrite() { return 64; }
-  void flush() override;
-  size_t write(uint8_t c) override;
-  size_t write(const uint8_t *buffer, size_t size) override;
-  using Print::write;
-  operator bool() const { return true; }
-};
 
-extern HardwareSerial Serial;
 
 #endif /* NX_FASTLED_NATIVE_PRINT_H */

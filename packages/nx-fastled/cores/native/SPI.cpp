@@ -1,0 +1,4 @@
+// nx-fastled native core: the SPI object (see SPI.h).
+#include "SPI.h"
+
+SPIClass SPI;
