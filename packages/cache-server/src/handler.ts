@@ -1,24 +1,28 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import type { Authenticator } from './auth';
-import { isValidKey } from './keys';
+import type { Authenticator, Grant } from './auth';
+import { entryId, isValidKey } from './keys';
 import type { Logger } from './log';
-import { EntryTooLargeError, type DiskStore, type PendingWrite } from './store';
+import { EntryTooLargeError, StoreFullError, type DiskStore, type PendingWrite } from './store';
 
 /**
- * HTTP routing and handling for Nx's self-hosted remote cache protocol:
- *   GET /v1/cache/{hash}  200 (entry bytes) | 404 | 401 (bad/missing token)
- *   PUT /v1/cache/{hash}  200 | 401 | 403 (read-only token) | 409 (exists / upload in progress) | 413 | 411 | 400
- *   GET /healthz          200 (no auth; used by `start` to wait for readiness)
+ * HTTP routing and handling for Nx's self-hosted remote cache protocol, answering only what Nx 24 tolerates:
+ *   GET  /v1/cache/{hash}  200 (entry bytes) | 404 (absent, corrupt, unreadable, any server-side problem) | 401
+ *   PUT  /v1/cache/{hash}  200 | 409 (exists, upload in progress) | 403 (anything else it will not store) | 401
+ *   HEAD /v1/cache/{hash}  like GET without the body (no re-hash)
+ *   GET  /healthz          200 (no auth; used by `start` to wait for readiness)
  *
- * Nx fails the whole run when a GET is answered 401/403/5xx, so a GET the server cannot serve for its own
- * reasons (corrupt entry, I/O error) is answered 404: a cache miss, and Nx just runs the task.
+ * Nx 24 fails the whole run on a GET answered with anything but 200/404, and on a PUT answered with anything
+ * but 200/403/409. So a GET the server cannot serve is a miss, and a PUT it will not store (read-only token,
+ * too large, not a valid entry, store full, disk error) is a 403 whose reason goes to the log and the body.
+ * 401 (a wrong token) stays an error on purpose, as `text/plain` which is what Nx expects for it.
  */
 
 export interface HandlerOptions {
   store: DiskStore;
   auth: Authenticator;
-  /** Largest accepted entry (request body) in bytes; larger uploads get 413. */
+  /** Largest accepted entry (request body) in bytes; larger uploads are refused with 403. */
   maxEntryBytes: number;
   log: Logger;
   logRequests?: boolean;
@@ -26,6 +30,8 @@ export interface HandlerOptions {
   discardBudgetMs?: number;
   /** ...and at most this many bytes (default 64 MiB). */
   discardBudgetBytes?: number;
+  /** Called when a request presents a valid token (the connection then counts as authenticated). */
+  onAuthenticated?: (req: IncomingMessage) => void;
 }
 
 export type Route =
@@ -55,6 +61,17 @@ export function route(rawUrl: string | undefined): Route {
   return { kind: 'error', status: 404, message: 'not found' };
 }
 
+/**
+ * The status a refusal is sent with: PUT refusals become 403 (Nx ignores it) unless they are 401/409; GET and
+ * HEAD refusals become 404 unless 401. Other methods keep their status (Nx never sends them).
+ */
+export function tolerated(method: string, status: number): number {
+  if (status === 401) return 401;
+  if (method === 'PUT') return status === 409 ? 409 : 403;
+  if (method === 'GET' || method === 'HEAD') return 404;
+  return status;
+}
+
 export function createHandler(opts: HandlerOptions): (req: IncomingMessage, res: ServerResponse) => void {
   const { store, auth, maxEntryBytes, log } = opts;
   const discardBudgetMs = opts.discardBudgetMs ?? 5_000;
@@ -70,103 +87,132 @@ export function createHandler(opts: HandlerOptions): (req: IncomingMessage, res:
     }
     handle(req, res).catch((err) => {
       log.error(`${req.method} ${truncate(req.url)} failed: ${(err as Error)?.stack ?? err}`);
-      if (!res.headersSent && !res.destroyed) {
-        // Never a 5xx for GET: Nx would abort the run. A miss is always safe.
-        if (req.method === 'GET' || req.method === 'HEAD') send(res, 404, 'not found');
-        else send(res, 500, 'internal error', true);
-      } else {
-        res.destroy();
-      }
+      if (!res.headersSent && !res.destroyed) refuse(req, res, 500, `internal error: ${(err as Error)?.message ?? err}`);
+      else res.destroy();
     });
   };
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const r = route(req.url);
     const method = req.method ?? '';
-    if (r.kind === 'error') return reject(req, res, r.status, r.message);
     if (r.kind === 'health') {
-      if (method !== 'GET' && method !== 'HEAD') return reject(req, res, 405, 'method not allowed', { Allow: 'GET, HEAD' });
+      if (method !== 'GET' && method !== 'HEAD') return refuse(req, res, 405, 'method not allowed', { Allow: 'GET, HEAD' });
       const body = JSON.stringify({ ok: true, ...store.size });
       res.writeHead(200, { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(body), 'Cache-Control': 'no-store' });
       res.end(method === 'HEAD' ? undefined : body);
       return;
     }
     if (method !== 'GET' && method !== 'HEAD' && method !== 'PUT') {
-      return reject(req, res, 405, 'method not allowed', { Allow: 'GET, HEAD, PUT' });
+      return refuse(req, res, 405, 'method not allowed', { Allow: 'GET, HEAD, PUT' });
     }
-    const access = auth.check(req.headers.authorization);
-    if (access === 'none') {
-      return reject(req, res, 401, 'missing or invalid token', { 'WWW-Authenticate': 'Bearer realm="nx-fastled-cache"' });
+    const grant = auth.grant(req.headers.authorization);
+    if (!grant) {
+      return refuse(req, res, 401, 'missing or invalid token', { 'WWW-Authenticate': 'Bearer realm="nx-fastled-cache"' });
     }
-    if (method === 'PUT') return put(req, res, r.key, access);
-    return get(res, r.key, method === 'HEAD');
+    opts.onAuthenticated?.(req);
+    if (r.kind === 'error') return refuse(req, res, r.status, r.message);
+    if (method === 'PUT') return put(req, res, r.key, grant);
+    return get(req, res, r.key, grant, method === 'HEAD');
   }
 
-  async function get(res: ServerResponse, key: string, head: boolean): Promise<void> {
-    const entry = await store.read(key);
-    if (!entry) return send(res, 404, 'not found');
-    const headers = {
-      'Content-Type': 'application/octet-stream',
-      'Content-Length': entry.size,
-      ETag: `"${entry.sha256}"`,
-      'Cache-Control': 'no-store',
-    };
-    if (entry.kind === 'buffer') {
+  async function get(req: IncomingMessage, res: ServerResponse, key: string, grant: Grant, head: boolean): Promise<void> {
+    for (const ns of grant.readNamespaces) {
+      const id = entryId(ns, key);
+      if (head) {
+        const st = await store.stat(id);
+        if (!st) continue;
+        res.writeHead(200, entryHeaders(st.size, st.sha256)).end();
+        return;
+      }
+      if (res.destroyed) return;
+      const entry = await store.read(id);
+      if (!entry) continue;
+      const headers = entryHeaders(entry.size, entry.sha256);
+      if (entry.kind === 'buffer') {
+        res.writeHead(200, headers);
+        res.end(entry.data);
+        return;
+      }
+      if (res.destroyed) return entry.discard();
       res.writeHead(200, headers);
-      res.end(head ? undefined : entry.data);
+      try {
+        // Streamed with backpressure: a client that does not read holds one file handle and a few buffers, no more.
+        await pipeline(entry.stream(), res);
+      } catch (e) {
+        // Client went away or the file could not be read mid-way; headers are out, so just drop the connection.
+        log.warn(`GET ${id} interrupted: ${(e as Error).message}`);
+        res.destroy();
+      }
       return;
     }
-    if (head || res.destroyed) {
-      await entry.discard();
-      if (!res.destroyed) res.writeHead(200, headers).end();
-      return;
-    }
-    res.writeHead(200, headers);
-    try {
-      await pipeline(entry.stream(), res);
-    } catch (e) {
-      // Client went away or the file could not be read mid-way; headers are out, so just drop the connection.
-      log.warn(`GET ${key} interrupted: ${(e as Error).message}`);
-      res.destroy();
-    }
+    refuse(req, res, 404, 'not found');
   }
 
-  async function put(req: IncomingMessage, res: ServerResponse, key: string, access: 'read' | 'write'): Promise<void> {
-    if (access !== 'write') return reject(req, res, 403, 'token is read-only');
-    if (store.has(key)) return reject(req, res, 409, 'entry already exists');
+  async function put(req: IncomingMessage, res: ServerResponse, key: string, grant: Grant): Promise<void> {
+    if (!grant.writeNamespace) return refuse(req, res, 403, 'token is read-only');
+    const id = entryId(grant.writeNamespace, key);
+    for (const ns of grant.readNamespaces) {
+      // A pull request's upload of a hash main already has would only shadow main's entry: nothing to do.
+      if (ns !== grant.writeNamespace && (await store.exists(entryId(ns, key)))) return refuse(req, res, 409, `entry already exists in ${ns}`);
+    }
     const te = req.headers['transfer-encoding'];
     const cl = req.headers['content-length'];
-    if (te === undefined && cl === undefined) return reject(req, res, 411, 'content-length required');
+    if (te === undefined && cl === undefined) return refuse(req, res, 411, 'content-length required');
+    let declared = 0;
     if (cl !== undefined) {
       const n = Number(cl);
-      if (!/^[0-9]{1,16}$/.test(cl) || !Number.isSafeInteger(n)) return reject(req, res, 400, 'bad content-length');
-      if (n === 0) return reject(req, res, 400, 'empty entry');
-      if (n > maxEntryBytes) return reject(req, res, 413, `entry larger than ${maxEntryBytes} bytes`);
+      if (!/^[0-9]{1,16}$/.test(cl) || !Number.isSafeInteger(n)) return refuse(req, res, 400, 'bad content-length');
+      if (n === 0) return refuse(req, res, 400, 'empty entry');
+      if (n > maxEntryBytes) return refuse(req, res, 413, `entry of ${n} bytes is larger than --max-entry-bytes (${maxEntryBytes})`);
+      declared = n;
     }
-    const pending = await store.beginWrite(key, maxEntryBytes);
-    if (pending === 'exists') return reject(req, res, 409, 'entry already exists');
-    if (pending === 'busy') return reject(req, res, 409, 'entry is being uploaded');
+    let pending: PendingWrite | 'exists' | 'busy';
     try {
-      await readBodyInto(req, pending);
+      pending = await store.beginWrite(id, maxEntryBytes, declared);
     } catch (e) {
-      await pending.abort();
-      if (e instanceof EntryTooLargeError) return reject(req, res, 413, `entry larger than ${maxEntryBytes} bytes`);
+      if (e instanceof StoreFullError) return refuse(req, res, 507, `store full: ${e.message}`);
+      throw e;
+    }
+    if (pending === 'exists') return refuse(req, res, 409, 'entry already exists');
+    if (pending === 'busy') return refuse(req, res, 409, 'entry is being uploaded');
+    const upload = pending;
+    // Whatever happens to the connection from here on, the upload is either committed or aborted.
+    res.once('close', () => void upload.abort());
+    try {
+      await pipeline(req, uploadSink(upload));
+    } catch (e) {
+      await upload.abort();
+      if (e instanceof EntryTooLargeError) return refuse(req, res, 413, `entry larger than --max-entry-bytes (${maxEntryBytes})`);
+      if (e instanceof StoreFullError) return refuse(req, res, 507, `store full: ${e.message}`);
       // Client aborted or the connection failed: nothing was published.
-      log.warn(`PUT ${key} aborted after ${pending.bytesWritten} bytes: ${(e as Error).message}`);
-      if (!res.headersSent && !res.destroyed) reject(req, res, 400, 'incomplete body');
-      return;
+      log.warn(`PUT ${id} aborted after ${upload.bytesWritten} bytes: ${(e as Error).message}`);
+      return refuse(req, res, 400, 'incomplete body');
     }
-    if (pending.bytesWritten === 0) {
-      await pending.abort();
-      return send(res, 400, 'empty entry');
+    if (upload.finished) return; // the connection closed meanwhile: aborted, nobody to answer
+    if (upload.bytesWritten === 0) {
+      await upload.abort();
+      return refuse(req, res, 400, 'empty entry');
     }
-    const { result } = await pending.commit();
-    if (result === 'exists') return send(res, 409, 'entry already exists');
+    if (declared && upload.bytesWritten !== declared) {
+      await upload.abort();
+      return refuse(req, res, 400, `body of ${upload.bytesWritten} bytes, content-length ${declared}`);
+    }
+    if (upload.finished) return;
+    const { result, reason } = await upload.commit();
+    if (result === 'exists') return refuse(req, res, 409, 'entry already exists');
+    if (result === 'invalid') return refuse(req, res, 422, `not a valid Nx cache entry: ${reason}`);
     send(res, 200, 'stored');
   }
 
-  /** Answers without (fully) reading the body: discards what the client still sends, within a budget, then drops the connection. */
-  function reject(req: IncomingMessage, res: ServerResponse, status: number, message: string, headers: Record<string, string> = {}): void {
+  /**
+   * Answers a refusal with the status Nx tolerates (see `tolerated`), logs why a PUT or GET was refused, and
+   * discards what the client still sends (within a budget) so it sees the answer; then drops the connection.
+   */
+  function refuse(req: IncomingMessage, res: ServerResponse, status: number, message: string, headers: Record<string, string> = {}): void {
+    const method = req.method ?? '';
+    const sent = tolerated(method, status);
+    if (method === 'PUT' && sent !== 401) log.warn(`PUT ${truncate(req.url)} refused (${sent}${sent !== status ? `, was ${status}` : ''}): ${message}`);
+    else if (status >= 500) log.warn(`${method} ${truncate(req.url)} answered ${sent} instead of ${status}: ${message}`);
     if (!req.complete && !req.destroyed) {
       let discarded = 0;
       const timer = setTimeout(() => req.socket.destroy(), discardBudgetMs);
@@ -180,45 +226,26 @@ export function createHandler(opts: HandlerOptions): (req: IncomingMessage, res:
       req.once('end', () => clearTimeout(timer));
       req.resume();
     }
-    send(res, status, message, false, headers);
+    send(res, sent, message, false, { ...headers, ...(sent !== status ? { 'X-Refused-Because': String(status) } : {}) });
   }
 }
 
-/** Reads the request body into the pending write with backpressure (the socket is paused while a chunk is written). */
-function readBodyInto(req: IncomingMessage, pending: PendingWrite): Promise<void> {
-  return new Promise((resolve, reject) => {
-    let settled = false;
-    const finish = (err?: Error) => {
-      if (settled) return;
-      settled = true;
-      req.off('data', onData);
-      req.off('end', onEnd);
-      req.off('error', onError);
-      req.off('close', onClose);
-      if (err) reject(err);
-      else resolve();
-    };
-    let writing: Promise<void> = Promise.resolve();
-    const onData = (chunk: Buffer) => {
-      req.pause();
-      writing = pending.write(chunk).then(
-        () => {
-          if (!settled) req.resume();
-        },
-        (e) => finish(e as Error),
-      );
-    };
-    const onEnd = () => {
-      writing.then(() => finish(), (e) => finish(e as Error));
-    };
-    const onError = (e: Error) => finish(e);
-    const onClose = () => {
-      if (!req.complete) finish(new Error('client disconnected'));
-    };
-    req.on('data', onData);
-    req.on('end', onEnd);
-    req.on('error', onError);
-    req.on('close', onClose);
+function entryHeaders(size: number, sha256: string): Record<string, string | number> {
+  return {
+    'Content-Type': 'application/octet-stream',
+    'Content-Length': size,
+    ETag: `"${sha256}"`,
+    'Cache-Control': 'no-store',
+  };
+}
+
+/** A Writable feeding the pending upload; pipeline() then handles an aborted, already-closed or erroring request. */
+function uploadSink(pending: PendingWrite): Writable {
+  return new Writable({
+    highWaterMark: 256 * 1024,
+    write(chunk: Buffer, _enc, cb) {
+      pending.write(chunk).then(() => cb(), cb);
+    },
   });
 }
 
@@ -227,7 +254,8 @@ function send(res: ServerResponse, status: number, message: string, close = fals
   const body = `${message}\n`;
   res.writeHead(status, {
     ...headers,
-    'Content-Type': 'text/plain; charset=utf-8',
+    // Exactly `text/plain`: Nx 24 reports any other type on a 401 as "Misconfigured remote cache endpoint".
+    'Content-Type': 'text/plain',
     'Content-Length': Buffer.byteLength(body),
     ...(close ? { Connection: 'close' } : {}),
   });

@@ -1,6 +1,8 @@
 import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Authenticator } from './auth';
+import { ConnectionGuard, DEFAULT_CONNECTION_LIMITS } from './connections';
+import { DEFAULT_ENTRY_LIMITS, type EntryLimits } from './entry-check';
 import { createHandler } from './handler';
 import { silentLogger, type Logger } from './log';
 import { DiskStore } from './store';
@@ -16,6 +18,10 @@ export interface CacheServerOptions {
   maxEntryBytes?: number;
   writeTokens?: string[];
   readTokens?: string[];
+  /** Tokens that write to their own namespace and read it, then main (see auth.ts). */
+  scopedTokens?: Array<{ namespace: string; token: string }>;
+  /** Upload checks (default: DEFAULT_ENTRY_LIMITS); false accepts any bytes. */
+  entryLimits?: EntryLimits | false;
   /** Time allowed to receive a request's headers (slowloris guard). Default 10 s. */
   headersTimeoutMs?: number;
   /** Time allowed to receive a whole request, body included. Default 10 min. */
@@ -23,7 +29,12 @@ export interface CacheServerOptions {
   /** A connection with no traffic for this long is dropped (stalled uploads/downloads). Default 30 s. */
   idleTimeoutMs?: number;
   keepAliveTimeoutMs?: number;
+  /** Open connections in all (default 1024). */
   maxConnections?: number;
+  /** Of those, slots only connections that presented a valid token may use (default 128). */
+  authReserve?: number;
+  /** Open connections from one address (default 256). */
+  perClientConnections?: number;
   log?: Logger;
   logRequests?: boolean;
   /** Passed to the store (see StoreOptions); mainly for tests. */
@@ -37,6 +48,7 @@ export interface RunningCacheServer {
   port: number;
   store: DiskStore;
   server: http.Server;
+  connections: ConnectionGuard;
   /** Stops accepting, lets in-flight requests finish (up to graceMs), then closes everything and unlocks the store. */
   close(graceMs?: number): Promise<void>;
 }
@@ -52,15 +64,29 @@ export async function startCacheServer(opts: CacheServerOptions): Promise<Runnin
   const requestTimeout = Math.max(opts.requestTimeoutMs ?? 600_000, headersTimeout);
   const idleTimeout = opts.idleTimeoutMs ?? 30_000;
 
-  const auth = new Authenticator({ writeTokens: opts.writeTokens ?? [], readTokens: opts.readTokens ?? [] });
+  const auth = new Authenticator({ writeTokens: opts.writeTokens ?? [], readTokens: opts.readTokens ?? [], scopedTokens: opts.scopedTokens });
+  const maxConnections = opts.maxConnections ?? DEFAULT_CONNECTION_LIMITS.maxConnections;
+  const connections = new ConnectionGuard({
+    maxConnections,
+    authReserve: Math.min(opts.authReserve ?? DEFAULT_CONNECTION_LIMITS.authReserve, Math.floor(maxConnections / 2)),
+    perClient: opts.perClientConnections ?? DEFAULT_CONNECTION_LIMITS.perClient,
+  });
   const store = await DiskStore.open({
     dir: opts.storeDir,
     maxBytes,
     log,
     memoryReadLimit: opts.memoryReadLimit,
     touchIntervalMs: opts.touchIntervalMs,
+    entryLimits: opts.entryLimits ?? { ...DEFAULT_ENTRY_LIMITS, maxUnpackedBytes: Math.max(DEFAULT_ENTRY_LIMITS.maxUnpackedBytes, 16 * maxEntryBytes) },
   });
-  const handler = createHandler({ store, auth, maxEntryBytes, log, logRequests: opts.logRequests });
+  const handler = createHandler({
+    store,
+    auth,
+    maxEntryBytes,
+    log,
+    logRequests: opts.logRequests,
+    onAuthenticated: (req) => connections.authenticated(req.socket),
+  });
 
   let inFlight = 0;
   let closing = false;
@@ -81,7 +107,8 @@ export async function startCacheServer(opts: CacheServerOptions): Promise<Runnin
     },
   );
   server.setTimeout(idleTimeout); // no 'timeout' listener: Node destroys the idle socket
-  server.maxConnections = opts.maxConnections ?? 1024;
+  // No server.maxConnections: Node would refuse the newest connection, which is how a flood locks clients out.
+  server.on('connection', (socket) => connections.admit(socket));
   server.maxHeadersCount = 100;
   // Malformed requests are answered by Node's default clientError handling (400/408/413/431 + close).
 
@@ -110,6 +137,7 @@ export async function startCacheServer(opts: CacheServerOptions): Promise<Runnin
     port: addr.port,
     store,
     server,
+    connections,
     close(graceMs = 10_000) {
       closed ??= (async () => {
         closing = true;

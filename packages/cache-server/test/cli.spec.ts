@@ -5,6 +5,7 @@ import * as net from 'node:net';
 import * as path from 'node:path';
 import { promisify } from 'node:util';
 import { isRunning } from '../src/store';
+import { nxEntry } from './tar-fixtures';
 import { BIN, READ, WRITE, get, put, request, spawnCli, tmpDir, waitFor, type CliServer } from './helpers';
 
 jest.setTimeout(30_000);
@@ -25,8 +26,9 @@ describe('CLI serve', () => {
     const store = tmpDir();
     const c = await cli(['--store', store, '--host', '127.0.0.1', '--port', '0']);
     expect(c.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
-    expect((await put(c.url, '1', 'hello')).status).toBe(200);
-    expect((await get(c.url, '1', READ)).body.toString()).toBe('hello');
+    const hello = nxEntry();
+    expect((await put(c.url, '1', hello)).status).toBe(200);
+    expect((await get(c.url, '1', READ)).body.equals(hello)).toBe(true);
     c.child.kill('SIGTERM');
     expect(await c.exited).toEqual({ code: 0, signal: null });
     expect(fs.existsSync(path.join(store, 'lock'))).toBe(false);
@@ -50,7 +52,7 @@ describe('CLI serve', () => {
   it('SIGKILL during a PUT leaves no partial entry; restart cleans the temp file and serves normally', async () => {
     const store = tmpDir();
     const c1 = await cli(['--store', store]);
-    const body = randomBytes(2 * 1024 * 1024);
+    const body = nxEntry([], [{ name: 'app/out/big', data: randomBytes(2 * 1024 * 1024) }]);
     const sock = net.connect(c1.port, '127.0.0.1');
     sock.on('error', () => undefined);
     sock.write(`PUT /v1/cache/4242 HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer ${WRITE}\r\nContent-Length: ${body.length}\r\n\r\n`);
@@ -87,8 +89,8 @@ describe('CLI start/stop', () => {
     const token = /^export NX_SELF_HOSTED_REMOTE_CACHE_ACCESS_TOKEN='([0-9a-f]{48})'$/.exec(lines[1])![1];
     const pid = Number(fs.readFileSync(pidFile, 'utf8'));
     try {
-      expect((await put(url, '5', 'abc', token)).status).toBe(200);
-      expect((await get(url, '5', token)).body.toString()).toBe('abc');
+      expect((await put(url, '5', nxEntry(), token)).status).toBe(200);
+      expect((await get(url, '5', token)).body.equals(nxEntry())).toBe(true);
       expect((await put(url, '6', 'abc', 'wrong-token-xxxxxxxx')).status).toBe(401);
       // a shell can eval the output
       const { stdout: echoed } = await execFileP('bash', ['-c', `eval "$1"; echo "$NX_SELF_HOSTED_REMOTE_CACHE_SERVER"`, '_', stdout]);
@@ -105,5 +107,5 @@ describe('CLI start/stop', () => {
     await expect(request(`${url}/healthz`)).rejects.toThrow();
     // stopping again is a no-op
     await execFileP(process.execPath, [BIN, 'stop', '--pid-file', pidFile]);
-  });
+  }, 90_000); // three CLI start-ups through swc; about 10 s each on a busy shared machine
 });

@@ -1,3 +1,4 @@
+import { nxEntry } from './tar-fixtures';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { READ, WRITE, get, put, raw, request, spawnCli, tmpDir, type CliServer } from './helpers';
@@ -158,8 +159,8 @@ describe('fuzz', () => {
     // still healthy and correct
     expect(srv.child.exitCode).toBeNull();
     expect((await request(`${srv.url}/healthz`)).status).toBe(200);
-    expect((await put(srv.url, '999000999', 'after-fuzz')).status).toBe(200);
-    expect((await get(srv.url, '999000999', READ)).body.toString()).toBe('after-fuzz');
+    expect((await put(srv.url, '999000999', nxEntry())).status).toBe(200);
+    expect((await get(srv.url, '999000999', READ)).body.equals(nxEntry())).toBe(true);
     // nothing but well-formed entries were ever published
     for (const f of fs.readdirSync(path.join(store, 'entries'))) expect(f).toMatch(/^[0-9]{1,32}\.[0-9a-f]{64}$/);
   });

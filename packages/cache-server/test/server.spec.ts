@@ -11,7 +11,7 @@ const servers: RunningCacheServer[] = [];
 async function serve(extra: Partial<CacheServerOptions> = {}) {
   const log = captureLogger();
   const dir = extra.storeDir ?? tmpDir();
-  const srv = await startCacheServer({ storeDir: dir, port: 0, writeTokens: [WRITE], readTokens: [READ], log, ...extra });
+  const srv = await startCacheServer({ storeDir: dir, port: 0, writeTokens: [WRITE], readTokens: [READ], log, entryLimits: false, ...extra });
   servers.push(srv);
   return { srv, url: srv.url, dir, log };
 }
@@ -63,7 +63,10 @@ describe('protocol', () => {
     expect((await request(`${url}/v1/cache/1`, { method: 'DELETE', token: WRITE })).status).toBe(405);
     expect((await request(`${url}/v1/cache/1`, { method: 'POST', token: WRITE, body: 'x' })).status).toBe(405);
     expect((await request(`${url}/nope`, { token: WRITE })).status).toBe(404);
-    expect((await request(`${url}/v1/cache/1`, { method: 'PUT', token: WRITE, body: '' })).status).toBe(400);
+    // A PUT the server will not store is 403 (Nx ignores it; 400 would fail the run); the original reason is a header.
+    const empty = await request(`${url}/v1/cache/1`, { method: 'PUT', token: WRITE, body: '' });
+    expect(empty.status).toBe(403);
+    expect(empty.headers['x-refused-because']).toBe('400');
     expect((await request(`${url}/healthz`)).status).toBe(200);
   });
 
@@ -77,13 +80,13 @@ describe('protocol', () => {
     ['absurd length', `/v1/cache/${'9'.repeat(33)}`],
     ['encoded NUL', '/v1/cache/1%00'],
     ['backslash', '/v1/cache/..%5c..%5cx'],
-  ])('rejects traversal/invalid key (%s) with 400 and stores nothing', async (_n, p) => {
+  ])('rejects traversal/invalid key (%s) with 403 (PUT) / 404 (GET) and stores nothing', async (_n, p) => {
     const { url, dir } = await serve();
     const r = await raw(
       Number(new URL(url).port),
       `PUT ${p} HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer ${WRITE}\r\nContent-Length: 3\r\nConnection: close\r\n\r\nabc`,
     );
-    expect(r.response.toString('latin1')).toMatch(/^HTTP\/1\.1 40[04] /);
+    expect(r.response.toString('latin1')).toMatch(/^HTTP\/1\.1 40[34] /);
     const g = await raw(Number(new URL(url).port), `GET ${p} HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer ${WRITE}\r\nConnection: close\r\n\r\n`);
     expect(g.response.toString('latin1')).toMatch(/^HTTP\/1\.1 40[04] /);
     expect(entryFiles(dir)).toEqual([]);
@@ -127,16 +130,19 @@ describe('tokens', () => {
 });
 
 describe('size cap', () => {
-  it('declared Content-Length over the cap → 413 without storing', async () => {
-    const { url, dir } = await serve({ maxEntryBytes: 1000 });
+  it('declared Content-Length over the cap → 403 (was 413, which fails an Nx run) without storing', async () => {
+    const { url, dir, log } = await serve({ maxEntryBytes: 1000 });
     const r = await put(url, '8', randomBytes(2000));
-    expect(r.status).toBe(413);
+    expect(r.status).toBe(403);
+    expect(r.headers['content-type']).toBe('text/plain');
+    expect(r.body.toString()).toMatch(/larger than --max-entry-bytes/);
+    expect(log.lines.some((l) => /^warn PUT .*refused \(403, was 413\)/.test(l))).toBe(true);
     expect(entryFiles(dir)).toEqual([]);
     expect(tmpFiles(dir)).toEqual([]);
     expect((await put(url, '8', randomBytes(1000))).status).toBe(200);
   });
 
-  it('chunked body growing past the cap → 413 mid-stream; nothing past the cap is kept', async () => {
+  it('chunked body growing past the cap → 403 mid-stream; nothing past the cap is kept', async () => {
     const { url, dir } = await serve({ maxEntryBytes: 10_000 });
     // keep-alive like Nx's client (agent:false would send `Connection: close`, and the server then closes at once)
     const agent = new http.Agent({ keepAlive: true });
@@ -161,7 +167,7 @@ describe('size cap', () => {
       pump();
     });
     agent.destroy();
-    expect(status).toBe(413);
+    expect(status).toBe(403);
     await waitFor(() => tmpFiles(dir).length === 0);
     expect(entryFiles(dir)).toEqual([]);
     expect((await get(url, '9')).status).toBe(404);

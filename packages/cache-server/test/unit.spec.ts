@@ -1,9 +1,12 @@
+import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { Authenticator, parseTokenList } from '../src/auth';
 import { parseSize, shellQuote } from '../src/cli';
 import { route } from '../src/handler';
 import { isValidKey } from '../src/keys';
+import { acquireStoreLock, takeOverStale } from '../src/lock';
+import { silentLogger } from '../src/log';
 import { DiskStore, EntryTooLargeError, type PendingWrite } from '../src/store';
 import { captureLogger, tmpDir } from './helpers';
 
@@ -118,5 +121,39 @@ describe('DiskStore', () => {
     await expect(s.beginWrite('../x', 100)).rejects.toThrow(/invalid cache key/);
     expect(await s.read('../x')).toBeNull();
     await s.close();
+  });
+});
+
+describe('store lock', () => {
+  const deadPid = () => {
+    const r = spawnSync(process.execPath, ['-e', '']);
+    return r.pid!;
+  };
+
+  it('takes over a stale lock, refuses a live one', async () => {
+    const dir = tmpDir();
+    fs.writeFileSync(path.join(dir, 'lock'), `${deadPid()} 0123\n`);
+    const lock = await acquireStoreLock(dir);
+    expect(fs.readFileSync(path.join(dir, 'lock'), 'utf8')).toMatch(new RegExp(`^${process.pid} [0-9a-f]{16}\\n$`));
+    await lock.release();
+    expect(fs.existsSync(path.join(dir, 'lock'))).toBe(false);
+    expect(fs.readdirSync(dir)).toEqual([]);
+    fs.writeFileSync(path.join(dir, 'lock'), `1 0123\n`); // pid 1 is always alive
+    await expect(acquireStoreLock(dir)).rejects.toThrow(/in use by another server \(pid 1\)/);
+  });
+
+  it('of two processes that found the same stale lock, the slower one does not remove the new owner’s lock', async () => {
+    const dir = tmpDir();
+    const lockPath = path.join(dir, 'lock');
+    const pid = deadPid();
+    const stale = `${pid} 0123\n`;
+    fs.writeFileSync(lockPath, stale);
+    // A takes over first...
+    const a = await acquireStoreLock(dir);
+    const owned = fs.readFileSync(lockPath, 'utf8');
+    // ...then B, which read the same stale content before A's takeover, tries to take it over too.
+    await takeOverStale(dir, lockPath, stale, pid, silentLogger);
+    expect(fs.readFileSync(lockPath, 'utf8')).toBe(owned);
+    await a.release();
   });
 });
