@@ -97,6 +97,11 @@ extern "C" {
 void init(void);
 void yield(void);
 
+/* nx-fastled only (guard uses with NX_FASTLED_NATIVE_CORE): a library's show() reports the RGB bytes of one
+ * frame of the strip on `pin` (3 bytes per LED, R G B). `nx-fastled-task test` turns them into LED frames;
+ * outside a test run (NX_FASTLED_LED_FRAMES unset) it does nothing. See nx_leds.cpp. */
+void nxFastledLedFrame(uint8_t pin, const uint8_t *rgb, uint16_t leds);
+
 void pinMode(uint8_t pin, uint8_t mode);
 void digitalWrite(uint8_t pin, uint8_t val);
 int digitalRead(uint8_t pin);

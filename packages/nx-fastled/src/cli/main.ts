@@ -6,6 +6,7 @@
 //        [--flash-limit <bytes> --ram-limit <bytes>] [--no-heal 1] -- <link arguments>
 //   nx-fastled-task verify [--no-heal] <file.o|file.a>...   (see verify-command.ts)
 //   nx-fastled-task seal <file>...
+//   nx-fastled-task test ... (run an example in the simulator or on the host: see test-command.ts)
 //
 // Every output is written under a temporary name and renamed into place only when the whole step succeeded,
 // so an interrupted or failed task never leaves an output that looks finished. Errors are one line naming
@@ -14,6 +15,7 @@ import { runSketch } from './sketch-command';
 import { runLink } from './link-command';
 import { runIdentity } from './identity-command';
 import { runSeal, runVerify } from './verify-command';
+import { runTest } from './test-command';
 
 export class UsageError extends Error {}
 
@@ -25,7 +27,8 @@ export function main(argv: string[]): void {
     else if (command === 'identity') runIdentity(rest);
     else if (command === 'verify') runVerify(rest);
     else if (command === 'seal') runSeal(rest);
-    else throw new UsageError(`nx-fastled-task: unknown command "${command ?? ''}" (expected sketch, link, identity, verify or seal)`);
+    else if (command === 'test') runTest(rest);
+    else throw new UsageError(`nx-fastled-task: unknown command "${command ?? ''}" (expected sketch, link, identity, verify, seal or test)`);
   } catch (e) {
     const err = e as Error & { exitCode?: number };
     process.stderr.write(`${err.message}\n`);

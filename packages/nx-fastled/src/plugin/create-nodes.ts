@@ -23,6 +23,7 @@ import {
 import { resolveBoards, PluginState } from './state';
 import { exampleVerdict } from './filters-adapter';
 import { missingToolchainMessage } from './messages';
+import { addTestProject, testsBoard } from './test-targets';
 
 export const LIBRARY_GLOB = '**/library.properties';
 
@@ -135,6 +136,7 @@ function addLibrary(
       }
       const { b, lp } = libs.get(board)!;
       const link = exampleBoardProjects(ctx, b, lib, ex, lp, cores.get(board)!, projects);
+      if (testsBoard(ctx, b)) addTestProject(ctx, b, lib, ex, lp, link, state.readText, projects);
       dependsOn.push({ projects: [link], target: t.link });
       boardNotes[board] = 'built';
     }

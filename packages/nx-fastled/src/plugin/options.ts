@@ -36,7 +36,23 @@ export interface NxFastledOptions {
   exclude?: string[];
   /** Where outputs go, workspace-relative. */
   outputDir?: string;
-  targetNames?: { build?: string; compile?: string; archive?: string; link?: string; run?: string };
+  targetNames?: { build?: string; compile?: string; archive?: string; link?: string; run?: string; test?: string };
+  /** The `test` target (see plugin/test-targets.ts): which boards run their examples, and for how long. */
+  test?: TestOptions;
+}
+
+export interface TestOptions {
+  /** Boards whose examples get a `test` target (default: every built board the runner supports). */
+  boards?: string[];
+  /** Simulated time per example on AVR boards, ms (default 5000: FastLED's examples wait 3 s in setup()). */
+  simulatedMs?: number;
+  /** loop() iterations on native (default 5). */
+  loops?: number;
+  /** Wall-clock limit of a native run, ms (default 20000). */
+  wallLimitMs?: number;
+  /** Per example (`<library id>/<example path>`, e.g. `fastled/Blink`): the same keys as a sketch's
+   *  `// @nx-fastled-sim:` line (ms, pins, order, leds, clocked, loops, skip), which they override. */
+  examples?: Record<string, { ms?: number; pins?: number[]; order?: string; leds?: number; clocked?: [number, number]; loops?: number; skip?: boolean }>;
 }
 
 export interface BoardRequest {
@@ -50,7 +66,8 @@ export interface NormalizedOptions {
   toolchains: Record<string, { prefix?: string; core?: string }>;
   exclude: string[];
   outputDir: string;
-  targetNames: { build: string; compile: string; archive: string; link: string; run: string };
+  targetNames: { build: string; compile: string; archive: string; link: string; run: string; test: string };
+  test: Required<Omit<TestOptions, 'boards'>> & { boards?: string[] };
 }
 
 export const DEFAULT_BOARDS = ['native', 'uno'];
@@ -70,6 +87,14 @@ export function normalizeOptions(raw: NxFastledOptions | undefined, env: Record<
       archive: o.targetNames?.archive ?? 'archive',
       link: o.targetNames?.link ?? 'link',
       run: o.targetNames?.run ?? 'run',
+      test: o.targetNames?.test ?? 'test',
+    },
+    test: {
+      ...(o.test?.boards ? { boards: [...o.test.boards].sort() } : {}),
+      simulatedMs: o.test?.simulatedMs ?? 5000,
+      loops: o.test?.loops ?? 5,
+      wallLimitMs: o.test?.wallLimitMs ?? 20000,
+      examples: o.test?.examples ?? {},
     },
   };
 }

@@ -8,6 +8,7 @@ import { Candidate, firstBinDir, whichDir } from './locate';
 import { gccFacts, gccIdentityRoots } from './gcc-probe';
 import { listSources } from './avr';
 import { FASTLED_BOARD_TRAITS } from '../filters';
+import { FASTLED_STUB_CAPTURE } from '../sim/fastled-stub-capture';
 
 const PROGRAMS = ['gcc', 'g++', 'gcc-ar'];
 
@@ -102,7 +103,8 @@ function nativeRecipe(located: Located, probe: CompilerProbe): BoardRecipe {
           S: [...ASM, ...FASTLED_STUB_DEFINES],
         },
         includeDirs: [`${src}/platforms/stub`],
-        sketchAppend: ['#include "platforms/stub_main.hpp"'],
+        // Then the frame capture `nx-fastled-task test` reads (inert unless NX_FASTLED_LED_FRAMES is set).
+        sketchAppend: ['#include "platforms/stub_main.hpp"', ...FASTLED_STUB_CAPTURE],
         // FastLED's CI compiles every .cpp below an example folder (ci/meson/discover_example_sources.py).
         sketchSources: 'all',
         linkFlags: ['-Wl,--gc-sections', '-Wl,--allow-multiple-definition'],

@@ -1,0 +1,131 @@
+// The `test` target: run each built example on each board that can run it (AVR firmware in avr8js, native
+// programs on the host) and keep what it did, `<Name>.frames.json` next to its firmware (sim/frames-file.ts).
+//
+// One project per example and board (`test/<board>/<lib>/examples/<path>`), not a target on the link project:
+// Nx hashes a project's whole configuration into each of its tasks, so simulation settings must not re-key
+// the link. Key: the firmware/program bytes (dependentTasksOutputFiles of the link), the settings in the
+// command, the runner's version (avr8js) and the digest of nx-fastled's simulator code.
+import { createHash } from 'node:crypto';
+import * as fs from 'node:fs';
+import * as nodePath from 'node:path';
+import * as path from 'node:path/posix';
+import type { TargetConfiguration } from '@nx/devkit';
+import type { ArduinoLibrary, Example } from '../library/discover';
+import { mcuFromFlags, mcuProfile, OverrideError, parseOverrides, SimOverrides } from '../sim';
+import type { BoardContext, BuildContext, LibraryProjects, Projects } from './projects';
+import { failingProject, projectName } from './projects';
+import { quote } from './shell';
+
+const PLUGIN_ROOT = nodePath.resolve(__dirname, '../..');
+
+let runnerIdentity: string | undefined;
+/** avr8js's version and a digest of the simulator and test command code: what a test result depends on. */
+function runnerKey(): string {
+  if (runnerIdentity) return runnerIdentity;
+  const h = createHash('sha256');
+  for (const dir of ['sim', 'cli']) {
+    for (const base of ['dist', 'src']) {
+      const abs = nodePath.join(PLUGIN_ROOT, base, dir);
+      if (!fs.existsSync(abs)) continue;
+      for (const f of fs.readdirSync(abs).filter((x) => /\.(ts|js)$/.test(x) && !/\.(spec|d)\.ts$/.test(x)).sort()) {
+        h.update(`${base}/${dir}/${f}\0`).update(fs.readFileSync(nodePath.join(abs, f)));
+      }
+      break;
+    }
+  }
+  let avr8js = 'unknown';
+  try {
+    avr8js = (JSON.parse(fs.readFileSync(require.resolve('avr8js/package.json'), 'utf8')) as { version: string }).version;
+  } catch {
+    // reported by the task itself if avr8js is missing
+  }
+  runnerIdentity = `avr8js@${avr8js} sim=${h.digest('hex').slice(0, 16)}`;
+  return runnerIdentity;
+}
+
+/** Whether `board` gets test targets: asked for, or by default every native board and every simulated MCU. */
+export function testsBoard(ctx: BuildContext, b: BoardContext): boolean {
+  const wanted = ctx.options.test.boards;
+  if (wanted) return wanted.includes(b.resolved.board.name);
+  if (b.resolved.board.traits.platform === 'native' || b.resolved.board.name === 'native') return true;
+  const m = mcuFromFlags(b.resolved.recipe.compileFlags.cpp);
+  return !!m && !('unsupported' in mcuProfile(m.mcu));
+}
+
+/** Adds the test project of one example on one board; `link` is the link project's name. */
+export function addTestProject(
+  ctx: BuildContext,
+  b: BoardContext,
+  lib: ArduinoLibrary,
+  ex: Example,
+  lp: LibraryProjects,
+  link: string,
+  readText: (file: string) => string,
+  projects: Projects,
+): void {
+  const board = b.resolved.board.name;
+  const exRel = `examples/${ex.path}`;
+  const root = path.join(ctx.options.outputDir, board, lib.id, exRel);
+  const name = projectName(`test/${board}/${lib.id}/${exRel}`);
+  const testRoot = `${root}/.test`;
+  const target = ctx.options.targetNames.test;
+  let o: SimOverrides;
+  try {
+    o = { ...parseOverrides(readText(ex.inoFiles[0]), ex.inoFiles[0]), ...(ctx.options.test.examples[`${lib.id}/${ex.path}`] as SimOverrides | undefined) };
+    if (Array.isArray(o.clocked)) o.clocked = { data: o.clocked[0], clock: o.clocked[1] };
+  } catch (e) {
+    if (!(e instanceof OverrideError)) throw e;
+    projects[testRoot] = failingProject(name, testRoot, target, `nx-fastled: ${e.message}`, [`board:${board}`, `lib:${lib.id}`]);
+    return;
+  }
+  if (o.skip) return;
+  const out = `${root}/${ex.name}.frames.json`;
+  const args: string[] = ['test', '--board', board];
+  let inputs: TargetConfiguration['inputs'];
+  let what: string;
+  const native = b.resolved.board.traits.platform === 'native' || board === 'native';
+  if (native) {
+    const loops = o.loops ?? ctx.options.test.loops;
+    args.push('--runner', 'native', '--loops', String(loops), '--wall-ms', String(ctx.options.test.wallLimitMs), '--program', `${root}/${ex.name}.elf`);
+    // FastLED's stub clock is the wall clock: its frame times would make the output differ run to run.
+    if (lp.settings.profile) args.push('--untimed', '1');
+    inputs = [{ dependentTasksOutputFiles: '**/*.elf', transitive: false }, { externalDependencies: [] }] as TargetConfiguration['inputs'];
+    what = `Run ${ex.dir} on the host (${loops} loop()s, at most ${ctx.options.test.wallLimitMs} ms)`;
+  } else {
+    const m = mcuFromFlags(b.resolved.recipe.compileFlags.cpp);
+    if (!m) {
+      projects[testRoot] = failingProject(name, testRoot, target, `nx-fastled: board ${board} has no -mmcu/-DF_CPU in its compile flags: cannot tell the simulator which MCU to run`, [`board:${board}`]);
+      return;
+    }
+    const ms = o.ms ?? ctx.options.test.simulatedMs;
+    args.push('--runner', 'avr', '--mcu', m.mcu, '--clock', String(m.clockHz), '--ms', String(ms));
+    args.push('--firmware', `${root}/${ex.name}.hex`, '--elf', `${root}/${ex.name}.elf`);
+    if (o.order) args.push('--order', o.order);
+    if (o.pins) args.push('--pins', o.pins.join(','));
+    if (o.leds !== undefined) args.push('--leds', String(o.leds));
+    if (o.clocked) args.push('--clocked', `${o.clocked.data},${o.clocked.clock}`);
+    inputs = [
+      { dependentTasksOutputFiles: '**/*.hex', transitive: false },
+      { dependentTasksOutputFiles: '**/*.elf', transitive: false },
+      { externalDependencies: [] },
+    ] as TargetConfiguration['inputs'];
+    what = `Run ${ex.dir}'s firmware in avr8js (${m.mcu} at ${m.clockHz / 1e6} MHz) for ${ms} ms of simulated time`;
+  }
+  args.push('--out', out);
+  projects[testRoot] = {
+    name,
+    root: testRoot,
+    tags: ['nx-fastled', 'nx-fastled:test', `board:${board}`, `lib:${lib.id}`],
+    targets: {
+      [target]: {
+        executor: 'nx:run-commands',
+        options: { command: `NXF_RUNNER=${quote(runnerKey())} node ${quote(ctx.tool)} ${args.map(quote).join(' ')}` },
+        inputs,
+        outputs: [`{workspaceRoot}/${out}`],
+        cache: true,
+        dependsOn: [{ projects: [link], target: ctx.options.targetNames.link }],
+        metadata: { description: `${what}; LED frames and serial output into ${out}`, technologies: ['cpp'] },
+      },
+    },
+  };
+}

@@ -1,0 +1,80 @@
+// The `test` target end to end with real compilers: the SimStrip fixture's examples built for uno (run in
+// avr8js) and native (run on the host), their frames checked against the known answer frame by frame, and
+// the hanging and crashing examples failing with messages that say what happened and when.
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { HAS_AVR, makeWorkspace, TestWorkspace } from './support/workspace';
+import { parseFrames, showsOf, FramesFile } from '../src/sim';
+
+jest.setTimeout(600_000);
+
+const expected = (n: number): string => {
+  const leds = Array.from({ length: 8 }, () => '000000');
+  const hex = (v: number) => (v & 0xff).toString(16).padStart(2, '0');
+  leds[n % 8] = hex(40 * n) + hex(255 - 40 * n) + hex(7 * n);
+  return leds.join('');
+};
+
+function frames(ws: TestWorkspace, board: string, example: string): FramesFile {
+  const name = path.basename(example);
+  return parseFrames(ws.read(`dist/${board}/simstrip/examples/${example}/${name}.frames.json`));
+}
+
+describe('test target (SimStrip fixture)', () => {
+  let ws: TestWorkspace;
+  let stdout = '';
+  let status: number | null = null;
+
+  beforeAll(() => {
+    expect(HAS_AVR).toBe(true);
+    ws = makeWorkspace({ libraries: ['SimStrip'], boards: ['native', 'uno'], pluginOptions: { test: { simulatedMs: 600, wallLimitMs: 5000 } } });
+    const r = ws.nx(['run-many', '-t', 'test', '--parallel=2', '--outputStyle=static']);
+    stdout = r.stdout + r.stderr;
+    status = r.status;
+  });
+
+  it('fails the run because Hang and Crash fail, and says why', () => {
+    expect(status).not.toBe(0);
+    expect(stdout).toMatch(/Hang\.frames\.json: FAILED[^\n]*\n\s*setup\(\) never returned in 600 ms of simulated time \(serialEventRun\(\) was never reached\)/);
+    expect(stdout).toMatch(/Crash\.frames\.json: FAILED[^\n]*\n\s*reset loop: 3 resets by [\d.]+ ms; the first at 5\d\.\d+ ms: a jump to address 0 from PC 0x[0-9a-f]+/);
+    expect(stdout).toMatch(/Hang\.frames\.json: FAILED[^\n]*\n\s*hang: still running after 5000 ms of wall time/);
+    expect(stdout).toMatch(/Crash\.frames\.json: FAILED[^\n]*\n\s*crashed: killed by SIGSEGV, segmentation fault/);
+  });
+
+  it('uno: the known answer, frame by frame, at the simulated times the sketch paced', () => {
+    const f = frames(ws, 'uno', 'KnownFrames');
+    expect(f.ok).toBe(true);
+    expect(f.strips).toHaveLength(1);
+    const strip = f.strips[0];
+    expect(strip).toMatchObject({ pin: 'D6', chipset: 'ws2812', order: 'GRB', leds: 8 });
+    // delay(20) per loop(): ~28 frames in 600 ms; every one must be exactly right.
+    expect(strip.frames.length).toBeGreaterThan(20);
+    strip.frames.forEach((fr, n) => {
+      expect(fr[1]).toBe(expected(n));
+      expect(showsOf(fr)).toBe(1);
+    });
+    const times = strip.frames.map((fr) => fr[0] as number);
+    for (let i = 1; i < times.length; i++) expect(times[i] - times[i - 1]).toBeGreaterThanOrEqual(20);
+    expect(f.serial.split('\r\n').slice(0, 3)).toEqual(['KnownFrames start', 'frame 0', 'frame 1']);
+  });
+
+  it('native: the same frames through the native core, loops bounded', () => {
+    const f = frames(ws, 'native', 'KnownFrames');
+    expect(f.ok).toBe(true);
+    expect(f.strips).toHaveLength(1);
+    expect(f.strips[0]).toMatchObject({ pin: 'D6', leds: 8 });
+    expect(f.strips[0].frames.map((fr) => fr[1])).toEqual([0, 1, 2, 3, 4].map(expected));
+    expect(f.serial).toContain('frame 4');
+    expect(f.serial).not.toContain('frame 5');
+  });
+
+  it('frames files are deterministic and cached: a second run restores them byte for byte', () => {
+    const file = path.join(ws.root, 'dist/uno/simstrip/examples/KnownFrames/KnownFrames.frames.json');
+    const before = fs.readFileSync(file, 'utf8');
+    fs.rmSync(file);
+    const r = ws.nx(['run', 'test/uno/simstrip/examples/KnownFrames:test', '--outputStyle=static']);
+    expect(r.status).toBe(0);
+    expect(r.stdout).toMatch(/existing outputs match the cache|local cache/);
+    expect(fs.readFileSync(file, 'utf8')).toBe(before);
+  });
+});
