@@ -4,7 +4,10 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { HAS_AVR, makeWorkspace, TestWorkspace } from './support/workspace';
+import { PNG } from 'pngjs';
 import { parseFrames, showsOf, FramesFile } from '../src/sim';
+import { filmstripRows } from '../src/report/filmstrip';
+import { CHROMIUM, dumpDom, screenshot } from './report/chromium';
 
 jest.setTimeout(600_000);
 
@@ -77,4 +80,43 @@ describe('test target (SimStrip fixture)', () => {
     expect(r.stdout).toMatch(/existing outputs match the cache|local cache/);
     expect(fs.readFileSync(file, 'utf8')).toBe(before);
   });
+
+  it('the HTML report shows a filmstrip per example and board, with the known colours, in headless Chromium', () => {
+    expect(CHROMIUM).toBeTruthy();
+    const page = path.join(ws.root, 'dist/report/report.html');
+    const dom = dumpDom(page);
+    const figures = [...dom.matchAll(/<figure class="film" data-example="([^"]+)" data-board="([^"]+)"/g)].map((m) => `${m[2]} ${m[1]}`);
+    expect(figures).toEqual(['native simstrip/Crash', 'uno simstrip/Crash', 'native simstrip/Hang', 'uno simstrip/Hang', 'native simstrip/KnownFrames', 'uno simstrip/KnownFrames']);
+    expect(dom).toContain('FAILED: setup() never returned');
+    expect(dom).toContain('KnownFrames start');
+    const png = path.join(ws.root, 'dist/report/filmstrips.png');
+    screenshot(page, png, '', '1280,2600');
+    const image = PNG.sync.read(fs.readFileSync(png));
+    const count = (rgb: number[]) => {
+      let n = 0;
+      for (let i = 0; i < image.data.length; i += 4) if (Math.abs(image.data[i] - rgb[0]) + Math.abs(image.data[i + 1] - rgb[1]) + Math.abs(image.data[i + 2] - rgb[2]) <= 6) n++;
+      return n;
+    };
+    // Frame 1 lights LED 1 in (40, 215, 7), frame 2 LED 2 in (80, 175, 14): on both boards' filmstrips.
+    expect(count([40, 215, 7])).toBeGreaterThan(2 * 15 * 2);
+    expect(count([80, 175, 14])).toBeGreaterThan(2 * 15 * 2);
+    console.info(`simulate.spec: screenshot of the filmstrips: ${png}`);
+  });
 });
+
+describe('filmstrip rows (domain)', () => {
+  it('samples timed frames on a fixed time grid: a pause is as long as it lasted', () => {
+    const strip = { pin: 'D1', chipset: 'ws2812', order: 'GRB', leds: 1, frames: [[0, 'ff0000'], [10, '00ff00'], [100, '0000ff']] as [number, string][] };
+    const rows = filmstripRows(strip, 100);
+    const share = (hex: string) => rows.filter((r) => r === hex).length / rows.length;
+    expect(share('ff0000')).toBeCloseTo(0.1, 1);
+    expect(share('00ff00')).toBeCloseTo(0.9, 1);
+    expect(rows[rows.length - 1]).toBe('0000ff');
+  });
+
+  it('one row per distinct picture without times (FastLED\'s stub on the host)', () => {
+    const strip = { pin: 'strip 0', chipset: 'host', order: 'RGB', leds: 1, frames: [[null, 'ff0000'], [null, '00ff00', 3]] as [null, string, number?][] };
+    expect(filmstripRows(strip as never, null)).toEqual(['ff0000', '00ff00']);
+  });
+});
+

@@ -15,7 +15,6 @@ import { runSketch } from './sketch-command';
 import { runLink } from './link-command';
 import { runIdentity } from './identity-command';
 import { runSeal, runVerify } from './verify-command';
-import { runTest } from './test-command';
 
 export class UsageError extends Error {}
 
@@ -27,7 +26,8 @@ export function main(argv: string[]): void {
     else if (command === 'identity') runIdentity(rest);
     else if (command === 'verify') runVerify(rest);
     else if (command === 'seal') runSeal(rest);
-    else if (command === 'test') runTest(rest);
+    // Loaded on demand: the simulator (avr8js) is needed by `test` only.
+    else if (command === 'test') (require('./test-command') as typeof import('./test-command')).runTest(rest);
     else throw new UsageError(`nx-fastled-task: unknown command "${command ?? ''}" (expected sketch, link, identity, verify, seal or test)`);
   } catch (e) {
     const err = e as Error & { exitCode?: number };

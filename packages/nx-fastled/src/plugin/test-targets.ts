@@ -11,7 +11,9 @@ import * as nodePath from 'node:path';
 import * as path from 'node:path/posix';
 import type { TargetConfiguration } from '@nx/devkit';
 import type { ArduinoLibrary, Example } from '../library/discover';
-import { mcuFromFlags, mcuProfile, OverrideError, parseOverrides, SimOverrides } from '../sim';
+// Only the simulator's pure modules: the plugin must load without avr8js being installed.
+import { mcuFromFlags, mcuProfile } from '../sim/mcu';
+import { OverrideError, parseOverrides, SimOverrides } from '../sim/overrides';
 import type { BoardContext, BuildContext, LibraryProjects, Projects } from './projects';
 import { failingProject, projectName } from './projects';
 import { quote } from './shell';

@@ -203,7 +203,8 @@ function chart(report: BuildReport, board: string): string {
   );
 }
 
-export function renderHtml(report: BuildReport): string {
+/** `extra`: more sections, before the failures (the filmstrips of filmstrip.ts, with their CSS). */
+export function renderHtml(report: BuildReport, extra: { html: string; css: string } = { html: '', css: '' }): string {
   const s = report.summary;
   const c = s.counts;
   const card = (value: string | number, label: string, bad = false) => `<div class="card${bad ? ' bad' : ''}"><b>${esc(String(value))}</b><span>${esc(label)}</span></div>`;
@@ -231,7 +232,7 @@ export function renderHtml(report: BuildReport): string {
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>nx-fastled build report</title>
-<style>${CSS}</style>
+<style>${CSS}${extra.css}</style>
 </head>
 <body>
 <h1>nx-fastled build report</h1>
@@ -244,6 +245,7 @@ ${removed.length ? `<p class="note">No longer built: ${esc(removed.map((r) => `$
 ${report.entries.length ? table(report) : '<p class="note">No example was linked in this run.</p>'}
 ${unmeasured.length ? `<p class="note">No sizes for ${esc(unmeasured.join(', '))}: the board has no size tool, or none of its links produced sizes in this run.</p>` : ''}
 ${charts.length ? `<h2>Flash and RAM per example</h2><p class="legend note"><span style="background:var(--flash)"></span>flash<span style="background:var(--ram)"></span>RAM</p>${charts.join('\n')}` : ''}
+${extra.html}
 ${failures.length ? `<h2>Failed tasks (${failures.length})</h2><ul>${failures.join('')}</ul>` : ''}
 <script>${JS}</script>
 </body>

@@ -13,6 +13,7 @@ import { collect } from './collect';
 import { compare, parseThreshold, readBaseline } from './compare';
 import { BuildReport, RunInfo } from './model';
 import { renderHtml } from './render-html';
+import { FILMSTRIP_CSS, findFilmstrips, renderFilmstrips } from './filmstrip';
 import { renderJson } from './render-json';
 import { renderMarkdown } from './render-markdown';
 
@@ -72,7 +73,14 @@ export function writeReport(run: RunInfo, options: WriteReportOptions): WrittenR
   const markdown = renderMarkdown(report);
   writeAtomic(files.json, renderJson(report));
   writeAtomic(files.markdown, markdown);
-  writeAtomic(files.html, renderHtml(report));
+  const linkDirs = report.entries.map((e) => e.size?.file).filter((f): f is string => !!f).map((f) => path.posix.dirname(f));
+  let films = '';
+  try {
+    films = renderFilmstrips(findFilmstrips(options.workspaceRoot, options.outputDir, run.tasks, linkDirs));
+  } catch (e) {
+    warn(`nx-fastled: build report: no filmstrips: ${(e as Error).message}`);
+  }
+  writeAtomic(files.html, renderHtml(report, { html: films, css: films ? FILMSTRIP_CSS : '' }));
   // The step summary only gets runs that built or broke something of nx-fastled's (not a lint run).
   const summaryFile = options.env.GITHUB_STEP_SUMMARY;
   if (summaryFile && (report.entries.length > 0 || report.failures.length > 0)) {
