@@ -3,10 +3,10 @@
 // start), the TypeScript sources through @swc-node/register otherwise (a checkout before `npm run build`).
 const fs = require('node:fs');
 const path = require('node:path');
-const dist = path.join(__dirname, '../dist/cli/main.js');
+const dist = path.join(__dirname, '../dist/task-cli.js');
 if (fs.existsSync(dist)) {
   require(dist).main(process.argv.slice(2));
 } else {
   require('@swc-node/register');
-  require('../src/cli/main.ts').main(process.argv.slice(2));
+  require('../src/task-cli.ts').main(process.argv.slice(2));
 }

@@ -5,7 +5,8 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import type { Tree } from '@nx/devkit';
 import { createTreeWithEmptyWorkspace } from 'nx/src/generators/testing-utils/create-tree-with-empty-workspace';
-import { initGenerator, isNxFastledEntry } from '../src/generators/init/init';
+import { initGenerator } from '../src/generators/init/init';
+import { isNxFastledEntry } from '../src/plugin/options';
 import { openWorkspace, REPO_ROOT } from './support/workspace';
 
 /** Every file of the tree with its content: two snapshots are equal iff the trees are. */

@@ -8,8 +8,8 @@ import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { splitArgs } from '../toolchain/properties';
-import { tempName } from './atomic';
-import { parseArgs, UsageError } from './main';
+import { defineCommand, parseCommand } from '../util/args';
+import { tempName, writeAtomic } from '../util/atomic';
 import { verifyInputs } from './verify-command';
 
 class ToolError extends Error {
@@ -52,29 +52,55 @@ export function parseSizeA(text: string): Record<string, number> {
   return sections;
 }
 
+export const LINK_COMMAND = defineCommand({
+  command: 'nx-fastled-task link',
+  usage:
+    '--board <b> --bin <dir> --out-dir <dir> --name <Name> --linker <prog> [--objcopy <prog> --hex-flags=<flags> [--eep-flags=<flags>]] ' +
+    '[--size <prog>] [--flash-limit <bytes> --ram-limit <bytes>] [--no-heal] -- <link arguments>',
+  about:
+    "Links a sketch, makes its firmware images and checks their size against the board's limits. Inputs are verified " +
+    'first (see verify); every output is published (the .elf last) only when all of that succeeded.',
+  options: {
+    board: { type: 'string', description: 'board name (for messages and <Name>.size.json)' },
+    bin: { type: 'string', description: "the toolchain's bin folder" },
+    'out-dir': { type: 'string', description: 'where <Name>.elf, .hex, .eep and .size.json go' },
+    name: { type: 'string', description: 'the sketch name' },
+    linker: { type: 'string', description: 'the linker driver, relative to --bin' },
+    objcopy: { type: 'string', description: 'objcopy, relative to --bin' },
+    'hex-flags': { type: 'string', description: 'objcopy flags making the .hex (write --hex-flags=...)' },
+    'eep-flags': { type: 'string', description: 'objcopy flags making the .eep (write --eep-flags=...)' },
+    size: { type: 'string', description: 'the size tool, relative to --bin' },
+    'flash-limit': { type: 'string', description: 'flash bytes available' },
+    'ram-limit': { type: 'string', description: 'RAM bytes available' },
+    'no-heal': { type: 'boolean', description: 'a damaged input is reported, not removed' },
+  },
+  required: ['board', 'bin', 'out-dir', 'name', 'linker'],
+  maxPositionals: 0,
+  rest: true,
+});
+
 export function runLink(argv: string[]): void {
-  const { flags, afterDashes } = parseArgs(argv);
-  const need = (k: string) => {
-    const v = flags.get(k);
-    if (!v) throw new UsageError(`nx-fastled-task link: --${k} is required`);
-    return v;
-  };
-  const board = need('board');
-  const bin = need('bin');
-  const outDir = need('out-dir');
-  const name = need('name');
+  const args = parseCommand(LINK_COMMAND, argv);
+  if (!args) return;
+  const flags = args.values;
+  const afterDashes = args.rest;
+  const board = flags.board!;
+  const bin = flags.bin!;
+  const outDir = flags['out-dir']!;
+  const name = flags.name!;
+  const linker = flags.linker!;
   const tool = (p: string) => path.join(bin, p);
   const elf = path.join(outDir, `${name}.elf`);
   fs.mkdirSync(outDir, { recursive: true });
   const tmpElf = tempName(elf);
   const pending: [string, string][] = [[tmpElf, elf]];
   // Never link what is not whole: Nx restores cached outputs without checking them.
-  verifyInputs(linkInputs(afterDashes), { heal: !flags.has('no-heal'), workspaceRoot: process.cwd() });
-  const size = flags.get('size');
-  const limitOf = (k: string) => (flags.has(k) ? Number(flags.get(k)) : undefined);
+  verifyInputs(linkInputs(afterDashes), { heal: !flags['no-heal'], workspaceRoot: process.cwd() });
+  const size = flags.size;
+  const limitOf = (k: 'flash-limit' | 'ram-limit') => (flags[k] !== undefined ? Number(flags[k]) : undefined);
   try {
     try {
-      run(tool(need('linker')), [...afterDashes, '-o', tmpElf], `linking ${elf}`, true);
+      run(tool(linker), [...afterDashes, '-o', tmpElf], `linking ${elf}`, true);
     } catch (e) {
       const stderr = e instanceof ToolError ? e.stderr : '';
       process.stderr.write(stderr);
@@ -84,7 +110,7 @@ export function runLink(argv: string[]): void {
         const probe = tempName(path.join(outDir, `${name}.overflow.elf`));
         pending.push([probe, probe]);
         try {
-          run(tool(need('linker')), [...afterDashes, '-Wl,--noinhibit-exec', '-o', probe], `measuring ${elf}`, true);
+          run(tool(linker), [...afterDashes, '-Wl,--noinhibit-exec', '-o', probe], `measuring ${elf}`, true);
         } catch {
           // could not produce even a throwaway image: keep the linker's own message
         }
@@ -95,27 +121,21 @@ export function runLink(argv: string[]): void {
       }
       throw e;
     }
-    const objcopy = flags.get('objcopy');
-    if (objcopy && flags.has('hex-flags')) {
-      const hex = path.join(outDir, `${name}.hex`);
-      run(tool(objcopy), [...splitArgs(flags.get('hex-flags')!), tmpElf, tempName(hex)], `making ${hex}`);
-      pending.push([tempName(hex), hex]);
-    }
-    if (objcopy && flags.has('eep-flags')) {
-      const eep = path.join(outDir, `${name}.eep`);
-      run(tool(objcopy), [...splitArgs(flags.get('eep-flags')!), tmpElf, tempName(eep)], `making ${eep}`);
-      pending.push([tempName(eep), eep]);
+    const objcopy = flags.objcopy;
+    for (const [ext, objcopyFlags] of [['hex', flags['hex-flags']], ['eep', flags['eep-flags']]] as const) {
+      if (!objcopy || objcopyFlags === undefined) continue;
+      const image = path.join(outDir, `${name}.${ext}`);
+      pending.push([tempName(image), image]);
+      run(tool(objcopy), [...splitArgs(objcopyFlags), tmpElf, tempName(image)], `making ${image}`);
     }
     const report: SizeReport = size
       ? measure(tool(size), tmpElf, board, limitOf('flash-limit'), limitOf('ram-limit'))
       : { board, flash: 0, ram: 0, sections: {}, flashLimit: limitOf('flash-limit'), ramLimit: limitOf('ram-limit') };
     const over = overLimits(report);
     if (over.length) throw new ToolError(tooLargeMessage(elf, board, report, over));
-    const sizeJson = path.join(outDir, `${name}.size.json`);
-    fs.writeFileSync(tempName(sizeJson), JSON.stringify(report, null, 2) + '\n');
-    pending.push([tempName(sizeJson), sizeJson]);
     // Publish the .elf last: it is what marks the link as done for a person looking at the folder.
     for (const [from, to] of pending.slice(1)) fs.renameSync(from, to);
+    writeAtomic(path.join(outDir, `${name}.size.json`), JSON.stringify(report, null, 2) + '\n');
     fs.renameSync(tmpElf, elf);
     process.stdout.write(
       size ? `${elf}: flash ${report.flash}${report.flashLimit ? `/${report.flashLimit}` : ''} bytes, RAM ${report.ram}${report.ramLimit ? `/${report.ramLimit}` : ''} bytes\n` : `${elf}\n`,

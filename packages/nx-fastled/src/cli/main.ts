@@ -1,58 +1,58 @@
-// nx-fastled-task: the steps of a build that are more than one compiler call.
+// nx-fastled-task: the steps of a build that are more than one compiler call. Each command's arguments,
+// usage and `--help` are declared beside it (`*_COMMAND` in its file); `nx-fastled-task --help` lists them.
 //
 //   nx-fastled-task sketch --out <file.ino.cpp> <main.ino> [<other.ino>...]
-//   nx-fastled-task link --board <b> --bin <dir> --out-dir <dir> --name <Name> --linker <prog>
-//        [--objcopy <prog> --hex-flags "<flags>" [--eep-flags "<flags>"]] [--size <prog>]
-//        [--flash-limit <bytes> --ram-limit <bytes>] [--no-heal 1] -- <link arguments>
-//   nx-fastled-task verify [--no-heal] <file.o|file.a>...   (see verify-command.ts)
+//   nx-fastled-task link --board <b> --bin <dir> --out-dir <dir> --name <Name> --linker <prog> ... -- <link arguments>
+//   nx-fastled-task verify [--no-heal] <file.o|file.a>...
 //   nx-fastled-task seal <file>...
 //   nx-fastled-task test ... (run an example in the simulator or on the host: see test-command.ts)
+//   nx-fastled-task identity --board <b>[,<b>...]   (plugin/identity-command.ts: it computes what the plugin does)
+//   nx-fastled-task test ...   (cli/test-command.ts: runs an example in the simulator or on the host)
 //
 // Every output is written under a temporary name and renamed into place only when the whole step succeeded,
 // so an interrupted or failed task never leaves an output that looks finished. Errors are one line naming
 // the file and line, with no stack trace.
-import { runSketch } from './sketch-command';
-import { runLink } from './link-command';
-import { runIdentity } from './identity-command';
-import { runSeal, runVerify } from './verify-command';
+//
+// What this module imports is what sketch and link tasks run: the plugin keys those tasks on exactly these
+// files (toolDigest in plugin/state.ts follows the imports from here). Keep Nx, the plugin and the simulator
+// out of it: `identity` and `test` are added, loaded on demand, by task-cli.ts.
+import { runLink, LINK_COMMAND } from './link-command';
+import { runSketch, SKETCH_COMMAND } from './sketch-command';
+import { runTest, TEST_COMMAND } from './test-command';
+import { runSeal, runVerify, SEAL_COMMAND, VERIFY_COMMAND } from './verify-command';
 
-export class UsageError extends Error {}
+export interface Command {
+  /** one line for `nx-fastled-task --help` */
+  summary: string;
+  run(argv: string[]): void;
+}
 
-export function main(argv: string[]): void {
+const firstSentence = (text: string) => text.replace(/\. .*$/s, '.');
+
+export const COMMANDS: Record<string, Command> = {
+  sketch: { summary: firstSentence(SKETCH_COMMAND.about), run: runSketch },
+  link: { summary: firstSentence(LINK_COMMAND.about), run: runLink },
+  verify: { summary: firstSentence(VERIFY_COMMAND.about), run: runVerify },
+  seal: { summary: firstSentence(SEAL_COMMAND.about), run: runSeal },
+  test: { summary: firstSentence(TEST_COMMAND.about), run: runTest },
+};
+
+/** Runs one command; a failure is its message on stderr and a non-zero exit code, never a stack trace. */
+export function main(argv: string[], commands: Record<string, Command> = COMMANDS): void {
   const [command, ...rest] = argv;
+  const names = Object.keys(commands).sort();
   try {
-    if (command === 'sketch') runSketch(rest);
-    else if (command === 'link') runLink(rest);
-    else if (command === 'identity') runIdentity(rest);
-    else if (command === 'verify') runVerify(rest);
-    else if (command === 'seal') runSeal(rest);
-    // Loaded on demand: the simulator (avr8js) is needed by `test` only.
-    else if (command === 'test') (require('./test-command') as typeof import('./test-command')).runTest(rest);
-    else throw new UsageError(`nx-fastled-task: unknown command "${command ?? ''}" (expected sketch, link, identity, verify, seal or test)`);
+    if (command === '--help' || command === '-h' || command === 'help') {
+      const lines = names.map((n) => `  ${n.padEnd(10)}${commands[n].summary}`);
+      process.stdout.write(`usage: nx-fastled-task <command> [options]   (<command> --help for its options)\n\n${lines.join('\n')}\n`);
+      return;
+    }
+    const run = commands[command ?? '']?.run;
+    if (!run) throw new Error(`nx-fastled-task: unknown command "${command ?? ''}" (expected ${names.join(', ')}; --help lists them)`);
+    run(rest);
   } catch (e) {
     const err = e as Error & { exitCode?: number };
     process.stderr.write(`${err.message}\n`);
     process.exitCode = err.exitCode ?? 1;
   }
-}
-
-export interface ParsedArgs {
-  flags: Map<string, string>;
-  positional: string[];
-  afterDashes: string[];
-}
-
-export function parseArgs(argv: string[]): ParsedArgs {
-  const flags = new Map<string, string>();
-  const positional: string[] = [];
-  let i = 0;
-  for (; i < argv.length; i++) {
-    const a = argv[i];
-    if (a === '--') break;
-    if (a.startsWith('--')) {
-      if (i + 1 >= argv.length) throw new UsageError(`nx-fastled-task: ${a} needs a value`);
-      flags.set(a.slice(2), argv[++i]);
-    } else positional.push(a);
-  }
-  return { flags, positional, afterDashes: argv.slice(i + 1) };
 }

@@ -5,20 +5,26 @@
 // `--append` adds lines after the sketch (a library's own host main(), for instance).
 import * as fs from 'node:fs';
 import { sketchToCpp } from '../sketch';
-import { writeAtomic } from './atomic';
-import { UsageError } from './main';
+import { defineCommand, parseCommand } from '../util/args';
+import { writeAtomic } from '../util/atomic';
+
+export const SKETCH_COMMAND = defineCommand({
+  command: 'nx-fastled-task sketch',
+  usage: '--out <file.ino.cpp> [--append <line>]... <main.ino> [<other.ino>...]',
+  about: "Converts a sketch's .ino files (main file first) into one C++ translation unit, as the Arduino IDE does.",
+  options: {
+    out: { type: 'string', description: 'the .ino.cpp file to write' },
+    append: { type: 'string', multiple: true, description: 'a line added after the sketch (repeatable)' },
+  },
+  required: ['out'],
+  minPositionals: 1,
+});
 
 export function runSketch(argv: string[]): void {
-  let out: string | undefined;
-  const append: string[] = [];
-  const inputs: string[] = [];
-  for (let i = 0; i < argv.length; i++) {
-    if (argv[i] === '--out') out = argv[++i];
-    else if (argv[i] === '--append') append.push(argv[++i] ?? '');
-    else inputs.push(argv[i]);
-  }
-  if (!out || inputs.length === 0) throw new UsageError('usage: nx-fastled-task sketch --out <file.ino.cpp> [--append <line>]... <main.ino> [<other.ino>...]');
-  const files = inputs.map((p) => ({ path: p, text: new Uint8Array(fs.readFileSync(p)) }));
+  const args = parseCommand(SKETCH_COMMAND, argv);
+  if (!args) return;
+  const append = args.values.append ?? [];
+  const files = args.positionals.map((p) => ({ path: p, text: new Uint8Array(fs.readFileSync(p)) }));
   const cpp = sketchToCpp(files);
-  writeAtomic(out, append.length ? `${cpp}${cpp.endsWith('\n') ? '' : '\n'}${append.join('\n')}\n` : cpp);
+  writeAtomic(args.values.out!, append.length ? `${cpp}${cpp.endsWith('\n') ? '' : '\n'}${append.join('\n')}\n` : cpp);
 }

@@ -3,7 +3,7 @@
 //   nx-fastled-task test --board uno --runner avr --mcu atmega328p --clock 16000000 --ms 5000
 //        --firmware <X.hex> [--elf <X.elf>] --out <X.frames.json> [--order GRB] [--pins 5,6] [--leds N]
 //        [--clocked <data>,<clock>]
-//   nx-fastled-task test --board native --runner native --loops 5 --wall-ms 20000 [--untimed 1]
+//   nx-fastled-task test --board native --runner native --loops 5 --wall-ms 20000 [--untimed]
 //        --program <X.elf> --out <X.frames.json>
 //   nx-fastled-task test --jobs <jobs.json>     (a JSON array of the flag sets above, as objects; one process)
 //
@@ -12,8 +12,8 @@
 // happened and when.
 import * as fs from 'node:fs';
 import { avrFramesFile, AVR_RUNNER, ColorOrder, FramesFile, runAvr, runNative, serializeFrames } from '../sim';
-import { writeAtomic } from './atomic';
-import { parseArgs, UsageError } from './main';
+import { defineCommand, parseCommand, UsageError } from '../util/args';
+import { writeAtomic } from '../util/atomic';
 
 export type TestJob = Record<string, string>;
 
@@ -73,9 +73,46 @@ export function describeOutcome(o: TestOutcome): string {
   return `${o.out}: ${f.ok ? 'ok' : 'FAILED'}${f.ranMs !== null ? ` (${f.ranMs} ms simulated)` : ''}; ${frames}; ${lines} serial lines${f.failure ? `\n  ${f.failure.message}` : ''}`;
 }
 
+const text = (description: string) => ({ type: 'string', description }) as const;
+
+export const TEST_COMMAND = defineCommand({
+  command: 'nx-fastled-task test',
+  usage:
+    '--board <b> --runner avr --mcu <mcu> --clock <hz> --ms <ms> --firmware <X.hex> [--elf <X.elf>] --out <X.frames.json> ' +
+    '[--order GRB] [--pins 5,6] [--leds N] [--clocked <data>,<clock>] | --board <b> --runner native --loops <n> ' +
+    '--wall-ms <ms> [--untimed] --program <X.elf> --out <X.frames.json> | --jobs <jobs.json>',
+  about:
+    'Runs an example (AVR firmware in the simulator, a native program on the host) and writes its frames file. ' +
+    'With --jobs, runs a JSON array of such flag sets (as objects) in this one process.',
+  options: {
+    board: text('board name'),
+    runner: text('avr or native'),
+    mcu: text('AVR: the microcontroller'),
+    clock: text('AVR: clock in Hz'),
+    ms: text('AVR: simulated milliseconds'),
+    firmware: text('AVR: the .hex'),
+    elf: text('AVR: the .elf (symbols for messages)'),
+    order: text('LED color order'),
+    pins: text('LED data pins, comma-separated'),
+    leds: text('LED count'),
+    clocked: text('clocked LEDs: <data pin>,<clock pin>'),
+    loops: text('native: loop() calls'),
+    'wall-ms': text('native: wall-clock limit'),
+    untimed: { type: 'boolean', description: 'native: no timing (profile builds)' },
+    program: text('native: the program'),
+    out: text('the frames file to write'),
+    jobs: text('a JSON array of flag sets, as objects'),
+  },
+  maxPositionals: 0,
+});
+
 export function runTest(argv: string[]): void {
-  const { flags } = parseArgs(argv);
-  const jobs: TestJob[] = flags.has('jobs') ? (JSON.parse(fs.readFileSync(flags.get('jobs')!, 'utf8')) as TestJob[]) : [Object.fromEntries(flags)];
+  const args = parseCommand(TEST_COMMAND, argv);
+  if (!args) return;
+  const { jobs: jobsFile, untimed, ...flags } = args.values;
+  const jobs: TestJob[] = jobsFile
+    ? (JSON.parse(fs.readFileSync(jobsFile, 'utf8')) as TestJob[])
+    : [{ ...(flags as Record<string, string>), ...(untimed ? { untimed: '1' } : {}) }];
   let failed = 0;
   for (const job of jobs) {
     let outcome: TestOutcome;

@@ -22,8 +22,8 @@
 import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { writeAtomic } from './atomic';
-import { UsageError } from './main';
+import { defineCommand, parseCommand } from '../util/args';
+import { writeAtomic } from '../util/atomic';
 
 export class CorruptInputError extends Error {}
 
@@ -227,18 +227,35 @@ export function verifyInputs(files: string[], opts: VerifyOptions): void {
   if (problems.length) throw new CorruptInputError(problems.join('\n'));
 }
 
+export const VERIFY_COMMAND = defineCommand({
+  command: 'nx-fastled-task verify',
+  usage: '[--no-heal] <file.o|file.a>...',
+  about:
+    'Checks that objects and archives are whole (checksum sidecar, ELF/ar structure) before they are archived or linked. ' +
+    'A damaged one is removed with the local cache entries holding it, so the next run rebuilds it.',
+  options: { 'no-heal': { type: 'boolean', description: 'report damaged files, remove nothing' } },
+  minPositionals: 1,
+});
+
 export function runVerify(argv: string[]): void {
-  const heal = !argv.includes('--no-heal');
-  const files = argv.filter((a) => a !== '--no-heal');
-  if (files.some((f) => f.startsWith('--'))) throw new UsageError(`nx-fastled-task verify: unknown option ${files.find((f) => f.startsWith('--'))}`);
-  if (!files.length) throw new UsageError('usage: nx-fastled-task verify [--no-heal] <file.o|file.a>...');
-  verifyInputs(files, { heal, workspaceRoot: process.cwd() });
+  const args = parseCommand(VERIFY_COMMAND, argv);
+  if (!args) return;
+  verifyInputs(args.positionals, { heal: !args.values['no-heal'], workspaceRoot: process.cwd() });
 }
+
+export const SEAL_COMMAND = defineCommand({
+  command: 'nx-fastled-task seal',
+  usage: '<file>...',
+  about: 'Writes <file>.sha256 (the format of sha256sum) beside each file, atomically. A portable stand-in for sha256sum.',
+  options: {},
+  minPositionals: 1,
+});
 
 /** `seal`: writes `<file>.sha256` (same format as `sha256sum`), atomically. */
 export function runSeal(argv: string[]): void {
-  if (!argv.length) throw new UsageError('usage: nx-fastled-task seal <file>...');
-  for (const file of argv) {
+  const args = parseCommand(SEAL_COMMAND, argv);
+  if (!args) return;
+  for (const file of args.positionals) {
     const digest = createHash('sha256').update(fs.readFileSync(file)).digest('hex');
     writeAtomic(`${file}${SIDECAR_SUFFIX}`, `${digest}  ${path.basename(file)}\n`);
   }

@@ -7,25 +7,23 @@
 // hash, never the stat fields. A stale or corrupt memo file is discarded, costing one re-read of each file.
 import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
-import * as path from 'node:path';
+import { isRecord, JsonMemoFile } from '../util/json-memo';
 
 type Entry = [size: number, mtimeMs: number, ino: number, sha256: string];
+interface MemoFile {
+  version: 1;
+  entries: Record<string, Entry>;
+}
 
 export class StatMemo {
   private entries = new Map<string, Entry>();
-  private dirty = false;
+  private readonly store: JsonMemoFile<MemoFile>;
 
-  constructor(private readonly memoFile?: string) {
-    if (!memoFile) return;
-    try {
-      const parsed = JSON.parse(fs.readFileSync(memoFile, 'utf8'));
-      if (parsed?.version === 1 && parsed.entries && typeof parsed.entries === 'object') {
-        for (const [file, entry] of Object.entries(parsed.entries)) {
-          if (Array.isArray(entry) && entry.length === 4) this.entries.set(file, entry as Entry);
-        }
-      }
-    } catch {
-      // Missing or unreadable memo: start empty.
+  constructor(memoFile?: string) {
+    this.store = new JsonMemoFile(memoFile, 'file hash memo');
+    const loaded = this.store.load((d) => (isRecord(d) && d.version === 1 && isRecord(d.entries) ? (d as unknown as MemoFile) : undefined));
+    for (const [file, entry] of Object.entries(loaded?.entries ?? {})) {
+      if (Array.isArray(entry) && entry.length === 4) this.entries.set(file, entry);
     }
   }
 
@@ -42,17 +40,11 @@ export class StatMemo {
     if (known && known[0] === st.size && known[1] === st.mtimeMs && known[2] === st.ino) return known[3];
     const sha = createHash('sha256').update(fs.readFileSync(absPath)).digest('hex');
     this.entries.set(absPath, [st.size, st.mtimeMs, st.ino, sha]);
-    this.dirty = true;
+    this.store.markDirty();
     return sha;
   }
 
   save(): void {
-    if (!this.memoFile || !this.dirty) return;
-    const sorted = Object.fromEntries([...this.entries.entries()].sort(([a], [b]) => (a < b ? -1 : 1)));
-    fs.mkdirSync(path.dirname(this.memoFile), { recursive: true });
-    const tmp = `${this.memoFile}.${process.pid}.tmp`;
-    fs.writeFileSync(tmp, JSON.stringify({ version: 1, entries: sorted }));
-    fs.renameSync(tmp, this.memoFile);
-    this.dirty = false;
+    this.store.save(() => ({ version: 1, entries: Object.fromEntries([...this.entries.entries()].sort(([a], [b]) => (a < b ? -1 : 1))) }));
   }
 }

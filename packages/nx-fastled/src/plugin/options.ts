@@ -70,7 +70,33 @@ export interface NormalizedOptions {
   test: Required<Omit<TestOptions, 'boards'>> & { boards?: string[] };
 }
 
+/** Defaults of the options above: the plugin and the init generator read them from here. */
 export const DEFAULT_BOARDS = ['native', 'uno'];
+export const DEFAULT_OUTPUT_DIR = 'dist';
+
+export const PLUGIN_NAME = 'nx-fastled';
+
+/** Whether an nx.json `plugins` entry is nx-fastled: `'nx-fastled'`, `{ plugin: 'nx-fastled' }`, a subpath
+ * of the package, or a local path to it (`./packages/nx-fastled/src/index.ts`, `./node_modules/nx-fastled`). */
+export function isNxFastledEntry(entry: unknown): boolean {
+  const spec = typeof entry === 'string' ? entry : entry && typeof entry === 'object' ? (entry as { plugin?: unknown }).plugin : undefined;
+  if (typeof spec !== 'string') return false;
+  const s = spec.replace(/\\/g, '/');
+  if (s === PLUGIN_NAME || s.startsWith(`${PLUGIN_NAME}/`)) return true;
+  return /(^|\/)nx-fastled(\/src(\/index(\.[cm]?[jt]s)?)?|\/dist(\/index(\.[cm]?js)?)?)?\/?$/.test(s);
+}
+
+/** The options of nx-fastled's entry in the workspace's nx.json (undefined: no nx.json, or no options there). */
+export function nxJsonPluginOptions(workspaceRoot: string): NxFastledOptions | undefined {
+  let nxJson: { plugins?: unknown[] };
+  try {
+    nxJson = JSON.parse(fs.readFileSync(path.join(workspaceRoot, 'nx.json'), 'utf8'));
+  } catch {
+    return undefined;
+  }
+  const entry = (nxJson.plugins ?? []).find(isNxFastledEntry);
+  return entry && typeof entry === 'object' ? (entry as { options?: NxFastledOptions }).options : undefined;
+}
 
 export function normalizeOptions(raw: NxFastledOptions | undefined, env: Record<string, string | undefined>): NormalizedOptions {
   const o = raw ?? {};
@@ -80,7 +106,7 @@ export function normalizeOptions(raw: NxFastledOptions | undefined, env: Record<
     boards: [...new Set(names)].sort().map((name) => ({ name, explicit: !!fromEnv?.length })),
     toolchains: o.toolchains ?? {},
     exclude: [...(o.exclude ?? [])].sort(),
-    outputDir: (o.outputDir ?? 'dist').replace(/\/+$/, ''),
+    outputDir: (o.outputDir ?? DEFAULT_OUTPUT_DIR).replace(/\/+$/, ''),
     targetNames: {
       build: o.targetNames?.build ?? 'build',
       compile: o.targetNames?.compile ?? 'compile',

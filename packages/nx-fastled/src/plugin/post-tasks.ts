@@ -7,10 +7,10 @@
 // A failed task also has `terminalOutput`: the last 20 lines of what it printed (each cut at 400 characters).
 //
 // Then the build report (src/report, docs/REPORT.md): report.json, report.md, report.html beside run.json.
-import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { PostTasksExecutionContext } from '@nx/devkit';
 import { writeReport } from '../report/write';
+import { writeAtomic } from '../util/atomic';
 import { normalizeOptions, readOptions, NxFastledOptions } from './options';
 
 const TAIL_LINES = 20;
@@ -66,10 +66,7 @@ export async function postTasksExecution(rawOptions: NxFastledOptions | undefine
       .sort((a, b) => (a.id < b.id ? -1 : 1)),
   };
   const file = path.join(context.workspaceRoot, options.outputDir, 'report', 'run.json');
-  fs.mkdirSync(path.dirname(file), { recursive: true });
-  const tmp = `${file}.${process.pid}.tmp`;
-  fs.writeFileSync(tmp, JSON.stringify(record, null, 1));
-  fs.renameSync(tmp, file);
+  writeAtomic(file, JSON.stringify(record, null, 1));
 
   // The build report: never fails the run, says why it could not be written.
   try {

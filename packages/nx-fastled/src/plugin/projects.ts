@@ -284,7 +284,7 @@ export function exampleBoardProjects(
     const object = `${cpp}.o`;
     const appendedIncludes = settings.sketchAppend.map((l) => /#\s*include\s*[<"]([^>"]+)[>"]/.exec(l)?.[1]).filter((x): x is string => !!x);
     const closure = ctx.closure(ex.inoFiles, includeDirs, b, ['Arduino.h', ...appendedIncludes]);
-    const append = settings.sketchAppend.map((line) => ` --append ${quote(line)}`).join('');
+    const append = settings.sketchAppend.map((line) => ` --append=${quote(line)}`).join('');
     const convert = `NXF_TOOL=${ctx.toolHash} node ${quote(ctx.tool)} sketch --out ${quote(cpp)}${append} ${ex.inoFiles.map(quote).join(' ')}`;
     // Quoted includes of the generated file must find the sketch folder first, as they would in place.
     const command = compileCommand(b, 'cpp', cpp, object, includeDirs, [...settings.flags.cpp, '-iquote', ex.dir], main, [convert]);
@@ -333,8 +333,8 @@ export function exampleBoardProjects(
   }
   const linkArgs: Arg[] = [...settings.linkFlags, ...objects, ...archives, ...(settings.linkCore ? [core.archive] : []), ...settings.linkLibs];
   const toolArgs: string[] = ['link', '--board', board, '--out-dir', quote(root), '--name', quote(ex.name), '--linker', quote(r.linker)];
-  if (r.objcopy && r.objcopyHex) toolArgs.push('--objcopy', quote(r.objcopy), '--hex-flags', quote(r.objcopyHex.join(' ')));
-  if (r.objcopy && r.objcopyEep) toolArgs.push('--eep-flags', quote(r.objcopyEep.join(' ')));
+  if (r.objcopy && r.objcopyHex) toolArgs.push('--objcopy', quote(r.objcopy), `--hex-flags=${quote(r.objcopyHex.join(' '))}`);
+  if (r.objcopy && r.objcopyEep) toolArgs.push(`--eep-flags=${quote(r.objcopyEep.join(' '))}`);
   if (r.size) toolArgs.push('--size', quote(r.size));
   if (r.limits) toolArgs.push('--flash-limit', String(r.limits.flash), '--ram-limit', String(r.limits.ram));
   const command = [

@@ -6,6 +6,7 @@ import * as path from 'node:path';
 import { getAllFileDataInContext } from 'nx/src/utils/workspace-context';
 import { workspaceDataDirectoryForWorkspace } from 'nx/src/utils/cache-directory';
 import { StatMemo } from '../hashing/stat-memo';
+import { moduleClosure } from '../hashing/module-closure';
 import { digestTrees } from '../hashing/tree-digest';
 import { BOARDS } from '../toolchain/boards';
 import { ProbeMemo, resolveBoard, ResolvedBoard, UnresolvedBoard } from '../toolchain/identity';
@@ -60,24 +61,23 @@ export function resolveRequestedBoards(
 }
 
 /**
- * Digest of the code a sketch or link task runs: the task CLI and what it imports (sketch conversion,
- * recipe argument splitting), from `dist/` when built, else from the sources; tests beside them excluded.
- * Editing any other part of the plugin must not re-key every sketch and link.
+ * Digest of the code a sketch or link task runs: the bin script, the task CLI's entry and every module
+ * `cli/main` loads (followed through its imports, hashing/module-closure.ts), from `dist/` when built, else
+ * from the sources. Editing any other part of the plugin must not re-key every sketch and link; moving or
+ * adding a module the commands load must.
  */
 export function toolDigest(memo: StatMemo): string {
-  const useDist = fs.existsSync(path.join(PLUGIN_ROOT, 'dist/cli/main.js'));
+  const roots = toolFiles().map((file) => ({ label: path.relative(PLUGIN_ROOT, file).split(path.sep).join('/'), path: file }));
+  return digestTrees(roots, memo).digest.slice(0, 16);
+}
+
+/** The files toolDigest keys on (absolute): what `bin/nx-fastled-task.cjs` runs for sketch and link. */
+export function toolFiles(): string[] {
+  // the bin script's own choice: dist/ when built
+  const useDist = fs.existsSync(path.join(PLUGIN_ROOT, 'dist/task-cli.js'));
   const base = path.join(PLUGIN_ROOT, useDist ? 'dist' : 'src');
   const ext = useDist ? '.js' : '.ts';
-  return digestTrees(
-    [
-      { label: 'bin', path: path.join(PLUGIN_ROOT, 'bin') },
-      { label: 'cli', path: path.join(base, 'cli') },
-      { label: 'sketch', path: path.join(base, 'sketch') },
-      { label: 'properties', path: path.join(base, `toolchain/properties${ext}`) },
-    ],
-    memo,
-    /\.(spec|test)\.[jt]s$|\.d\.ts$|\.map$/,
-  ).digest.slice(0, 16);
+  return [path.join(PLUGIN_ROOT, 'bin/nx-fastled-task.cjs'), path.join(base, `task-cli${ext}`), ...moduleClosure(path.join(base, `cli/main${ext}`))];
 }
 
 /**

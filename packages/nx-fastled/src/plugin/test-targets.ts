@@ -90,7 +90,7 @@ export function addTestProject(
     const loops = o.loops ?? ctx.options.test.loops;
     args.push('--runner', 'native', '--loops', String(loops), '--wall-ms', String(ctx.options.test.wallLimitMs), '--program', `${root}/${ex.name}.elf`);
     // FastLED's stub clock is the wall clock: its frame times would make the output differ run to run.
-    if (lp.settings.profile) args.push('--untimed', '1');
+    if (lp.settings.profile) args.push('--untimed');
     inputs = [{ dependentTasksOutputFiles: '**/*.elf', transitive: false }, { externalDependencies: [] }] as TargetConfiguration['inputs'];
     what = `Run ${ex.dir} on the host (${loops} loop()s, at most ${ctx.options.test.wallLimitMs} ms)`;
   } else {

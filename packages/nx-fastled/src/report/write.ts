@@ -8,7 +8,7 @@
 // previous report), and that previous report is the automatic baseline.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { writeAtomic } from '../cli/atomic';
+import { writeAtomic } from '../util/atomic';
 import { collect } from './collect';
 import { compare, parseThreshold, readBaseline } from './compare';
 import { BuildReport, RunInfo } from './model';

@@ -1,14 +1,14 @@
 // The persistent cache of parsed directives: one JSON file
 //   { format, parser, generation, content: { <hash>: [generation, Directives] },
 //     stat: { <absolute path>: [generation, size, mtimeMs, Directives] }, names: [...] }
-// `names` are the macro names that matter for computed includes (append-only; see macro-table.ts): each
-// entry's `macros.n` says how many of them its definitions were collected for.
+// `names` are the macro names that matter for computed includes (append-only; IncludeScanner.addMacroNames
+// in include-scanner.ts adds them): each entry's `macros.n` says how many of them its definitions were
+// collected for.
 // Workspace files are keyed by content hash (what Nx hashes too), files outside the workspace (Arduino core,
 // compiler headers) by path+size+mtime because nobody hashes them for us. An entry not used for MAX_AGE saves
 // is dropped so that the file does not grow forever. A cache written by another parser version is ignored,
 // as is an unreadable or corrupt one: the cache can only ever cost a re-parse, never a wrong answer.
-import * as fs from 'fs';
-import * as path from 'path';
+import { isRecord, JsonMemoFile } from '../util/json-memo';
 import type { Directives } from './directives';
 
 /** Bump whenever parseDirectives can return something different for the same text. */
@@ -29,17 +29,21 @@ export class DirectiveCache {
   private readonly generation: number;
   private readonly content = new Map<string, [number, Directives]>();
   private readonly stat = new Map<string, [number, number, number, Directives]>();
-  private dirty = false;
+  private readonly store: JsonMemoFile<CacheFile>;
   /** relevant macro names, in the order they were first needed */
   readonly names: string[] = [];
   readonly nameSet = new Set<string>();
 
-  constructor(private readonly file?: string) {
-    const loaded = file ? load(file) : null;
+  constructor(file?: string) {
+    this.store = new JsonMemoFile(file, 'include-scan cache');
+    const loaded = this.store.load(accept);
     this.generation = (loaded?.generation ?? 0) + 1;
     if (!loaded) return;
-    for (const n of loaded.names) this.addName(n);
-    this.dirty = false;
+    // loading the names is not a change: add them without marking the cache dirty
+    for (const n of new Set(loaded.names)) {
+      this.nameSet.add(n);
+      this.names.push(n);
+    }
     for (const [k, v] of Object.entries(loaded.content)) this.content.set(k, v);
     for (const [k, v] of Object.entries(loaded.stat)) this.stat.set(k, v);
   }
@@ -53,7 +57,7 @@ export class DirectiveCache {
 
   setByHash(hash: string, directives: Directives): void {
     this.content.set(hash, [this.generation, directives]);
-    this.dirty = true;
+    this.store.markDirty();
   }
 
   byStat(file: string, size: number, mtimeMs: number): Directives | undefined {
@@ -65,7 +69,7 @@ export class DirectiveCache {
 
   setByStat(file: string, size: number, mtimeMs: number, directives: Directives): void {
     this.stat.set(file, [this.generation, size, mtimeMs, directives]);
-    this.dirty = true;
+    this.store.markDirty();
   }
 
   /** Appends a relevant macro name; false if it was known. */
@@ -73,18 +77,17 @@ export class DirectiveCache {
     if (this.nameSet.has(name)) return false;
     this.nameSet.add(name);
     this.names.push(name);
-    this.dirty = true;
+    this.store.markDirty();
     return true;
   }
 
   /** An entry was changed in place (its macro definitions grew). */
   markDirty(): void {
-    this.dirty = true;
+    this.store.markDirty();
   }
 
-  /** Writes the cache atomically (temp file + rename) if anything changed; a no-op without a cache file. */
+  /** Writes the cache atomically if anything changed; a no-op without a cache file. */
   save(): void {
-    if (!this.file || !this.dirty) return;
     const keep = <T extends [number, ...unknown[]]>(m: Map<string, T>): Record<string, T> => {
       const out: Record<string, T> = {};
       for (const k of [...m.keys()].sort()) {
@@ -93,24 +96,14 @@ export class DirectiveCache {
       }
       return out;
     };
-    const data: CacheFile = {
+    this.store.save(() => ({
       format: FORMAT,
       parser: PARSER_VERSION,
       generation: this.generation,
       content: keep(this.content),
       stat: keep(this.stat),
       names: this.names,
-    };
-    fs.mkdirSync(path.dirname(this.file), { recursive: true });
-    const tmp = `${this.file}.${process.pid}.${Date.now()}.tmp`;
-    try {
-      fs.writeFileSync(tmp, JSON.stringify(data));
-      fs.renameSync(tmp, this.file);
-    } catch (e) {
-      fs.rmSync(tmp, { force: true });
-      throw new Error(`${this.file}: cannot write the include-scan cache: ${(e as Error).message}`);
-    }
-    this.dirty = false;
+    }));
   }
 
   /**
@@ -122,13 +115,8 @@ export class DirectiveCache {
   }
 }
 
-function load(file: string): CacheFile | null {
-  try {
-    const data = JSON.parse(fs.readFileSync(file, 'utf8')) as Partial<CacheFile>;
-    if (data.format !== FORMAT || data.parser !== PARSER_VERSION) return null;
-    if (typeof data.generation !== 'number' || !data.content || !data.stat || !Array.isArray(data.names)) return null;
-    return data as CacheFile;
-  } catch {
-    return null;
-  }
+function accept(data: unknown): CacheFile | undefined {
+  if (!isRecord(data) || data.format !== FORMAT || data.parser !== PARSER_VERSION) return undefined;
+  if (typeof data.generation !== 'number' || !isRecord(data.content) || !isRecord(data.stat) || !Array.isArray(data.names)) return undefined;
+  return data as unknown as CacheFile;
 }

@@ -53,8 +53,8 @@ export interface Directives {
   calls: MacroCall[];
   forwards: ForwardEdge[];
   /**
-   * The file's #defines of the names that can matter for computed includes (see macro-table.ts): `n` is how
-   * many of the scanner's relevant names (a persisted, append-only list) have been looked for, `d` what was
+   * The file's #defines of the names that can matter for computed includes (IncludeScanner.addMacroNames):
+   * `n` is how many of the scanner's relevant names (a persisted, append-only list) have been looked for, `d` what was
    * found. Absent until the file was looked at for any name. Mutable: grows when the relevant names do.
    */
   macros?: { n: number; d: MacroDef[] };

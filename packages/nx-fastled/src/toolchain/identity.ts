@@ -9,6 +9,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { StatMemo } from '../hashing/stat-memo';
 import { digestTrees, sha256 } from '../hashing/tree-digest';
+import { isRecord, JsonMemoFile } from '../util/json-memo';
 import type { BoardDefinition, BoardRecipe, CompilerProbe, Located, LocateInput, Missing } from './types';
 
 export interface ResolvedBoard {
@@ -28,16 +29,11 @@ export interface UnresolvedBoard {
 
 /** A memo of compiler probe outputs keyed by driver path, stat and arguments. */
 export class ProbeMemo {
-  private entries: Record<string, string> = {};
-  private dirty = false;
-  constructor(private readonly file?: string) {
-    if (!file) return;
-    try {
-      const parsed = JSON.parse(fs.readFileSync(file, 'utf8'));
-      if (parsed && typeof parsed === 'object') this.entries = parsed;
-    } catch {
-      // start empty
-    }
+  private readonly entries: Record<string, string>;
+  private readonly store: JsonMemoFile<Record<string, string>>;
+  constructor(file?: string) {
+    this.store = new JsonMemoFile(file, 'compiler probe memo');
+    this.entries = this.store.load((d) => (isRecord(d) ? (d as Record<string, string>) : undefined)) ?? {};
   }
   readonly probe: CompilerProbe = (driver, args) => {
     const st = fs.statSync(driver);
@@ -48,19 +44,13 @@ export class ProbeMemo {
     const r = spawnSync(driver, args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
     const out = args.includes('-v') || r.status !== 0 ? `${r.stdout ?? ''}${r.stderr ?? ''}` : (r.stdout ?? '');
     this.entries[key] = out;
-    this.dirty = true;
+    this.store.markDirty();
     return out;
   };
   save(): void {
-    if (!this.file || !this.dirty) return;
-    fs.mkdirSync(path.dirname(this.file), { recursive: true });
-    const tmp = `${this.file}.${process.pid}.tmp`;
-    fs.writeFileSync(tmp, JSON.stringify(this.entries));
-    fs.renameSync(tmp, this.file);
-    this.dirty = false;
+    this.store.save(() => this.entries);
   }
 }
-
 
 export function resolveBoard(
   board: BoardDefinition,

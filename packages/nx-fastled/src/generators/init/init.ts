@@ -4,28 +4,12 @@
 // to the package) is left exactly as it is, and a second run writes nothing.
 import { formatFiles, logger, readNxJson, Tree, updateNxJson } from '@nx/devkit';
 import type { NxJsonConfiguration } from '@nx/devkit';
+import { DEFAULT_BOARDS, DEFAULT_OUTPUT_DIR, isNxFastledEntry, PLUGIN_NAME } from '../../plugin/options';
 
 export interface InitGeneratorSchema {
   /** Boards for a new registration; an existing registration is left as it is. */
   boards?: string[];
   skipFormat?: boolean;
-}
-
-export const PLUGIN_NAME = 'nx-fastled';
-export const DEFAULT_INIT_BOARDS = ['native', 'uno'];
-/** The plugin's default `outputDir` (see plugin/options.ts). */
-const OUTPUT_DIR = 'dist';
-
-type PluginEntry = NonNullable<NxJsonConfiguration['plugins']>[number];
-
-/** Whether an nx.json `plugins` entry is nx-fastled: `'nx-fastled'`, `{ plugin: 'nx-fastled' }`, a subpath
- * of the package, or a local path to it (`./packages/nx-fastled/src/index.ts`, `./node_modules/nx-fastled`). */
-export function isNxFastledEntry(entry: PluginEntry): boolean {
-  const spec = typeof entry === 'string' ? entry : entry?.plugin;
-  if (typeof spec !== 'string') return false;
-  const s = spec.replace(/\\/g, '/');
-  if (s === PLUGIN_NAME || s.startsWith(`${PLUGIN_NAME}/`)) return true;
-  return /(^|\/)nx-fastled(\/src(\/index(\.[cm]?[jt]s)?)?|\/dist(\/index(\.[cm]?js)?)?)?\/?$/.test(s);
 }
 
 /** Adds `dist` to .gitignore unless a line already ignores it; creates .gitignore if there is none. */
@@ -35,10 +19,10 @@ function ignoreOutputDir(tree: Tree): boolean {
   const ignored = text
     .split(/\r?\n/)
     .map((l) => l.trim())
-    .some((l) => [OUTPUT_DIR, `/${OUTPUT_DIR}`, `${OUTPUT_DIR}/`, `/${OUTPUT_DIR}/`].includes(l));
+    .some((l) => [DEFAULT_OUTPUT_DIR, `/${DEFAULT_OUTPUT_DIR}`, `${DEFAULT_OUTPUT_DIR}/`, `/${DEFAULT_OUTPUT_DIR}/`].includes(l));
   if (ignored) return false;
   const sep = text === '' || text.endsWith('\n') ? '' : '\n';
-  tree.write(file, `${text}${sep}${OUTPUT_DIR}\n`);
+  tree.write(file, `${text}${sep}${DEFAULT_OUTPUT_DIR}\n`);
   return true;
 }
 
@@ -49,7 +33,7 @@ export async function initGenerator(tree: Tree, options: InitGeneratorSchema = {
   if (plugins.some(isNxFastledEntry)) {
     logger.info(`${PLUGIN_NAME} is already registered in nx.json; leaving its options as they are.`);
   } else {
-    const boards = options.boards?.length ? [...new Set(options.boards)] : DEFAULT_INIT_BOARDS;
+    const boards = options.boards?.length ? [...new Set(options.boards)] : DEFAULT_BOARDS;
     nxJson.plugins = [...plugins, { plugin: PLUGIN_NAME, options: { boards } }];
     if (tree.exists('nx.json')) updateNxJson(tree, nxJson);
     else tree.write('nx.json', `${JSON.stringify(nxJson, null, 2)}\n`);

@@ -8,18 +8,33 @@
 // (plugin/messages.ts) on stderr, and the command exits 1; an unknown board likewise.
 //
 // The workspace (default: the nearest folder at or above the current one holding nx.json) supplies the
-// plugin's `toolchains` option (nx.json's plugin entry, nx-fastled.json merged over it), so a prefix or core configured there gives the same identity as in the graph.
-// The plugin modules (and, through them, Nx) are loaded only when this command runs, so `sketch` and `link`
-// tasks do not pay for them.
+// plugin's `toolchains` option (nx.json's plugin entry, nx-fastled.json merged over it), so a prefix or core
+// configured there gives the same identity as in the graph.
+//
+// Lives with the plugin (it is the plugin's computation, run outside Nx) and is loaded by task-cli.ts only
+// when asked for, so `sketch` and `link` tasks do not pay for the plugin or Nx.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import type { NxFastledOptions } from '../plugin/options';
-import type { ResolvedBoard, UnresolvedBoard } from '../toolchain/identity';
-import { parseArgs, UsageError } from './main';
+import { StatMemo } from '../hashing/stat-memo';
+import { ProbeMemo, type ResolvedBoard, type UnresolvedBoard } from '../toolchain/identity';
+import { defineCommand, parseCommand, UsageError } from '../util/args';
+import { missingToolchainMessage } from './messages';
+import { nxJsonPluginOptions, normalizeOptions, readOptions, unknownBoardMessage } from './options';
+import { memoDir, resolveRequestedBoards } from './state';
 
-const PACKAGE_ROOT = path.resolve(__dirname, '../..');
-
-const USAGE = 'usage: nx-fastled-task identity --board <board>[,<board>...] [--json] [--workspace <dir>]';
+export const IDENTITY_COMMAND = defineCommand({
+  command: 'nx-fastled-task identity',
+  usage: '--board <board>[,<board>...] [--json] [--workspace <dir>]',
+  about:
+    "Prints each board's toolchain identity exactly as the plugin computes it for this workspace (for CI cache keys): " +
+    'one `<board> <identity>` line per board, or with --json an object keyed by board.',
+  options: {
+    board: { type: 'string', description: 'comma-separated boards (default: NX_FASTLED_BOARDS)' },
+    json: { type: 'boolean', description: 'print { <board>: { identity, files, version, bin, core } }' },
+    workspace: { type: 'string', description: 'the workspace (default: the nearest folder holding nx.json)' },
+  },
+  maxPositionals: 0,
+});
 
 export interface BoardIdentity {
   identity: string;
@@ -30,13 +45,13 @@ export interface BoardIdentity {
 }
 
 export function runIdentity(argv: string[]): void {
-  const json = argv.includes('--json');
-  const { flags, positional } = parseArgs(argv.filter((a) => a !== '--json'));
-  if (positional.length) throw new UsageError(`nx-fastled-task identity: unexpected argument "${positional[0]}"\n${USAGE}`);
-  const boardList = flags.get('board') ?? process.env.NX_FASTLED_BOARDS;
+  const args = parseCommand(IDENTITY_COMMAND, argv);
+  if (!args) return;
+  const json = args.values.json;
+  const boardList = args.values.board ?? process.env.NX_FASTLED_BOARDS;
   const names = [...new Set((boardList ?? '').split(',').map((b) => b.trim()).filter(Boolean))];
-  if (!names.length) throw new UsageError(USAGE);
-  const workspaceRoot = findWorkspaceRoot(path.resolve(flags.get('workspace') ?? process.cwd()));
+  if (!names.length) throw new UsageError(`${IDENTITY_COMMAND.command}: no board given (--board or NX_FASTLED_BOARDS)`);
+  const workspaceRoot = findWorkspaceRoot(path.resolve(args.values.workspace ?? process.cwd()));
 
   const result = boardIdentities(workspaceRoot, names);
   const ok: Record<string, BoardIdentity> = {};
@@ -57,16 +72,8 @@ export function runIdentity(argv: string[]): void {
 
 /** Each board's identity, or the message the plugin prints when it cannot be built. */
 export function boardIdentities(workspaceRoot: string, names: string[]): Map<string, BoardIdentity | string> {
-  /* eslint-disable @typescript-eslint/no-require-imports */
-  const { normalizeOptions, readOptions, unknownBoardMessage } = require('../plugin/options') as typeof import('../plugin/options');
-  const { missingToolchainMessage } = require('../plugin/messages') as typeof import('../plugin/messages');
-  const { memoDir, resolveRequestedBoards } = require('../plugin/state') as typeof import('../plugin/state');
-  const { StatMemo } = require('../hashing/stat-memo') as typeof import('../hashing/stat-memo');
-  const { ProbeMemo } = require('../toolchain/identity') as typeof import('../toolchain/identity');
-  /* eslint-enable @typescript-eslint/no-require-imports */
-
   // As the plugin reads them: nx.json's entry, with nx-fastled.json merged over it.
-  const normalized = normalizeOptions(readOptions(workspaceRoot, pluginOptions(workspaceRoot)), {});
+  const normalized = normalizeOptions(readOptions(workspaceRoot, nxJsonPluginOptions(workspaceRoot)), {});
   const options = { ...normalized, boards: names.map((name) => ({ name, explicit: true })) };
   // The plugin's memo files when this is an Nx workspace: warms them for the nx run that usually follows.
   const isWorkspace = fs.existsSync(path.join(workspaceRoot, 'nx.json'));
@@ -102,29 +109,4 @@ function findWorkspaceRoot(start: string): string {
     if (fs.existsSync(path.join(dir, 'nx.json'))) return dir;
     if (path.dirname(dir) === dir) return start;
   }
-}
-
-/** The nx-fastled entry's options in nx.json (the `toolchains` option can move a board's toolchain). */
-function pluginOptions(workspaceRoot: string): NxFastledOptions | undefined {
-  let nxJson: { plugins?: unknown[] };
-  try {
-    nxJson = JSON.parse(fs.readFileSync(path.join(workspaceRoot, 'nx.json'), 'utf8'));
-  } catch {
-    return undefined;
-  }
-  for (const p of nxJson.plugins ?? []) {
-    if (p && typeof p === 'object' && isThisPlugin(workspaceRoot, (p as { plugin?: unknown }).plugin)) {
-      return (p as { options?: NxFastledOptions }).options;
-    }
-  }
-  return undefined;
-}
-
-/** `nx-fastled` (installed), or a relative path into this package (this repository's own nx.json). */
-function isThisPlugin(workspaceRoot: string, spec: unknown): boolean {
-  if (typeof spec !== 'string') return false;
-  if (spec === 'nx-fastled' || spec.startsWith('nx-fastled/')) return true;
-  if (!spec.startsWith('.')) return false;
-  const rel = path.relative(PACKAGE_ROOT, path.resolve(workspaceRoot, spec));
-  return !rel.startsWith('..') && !path.isAbsolute(rel);
 }

@@ -4,24 +4,25 @@
 // with the same arguments as plugin/projects.ts makes through plugin/closure.ts. Each phase runs in a fresh
 // process, as every nx command does: cold (no scan cache, no predefined-macro memo), then warm twice.
 //
-//   node -r @swc-node/register packages/nx-fastled/src/scan/bench-plugin.ts [uno,native]
+//   node -r @swc-node/register tools/scan/bench-closures.ts [uno,native]
 import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { getAllFileDataInContext } from 'nx/src/utils/workspace-context';
-import { StatMemo } from '../hashing/stat-memo';
-import { discoverLibrary } from '../library/discover';
-import { makeClosure } from '../plugin/closure';
-import { IncludeScanner } from './include-scanner';
-import { exampleVerdict } from '../plugin/filters-adapter';
-import { normalizeOptions } from '../plugin/options';
-import { boardContext } from '../plugin/projects';
-import type { PluginState } from '../plugin/state';
-import { resolveRequestedBoards } from '../plugin/state';
-import type { Arg } from '../toolchain/types';
+import { StatMemo } from '../../packages/nx-fastled/src/hashing/stat-memo';
+import { ProbeMemo } from '../../packages/nx-fastled/src/toolchain/identity';
+import { discoverLibrary } from '../../packages/nx-fastled/src/library/discover';
+import { makeClosure } from '../../packages/nx-fastled/src/plugin/closure';
+import { IncludeScanner } from '../../packages/nx-fastled/src/scan/include-scanner';
+import { exampleVerdict } from '../../packages/nx-fastled/src/plugin/filters-adapter';
+import { normalizeOptions } from '../../packages/nx-fastled/src/plugin/options';
+import { boardContext } from '../../packages/nx-fastled/src/plugin/projects';
+import type { PluginState } from '../../packages/nx-fastled/src/plugin/state';
+import { resolveRequestedBoards } from '../../packages/nx-fastled/src/plugin/state';
+import type { Arg } from '../../packages/nx-fastled/src/toolchain/types';
 
-const WS = path.resolve(__dirname, '../../../..');
+const WS = path.resolve(__dirname, '../..');
 const LIBRARY = 'vendor/FastLED/library.properties';
 
 interface PhaseResult {
@@ -49,7 +50,7 @@ async function phase(boards: string[], cacheDir: string): Promise<PhaseResult[]>
   const libRoot = path.posix.dirname(LIBRARY);
   const lib = discoverLibrary(LIBRARY, fs.readFileSync(path.join(WS, LIBRARY), 'utf8'), allFiles.filter((f) => f.startsWith(`${libRoot}/`)));
   // board resolution is not the scanner's cost: it has its own memo (kept warm here)
-  const resolved = resolveRequestedBoards(WS, normalizeOptions({ boards }, {}), new StatMemo(), new (require('../toolchain/identity').ProbeMemo)());
+  const resolved = resolveRequestedBoards(WS, normalizeOptions({ boards }, {}), new StatMemo(), new ProbeMemo());
   const state = { readText: (f: string) => fs.readFileSync(path.join(WS, f), 'latin1') } as unknown as PluginState;
   const out: PhaseResult[] = [];
   const t0 = process.hrtime.bigint();

@@ -1,0 +1,20 @@
+// The task CLI's entry (bin/nx-fastled-task.cjs loads it): the build steps in cli/ (cli/main.ts), plus two
+// commands required only when asked for, so sketch and link tasks never load them and are not keyed on them:
+// `identity`, which computes what the plugin computes (options, boards, toolchain identities in Nx's memo
+// folder) and so lives with the plugin, and `test`, which needs the simulator (avr8js).
+/* eslint-disable @typescript-eslint/no-require-imports -- the on-demand loads described above */
+import { COMMANDS, main as runCommand } from './cli/main';
+
+export function main(argv: string[]): void {
+  runCommand(argv, {
+    ...COMMANDS,
+    identity: {
+      summary: "Prints each board's toolchain identity as the plugin computes it (for CI cache keys).",
+      run: (args) => (require('./plugin/identity-command') as typeof import('./plugin/identity-command')).runIdentity(args),
+    },
+    test: {
+      summary: 'Runs an example (AVR firmware in the simulator, a native program on the host) and writes its frames file.',
+      run: (args) => (require('./cli/test-command') as typeof import('./cli/test-command')).runTest(args),
+    },
+  });
+}
