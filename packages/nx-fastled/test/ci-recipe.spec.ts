@@ -118,7 +118,7 @@ describe('nx-fastled-task identity', () => {
 
     const usage = identityCli([], ws.root, { NX_FASTLED_BOARDS: undefined });
     expect(usage.status).toBe(1);
-    expect(usage.stderr).toMatch(/^usage: nx-fastled-task identity --board/);
+    expect(usage.stderr).toMatch(/^nx-fastled-task identity: no board given.*\nusage: nx-fastled-task identity --board/);
   });
 
   it("follows the plugin's toolchains option in nx.json", () => {

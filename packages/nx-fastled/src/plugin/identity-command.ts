@@ -17,7 +17,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { StatMemo } from '../hashing/stat-memo';
 import { ProbeMemo, type ResolvedBoard, type UnresolvedBoard } from '../toolchain/identity';
-import { defineCommand, parseCommand, UsageError } from '../util/args';
+import { defineCommand, parseCommand, usageLine, UsageError } from '../util/args';
 import { missingToolchainMessage } from './messages';
 import { nxJsonPluginOptions, normalizeOptions, readOptions, unknownBoardMessage } from './options';
 import { memoDir, resolveRequestedBoards } from './state';
@@ -50,7 +50,7 @@ export function runIdentity(argv: string[]): void {
   const json = args.values.json;
   const boardList = args.values.board ?? process.env.NX_FASTLED_BOARDS;
   const names = [...new Set((boardList ?? '').split(',').map((b) => b.trim()).filter(Boolean))];
-  if (!names.length) throw new UsageError(`${IDENTITY_COMMAND.command}: no board given (--board or NX_FASTLED_BOARDS)`);
+  if (!names.length) throw new UsageError(`${IDENTITY_COMMAND.command}: no board given (--board or NX_FASTLED_BOARDS)\n${usageLine(IDENTITY_COMMAND)}`);
   const workspaceRoot = findWorkspaceRoot(path.resolve(args.values.workspace ?? process.cwd()));
 
   const result = boardIdentities(workspaceRoot, names);
