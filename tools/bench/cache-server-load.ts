@@ -16,6 +16,7 @@ import * as http from 'node:http';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
+import { nxEntryAround } from './nx-entry';
 
 const { values: args } = parseArgs({
   options: {
@@ -46,10 +47,11 @@ function rand(): number {
 }
 
 /** Deterministic pseudo-random payload for a key: AES-256-CTR keystream, so it can be regenerated to compare. */
+/** Deterministic per key: a valid Nx entry around `size` pseudo-random bytes (the server refuses anything else). */
 function payloadFor(key: string, size: number): Buffer {
   const k = createHash('sha256').update(key).digest();
   const c = createCipheriv('aes-256-ctr', k, Buffer.alloc(16));
-  return Buffer.concat([c.update(Buffer.alloc(size)), c.final()]);
+  return nxEntryAround(Buffer.concat([c.update(Buffer.alloc(size)), c.final()]));
 }
 
 /** Log-uniform size in [1, MAX_SIZE]: many small entries, some near the maximum. */

@@ -32,6 +32,12 @@ export interface HandlerOptions {
   discardBudgetBytes?: number;
   /** Called when a request presents a valid token (the connection then counts as authenticated). */
   onAuthenticated?: (req: IncomingMessage) => void;
+  /** On a local miss: may fill the store with `id` (the proxy fetches it from upstream); true if it did. */
+  fillMiss?: (id: string) => Promise<boolean>;
+  /** After an upload was stored (the proxy queues it for upstream). */
+  onStored?: (id: string) => void;
+  /** Extra fields for /healthz (the proxy's upstream and upload figures). */
+  health?: () => Record<string, unknown>;
 }
 
 export type Route =
@@ -97,7 +103,7 @@ export function createHandler(opts: HandlerOptions): (req: IncomingMessage, res:
     const method = req.method ?? '';
     if (r.kind === 'health') {
       if (method !== 'GET' && method !== 'HEAD') return refuse(req, res, 405, 'method not allowed', { Allow: 'GET, HEAD' });
-      const body = JSON.stringify({ ok: true, ...store.size });
+      const body = JSON.stringify({ ok: true, ...store.size, ...opts.health?.() });
       res.writeHead(200, { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(body), 'Cache-Control': 'no-store' });
       res.end(method === 'HEAD' ? undefined : body);
       return;
@@ -118,6 +124,7 @@ export function createHandler(opts: HandlerOptions): (req: IncomingMessage, res:
   async function get(req: IncomingMessage, res: ServerResponse, key: string, grant: Grant, head: boolean): Promise<void> {
     for (const ns of grant.readNamespaces) {
       const id = entryId(ns, key);
+      if (opts.fillMiss && !(await store.exists(id)) && !(await opts.fillMiss(id).catch(() => false))) continue;
       if (head) {
         const st = await store.stat(id);
         if (!st) continue;
@@ -202,6 +209,7 @@ export function createHandler(opts: HandlerOptions): (req: IncomingMessage, res:
     if (result === 'exists') return refuse(req, res, 409, 'entry already exists');
     if (result === 'invalid') return refuse(req, res, 422, `not a valid Nx cache entry: ${reason}`);
     send(res, 200, 'stored');
+    opts.onStored?.(id);
   }
 
   /**

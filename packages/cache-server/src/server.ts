@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { Authenticator } from './auth';
 import { ConnectionGuard, DEFAULT_CONNECTION_LIMITS } from './connections';
 import { DEFAULT_ENTRY_LIMITS, type EntryLimits } from './entry-check';
-import { createHandler } from './handler';
+import { createHandler, type HandlerOptions } from './handler';
 import { silentLogger, type Logger } from './log';
 import { DiskStore } from './store';
 
@@ -37,6 +37,8 @@ export interface CacheServerOptions {
   perClientConnections?: number;
   log?: Logger;
   logRequests?: boolean;
+  /** The proxy's hooks (see proxy/proxy.ts): fill a local miss, queue a stored upload. */
+  hooks?: (store: DiskStore) => Pick<HandlerOptions, 'fillMiss' | 'onStored' | 'health'>;
   /** Passed to the store (see StoreOptions); mainly for tests. */
   memoryReadLimit?: number;
   touchIntervalMs?: number;
@@ -86,6 +88,7 @@ export async function startCacheServer(opts: CacheServerOptions): Promise<Runnin
     log,
     logRequests: opts.logRequests,
     onAuthenticated: (req) => connections.authenticated(req.socket),
+    ...opts.hooks?.(store),
   });
 
   let inFlight = 0;
