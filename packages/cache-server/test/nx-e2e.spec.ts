@@ -1,61 +1,20 @@
-import { execFile } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { promisify } from 'node:util';
 import { startCacheServer, type RunningCacheServer } from '../src/server';
 import { WRITE, captureLogger, tmpDir } from './helpers';
+import { makeWorkspace, runNx } from './nx-workspace';
 
 /**
  * End to end with the real Nx client: a run in one workspace stores its task output on the server; a copy of
  * the workspace at another path, with an empty local cache, gets a remote hit and has the output restored.
  */
 jest.setTimeout(60_000);
-const execFileP = promisify(execFile);
-const REPO_ROOT = path.resolve(__dirname, '../../..');
 
-function makeWorkspace(root: string): void {
-  fs.mkdirSync(path.join(root, 'app'), { recursive: true });
-  fs.symlinkSync(path.join(REPO_ROOT, 'node_modules'), path.join(root, 'node_modules'), 'dir');
-  fs.writeFileSync(path.join(root, 'package.json'), JSON.stringify({ name: 'e2e-ws', version: '0.0.0', private: true }));
-  fs.writeFileSync(path.join(root, 'nx.json'), JSON.stringify({ $schema: './node_modules/nx/schemas/nx-schema.json' }));
-  fs.writeFileSync(path.join(root, 'app', 'input.txt'), 'remote cache e2e\n');
-  fs.writeFileSync(
-    path.join(root, 'app', 'project.json'),
-    JSON.stringify({
-      name: 'app',
-      targets: {
-        build: {
-          executor: 'nx:run-commands',
-          cache: true,
-          inputs: ['{projectRoot}/input.txt'],
-          outputs: ['{projectRoot}/out'],
-          options: { command: 'mkdir -p app/out && cp app/input.txt app/out/result.txt && echo built-by-command' },
-        },
-      },
-    }),
-  );
-}
-
-async function nx(cwd: string, server: RunningCacheServer, cacheDir: string) {
-  const env: NodeJS.ProcessEnv = { ...process.env };
-  for (const k of Object.keys(env)) if (k.startsWith('NX_')) delete env[k];
-  Object.assign(env, {
-    NX_SELF_HOSTED_REMOTE_CACHE_SERVER: server.url,
-    NX_SELF_HOSTED_REMOTE_CACHE_ACCESS_TOKEN: WRITE,
-    NX_CACHE_DIRECTORY: cacheDir,
-    NX_DAEMON: 'false',
-    NX_NO_CLOUD: 'true',
-    NX_TUI: 'false',
-    CI: 'true',
-    FORCE_COLOR: '0',
-  });
-  const { stdout, stderr } = await execFileP('npx', ['--no-install', 'nx', 'run', 'app:build', '--outputStyle=static'], {
-    cwd,
-    env,
-    timeout: 45_000,
-  });
-  return `${stdout}\n${stderr}`;
-}
+const nx = async (cwd: string, server: RunningCacheServer, cacheDir: string) => {
+  const r = await runNx(cwd, { url: server.url, token: WRITE, cacheDir, timeoutMs: 45_000 });
+  if (r.code !== 0) throw new Error(`nx exited ${r.code}:\n${r.output}`);
+  return r.output;
+};
 
 describe('Nx remote cache end to end', () => {
   let server: RunningCacheServer;
