@@ -1,22 +1,18 @@
 #!/usr/bin/env node
 'use strict';
-// Entry point for `npx nx-fastled-cache`. Uses the compiled dist/ when a build exists; otherwise (a fresh
-// clone after `npm ci`) compiles src/ on the fly with @swc-node/register, so no build step is needed.
-const fs = require('node:fs');
+// Entry point for `npx nx-fastled-cache`: the compiled dist/ (the published package always has it; in this
+// repository `npm ci` builds it through the root `prepare` script, `npm run build` rebuilds it).
 const path = require('node:path');
 
-const pkgRoot = path.join(__dirname, '..');
-const compiled = path.join(pkgRoot, 'dist', 'cli.js');
 let cli;
-if (fs.existsSync(compiled)) {
-  cli = require(compiled);
-} else {
-  // swc-node reads tsconfig.json from the cwd unless told otherwise; pin it to this package's.
-  if (!process.env.SWC_NODE_PROJECT && !process.env.TS_NODE_PROJECT) {
-    process.env.SWC_NODE_PROJECT = path.join(pkgRoot, 'tsconfig.json');
+try {
+  cli = require(path.join(__dirname, '..', 'dist', 'cli.js'));
+} catch (err) {
+  if (err && err.code === 'MODULE_NOT_FOUND' && String(err.message).includes(path.join('dist', 'cli.js'))) {
+    process.stderr.write(`nx-fastled-cache: ${path.join(__dirname, '..', 'dist')} is missing; build it with \`npm run build\` at the repository root\n`);
+    process.exit(1);
   }
-  require('@swc-node/register');
-  cli = require(path.join(pkgRoot, 'src', 'cli.ts'));
+  throw err;
 }
 cli.main(process.argv.slice(2)).then(
   (code) => {

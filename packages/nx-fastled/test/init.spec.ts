@@ -1,5 +1,6 @@
 // The `init` generator (`nx add nx-fastled`, `nx g nx-fastled:init`): on an in-memory tree, and through the
 // real Nx CLI in a fresh workspace shaped the way `nx init` leaves one (package.json with nx, nx.json `{}`).
+// The published-package path (`nx add` from a registry) is covered by packaging/registry-e2e.spec.ts.
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -28,14 +29,18 @@ function plugins(tree: Tree): unknown[] {
 }
 
 describe('init generator (in-memory tree)', () => {
-  it('registers the plugin with its default boards and ignores dist; a second run changes nothing', async () => {
+  it('registers the plugin, its boards in nx-fastled.json, analytics off, ignores dist; a second run changes nothing', async () => {
     const tree = createTreeWithEmptyWorkspace();
     const before = JSON.parse(tree.read('nx.json', 'utf-8')!);
     await initGenerator(tree, {});
     const nxJson = JSON.parse(tree.read('nx.json', 'utf-8')!);
-    expect(nxJson.plugins).toEqual([{ plugin: 'nx-fastled', options: { boards: ['native', 'uno'] } }]);
+    // No options in nx.json: Nx hashes nx.json into every task.
+    expect(nxJson.plugins).toEqual([{ plugin: 'nx-fastled' }]);
+    expect(JSON.parse(tree.read('nx-fastled.json', 'utf-8')!)).toEqual({ boards: ['native', 'uno'] });
+    // The analytics prompt of a first interactive run would otherwise write into nx.json.
+    expect(nxJson.analytics).toBe(false);
     // Nothing else in nx.json changes.
-    expect({ ...nxJson, plugins: undefined }).toEqual({ ...before, plugins: undefined });
+    expect({ ...nxJson, plugins: undefined, analytics: undefined }).toEqual({ ...before, plugins: undefined, analytics: undefined });
     expect(tree.read('.gitignore', 'utf-8')).toBe('dist\n');
 
     const first = snapshot(tree);
@@ -48,6 +53,7 @@ describe('init generator (in-memory tree)', () => {
       const tree = createTreeWithEmptyWorkspace();
       const nxJson = JSON.parse(tree.read('nx.json', 'utf-8')!);
       nxJson.plugins = ['@nx/js/typescript', existing];
+      nxJson.analytics = true;
       tree.write('nx.json', JSON.stringify(nxJson, null, 2));
       tree.write('.gitignore', 'node_modules\n/dist/\n');
       const before = snapshot(tree);
@@ -71,7 +77,8 @@ describe('init generator (in-memory tree)', () => {
     tree.write('nx.json', JSON.stringify(nxJson, null, 2));
     tree.write('.gitignore', 'node_modules\n.nx');
     await initGenerator(tree, { boards: ['uno', 'uno'] });
-    expect(plugins(tree)).toEqual([{ plugin: '@nx/js/typescript', options: {} }, { plugin: 'nx-fastled', options: { boards: ['uno'] } }]);
+    expect(plugins(tree)).toEqual([{ plugin: '@nx/js/typescript', options: {} }, { plugin: 'nx-fastled' }]);
+    expect(JSON.parse(tree.read('nx-fastled.json', 'utf-8')!)).toEqual({ boards: ['uno'] });
     expect(tree.read('.gitignore', 'utf-8')).toBe('node_modules\n.nx\ndist\n');
   });
 
@@ -79,7 +86,18 @@ describe('init generator (in-memory tree)', () => {
     const tree = createTreeWithEmptyWorkspace();
     tree.delete('nx.json');
     await initGenerator(tree, {});
-    expect(JSON.parse(tree.read('nx.json', 'utf-8')!)).toEqual({ plugins: [{ plugin: 'nx-fastled', options: { boards: ['native', 'uno'] } }] });
+    expect(JSON.parse(tree.read('nx.json', 'utf-8')!)).toEqual({ plugins: [{ plugin: 'nx-fastled' }], analytics: false });
+  });
+
+  it('keeps an existing nx-fastled.json and an analytics choice', async () => {
+    const tree = createTreeWithEmptyWorkspace();
+    const nxJson = JSON.parse(tree.read('nx.json', 'utf-8')!);
+    nxJson.analytics = true;
+    tree.write('nx.json', JSON.stringify(nxJson, null, 2));
+    tree.write('nx-fastled.json', '{ "boards": ["uno"], "outputDir": "out" }\n');
+    await initGenerator(tree, { boards: ['native'] });
+    expect(tree.read('nx-fastled.json', 'utf-8')).toBe('{ "boards": ["uno"], "outputDir": "out" }\n');
+    expect(JSON.parse(tree.read('nx.json', 'utf-8')!)).toMatchObject({ analytics: true, plugins: [{ plugin: 'nx-fastled' }] });
   });
 });
 
@@ -99,23 +117,15 @@ describe('init generator through the Nx CLI in a fresh workspace', () => {
     ws = openWorkspace(root, path.join(parent, 'nx-cache'));
   });
 
-  it('needs a root tsconfig on Node without type stripping: nx-fastled ships TypeScript source', () => {
-    // Node 20 cannot strip types, so Nx loads .ts through swc-node, which it registers only with a
-    // tsconfig.base.json or tsconfig.json at the workspace root. Documented in docs/AFFECTED.md.
-    const stripsTypes = !!(process as unknown as { features?: { typescript?: unknown } }).features?.typescript;
-    if (stripsTypes) return;
-    const r = ws.nx(['g', 'nx-fastled:init']);
-    expect(r.status).not.toBe(0);
-    expect(r.stdout + r.stderr).toContain('add a tsconfig.base.json/tsconfig.json at the workspace root');
-    expect(fs.readFileSync(path.join(root, 'nx.json'), 'utf8')).toBe('{}\n');
-  });
-
   it('`nx g nx-fastled:init` registers the plugin, a second run is byte-identical, and the examples are projects', () => {
-    fs.writeFileSync(path.join(root, 'tsconfig.base.json'), '{ "compilerOptions": {} }\n');
+    // No root tsconfig: the package is compiled JavaScript, nothing needs a TypeScript loader.
     const first = ws.nx(['g', 'nx-fastled:init']);
+    expect(first.stdout + first.stderr).not.toContain('tsconfig');
     expect(first.status).toBe(0);
     const nxJson = fs.readFileSync(path.join(root, 'nx.json'), 'utf8');
-    expect(JSON.parse(nxJson)).toEqual({ plugins: [{ plugin: 'nx-fastled', options: { boards: ['native', 'uno'] } }] });
+    expect(JSON.parse(nxJson)).toEqual({ plugins: [{ plugin: 'nx-fastled' }], analytics: false });
+    const optionsFile = fs.readFileSync(path.join(root, 'nx-fastled.json'), 'utf8');
+    expect(JSON.parse(optionsFile)).toEqual({ boards: ['native', 'uno'] });
     const gitignore = fs.readFileSync(path.join(root, '.gitignore'), 'utf8');
     expect(gitignore).toBe('node_modules\n.nx/cache\n.nx/workspace-data\ndist\n');
 
@@ -124,10 +134,11 @@ describe('init generator through the Nx CLI in a fresh workspace', () => {
     expect(second.stdout).toContain('already registered');
     expect(second.stdout).not.toMatch(/UPDATE|CREATE/);
     expect(fs.readFileSync(path.join(root, 'nx.json'), 'utf8')).toBe(nxJson);
+    expect(fs.readFileSync(path.join(root, 'nx-fastled.json'), 'utf8')).toBe(optionsFile);
     expect(fs.readFileSync(path.join(root, '.gitignore'), 'utf8')).toBe(gitignore);
 
     const list = ws.nx(['list', 'nx-fastled']);
-    expect(list.stdout).toMatch(/init\S* : Register nx-fastled in nx.json/);
+    expect(list.stdout).toMatch(/init\S* : Register nx-fastled in nx.json, its boards in nx-fastled.json/);
 
     const shown = ws.nx(['show', 'projects', '--json']);
     expect(shown.status).toBe(0);

@@ -24,6 +24,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { defineCommand, parseCommand } from '../util/args';
 import { writeAtomic } from '../util/atomic';
+import { localCacheDirectory, localCacheEntries, removeLocalCacheEntry } from '../nx-compat';
 
 export class CorruptInputError extends Error {}
 
@@ -122,35 +123,12 @@ function memberName(b: Buffer, at: number): string {
   return raw.replace(/\/$/, '');
 }
 
-/** The local Nx cache folder as Nx resolves it: NX_CACHE_DIRECTORY, nx.json `cacheDirectory`, `.nx/cache`. */
-export function localCacheDirectory(workspaceRoot: string, env: NodeJS.ProcessEnv = process.env): string {
-  if (env.NX_CACHE_DIRECTORY) return path.resolve(workspaceRoot, env.NX_CACHE_DIRECTORY);
-  try {
-    const nxJson = JSON.parse(fs.readFileSync(path.join(workspaceRoot, 'nx.json'), 'utf8')) as { cacheDirectory?: string };
-    if (nxJson.cacheDirectory) return path.resolve(workspaceRoot, nxJson.cacheDirectory);
-  } catch {
-    // no nx.json: the default
-  }
-  return path.join(workspaceRoot, '.nx', 'cache');
-}
-
-/** Entry folders (one per task hash) of a local Nx cache; none if the folder is missing. */
-function cacheEntryFolders(cacheDir: string): string[] {
-  try {
-    return fs.readdirSync(cacheDir).filter((e) => /^\d+$/.test(e));
-  } catch {
-    return [];
-  }
-}
-
 /** Removes the cache entries `isBad` accepts (and their terminal outputs); returns the removed folders. */
 function evictEntries(cacheDir: string, isBad: (entryDir: string) => boolean): string[] {
   const removed: string[] = [];
-  for (const entry of cacheEntryFolders(cacheDir)) {
-    const dir = path.join(cacheDir, entry);
+  for (const { hash, dir } of localCacheEntries(cacheDir)) {
     if (!isBad(dir)) continue;
-    fs.rmSync(dir, { recursive: true, force: true });
-    fs.rmSync(path.join(cacheDir, 'terminalOutputs', entry), { force: true });
+    removeLocalCacheEntry(cacheDir, hash);
     removed.push(dir);
   }
   return removed;

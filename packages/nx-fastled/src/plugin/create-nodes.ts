@@ -24,6 +24,7 @@ import { resolveBoards, PluginState } from './state';
 import { exampleVerdict } from './filters-adapter';
 import { missingToolchainMessage } from './messages';
 import { addTestProject, testsBoard } from './test-targets';
+import { assertSupportedNx } from '../nx-compat';
 
 export const LIBRARY_GLOB = '**/library.properties';
 
@@ -39,6 +40,7 @@ async function buildGraph(
   rawOptions: NxFastledOptions | undefined,
   context: CreateNodesContextV2,
 ): Promise<Array<readonly [string, CreateNodesResult]>> {
+  assertSupportedNx();
   const options = normalizeOptions(readOptions(context.workspaceRoot, rawOptions), process.env);
   const libraryFiles = configFiles
     .filter((f) => !options.exclude.length || !isMatch(f, options.exclude))

@@ -3,8 +3,7 @@
 // Memo files live in Nx's workspace-data folder so `nx reset` clears them.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { getAllFileDataInContext } from 'nx/src/utils/workspace-context';
-import { workspaceDataDirectoryForWorkspace } from 'nx/src/utils/cache-directory';
+import { workspaceDataDirectory, workspaceFiles } from '../nx-compat';
 import { StatMemo } from '../hashing/stat-memo';
 import { moduleClosure } from '../hashing/module-closure';
 import { digestTrees } from '../hashing/tree-digest';
@@ -26,7 +25,7 @@ export interface PluginState {
 }
 
 export function memoDir(workspaceRoot: string): string {
-  return path.join(workspaceDataDirectoryForWorkspace(workspaceRoot), 'nx-fastled');
+  return path.join(workspaceDataDirectory(workspaceRoot), 'nx-fastled');
 }
 
 /** Resolves the requested boards' toolchains; cheap after the first run thanks to the memo files. */
@@ -100,7 +99,7 @@ export async function resolveBoards(workspaceRoot: string, options: NormalizedOp
   const probes = new ProbeMemo(path.join(dir, 'probes.json'));
   const boards = resolveRequestedBoards(workspaceRoot, options, memo, probes);
   const fileHashes = new Map<string, string>();
-  for (const { file, hash } of await getAllFileDataInContext(workspaceRoot)) fileHashes.set(file, hash);
+  for (const { file, hash } of await workspaceFiles(workspaceRoot)) fileHashes.set(file, hash);
   const allFiles = [...fileHashes.keys()].sort();
   const closure = makeClosure(workspaceRoot, fileHashes, path.join(dir, 'scan-cache.json'));
   const build: BuildContext = {

@@ -1,10 +1,13 @@
-// `nx add nx-fastled` / `nx g nx-fastled:init`: registers the plugin in nx.json with its default boards and
-// keeps its output folder out of git. Nothing else: no package.json scripts, no targetDefaults, no
-// namedInputs. Idempotent: an existing registration (string or object form, package name or a local path
-// to the package) is left exactly as it is, and a second run writes nothing.
-import { formatFiles, logger, readNxJson, Tree, updateNxJson } from '@nx/devkit';
+// `nx add nx-fastled` / `nx g nx-fastled:init`: registers the plugin in nx.json, writes its boards to
+// `nx-fastled.json` (not into nx.json: Nx hashes nx.json into every task, so options there would re-key every
+// cached task when they change), sets nx.json's `analytics` to false when it is unset (otherwise the first
+// interactive Nx run asks and writes the answer into nx.json, re-keying every task), and keeps the output
+// folder out of git. Nothing else: no package.json scripts, no targetDefaults, no namedInputs. Idempotent: an
+// existing registration (string or object form, package name or a local path to the package) and an
+// existing nx-fastled.json are left exactly as they are, and a second run writes nothing.
+import { formatFiles, logger, readNxJson, Tree, updateNxJson, writeJson } from '@nx/devkit';
 import type { NxJsonConfiguration } from '@nx/devkit';
-import { DEFAULT_BOARDS, DEFAULT_OUTPUT_DIR, isNxFastledEntry, PLUGIN_NAME } from '../../plugin/options';
+import { DEFAULT_BOARDS, DEFAULT_OUTPUT_DIR, isNxFastledEntry, OPTIONS_FILE, PLUGIN_NAME } from '../../plugin/options';
 
 export interface InitGeneratorSchema {
   /** Boards for a new registration; an existing registration is left as it is. */
@@ -30,11 +33,25 @@ export async function initGenerator(tree: Tree, options: InitGeneratorSchema = {
   let changed = false;
   const nxJson: NxJsonConfiguration = readNxJson(tree) ?? {};
   const plugins = nxJson.plugins ?? [];
+  let nxJsonChanged = false;
   if (plugins.some(isNxFastledEntry)) {
     logger.info(`${PLUGIN_NAME} is already registered in nx.json; leaving its options as they are.`);
   } else {
-    const boards = options.boards?.length ? [...new Set(options.boards)] : DEFAULT_BOARDS;
-    nxJson.plugins = [...plugins, { plugin: PLUGIN_NAME, options: { boards } }];
+    nxJson.plugins = [...plugins, { plugin: PLUGIN_NAME }];
+    nxJsonChanged = true;
+    if (!tree.exists(OPTIONS_FILE)) {
+      const boards = options.boards?.length ? [...new Set(options.boards)] : DEFAULT_BOARDS;
+      writeJson(tree, OPTIONS_FILE, { boards });
+    }
+  }
+  if (typeof nxJson.analytics !== 'boolean') {
+    nxJson.analytics = false;
+    nxJsonChanged = true;
+    logger.info(
+      `Set "analytics": false in nx.json: otherwise the first interactive Nx run asks and writes the answer there, which re-keys every cached task. Set it to true if you want to share usage data with the Nx team.`,
+    );
+  }
+  if (nxJsonChanged) {
     if (tree.exists('nx.json')) updateNxJson(tree, nxJson);
     else tree.write('nx.json', `${JSON.stringify(nxJson, null, 2)}\n`);
     changed = true;
