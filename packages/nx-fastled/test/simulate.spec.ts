@@ -42,6 +42,9 @@ describe('test target (SimStrip fixture)', () => {
     expect(stdout).toMatch(/Crash\.frames\.json: FAILED[^\n]*\n\s*reset loop: 3 resets by [\d.]+ ms; the first at 5\d\.\d+ ms: a jump to address 0 from PC 0x[0-9a-f]+/);
     expect(stdout).toMatch(/Hang\.frames\.json: FAILED[^\n]*\n\s*hang: still running after 5000 ms of wall time/);
     expect(stdout).toMatch(/Crash\.frames\.json: FAILED[^\n]*\n\s*crashed: killed by SIGSEGV, segmentation fault/);
+    // What the program printed before it crashed survives the crash (line-buffered stdout).
+    expect(frames(ws, 'native', 'Crash').serial).toContain('Crash: calling a null pointer soon');
+    expect(frames(ws, 'uno', 'Crash').serial).toContain('Crash: calling a null pointer soon');
   });
 
   it('uno: the known answer, frame by frame, at the simulated times the sketch paced', () => {
@@ -71,16 +74,6 @@ describe('test target (SimStrip fixture)', () => {
     expect(f.serial).not.toContain('frame 5');
   });
 
-  it('frames files are deterministic and cached: a second run restores them byte for byte', () => {
-    const file = path.join(ws.root, 'dist/uno/simstrip/examples/KnownFrames/KnownFrames.frames.json');
-    const before = fs.readFileSync(file, 'utf8');
-    fs.rmSync(file);
-    const r = ws.nx(['run', 'test/uno/simstrip/examples/KnownFrames:test', '--outputStyle=static']);
-    expect(r.status).toBe(0);
-    expect(r.stdout).toMatch(/existing outputs match the cache|local cache/);
-    expect(fs.readFileSync(file, 'utf8')).toBe(before);
-  });
-
   it('the HTML report shows a filmstrip per example and board, with the known colours, in headless Chromium', () => {
     expect(CHROMIUM).toBeTruthy();
     const page = path.join(ws.root, 'dist/report/report.html');
@@ -102,6 +95,17 @@ describe('test target (SimStrip fixture)', () => {
     expect(count([80, 175, 14])).toBeGreaterThan(2 * 15 * 2);
     console.info(`simulate.spec: screenshot of the filmstrips: ${png}`);
   });
+  // Last: it replaces the report of the full run with a one-task one.
+  it('frames files are deterministic and cached: a second run restores them byte for byte', () => {
+    const file = path.join(ws.root, 'dist/uno/simstrip/examples/KnownFrames/KnownFrames.frames.json');
+    const before = fs.readFileSync(file, 'utf8');
+    fs.rmSync(file);
+    const r = ws.nx(['run', 'test/uno/simstrip/examples/KnownFrames:test', '--outputStyle=static']);
+    expect(r.status).toBe(0);
+    expect(r.stdout).toMatch(/existing outputs match the cache|local cache/);
+    expect(fs.readFileSync(file, 'utf8')).toBe(before);
+  });
+
 });
 
 describe('filmstrip rows (domain)', () => {

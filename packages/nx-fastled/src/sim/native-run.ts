@@ -27,6 +27,8 @@ export interface NativeRunOptions {
   maxOutputBytes?: number;
 }
 
+const STDBUF = '/usr/bin/stdbuf';
+
 const SIGNALS: Record<string, string> = {
   SIGSEGV: 'segmentation fault (an invalid pointer, e.g. a null function pointer)',
   SIGABRT: 'abort() (a failed assertion or a fatal library error)',
@@ -54,7 +56,11 @@ export function runNative(o: NativeRunOptions, board: string, settings: FramesFi
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'nxf-frames-'));
   const framesFile = path.join(dir, 'frames.txt');
   try {
-    const r = spawnSync(path.resolve(o.cwd ?? '.', o.program), [], {
+    // Line-buffered stdout (coreutils' stdbuf): a program killed by a signal or the time limit otherwise loses
+    // whatever it printed last, which is exactly what explains the crash.
+    const program = path.resolve(o.cwd ?? '.', o.program);
+    const [cmd, args] = fs.existsSync(STDBUF) ? [STDBUF, ['-oL', '-eL', program]] : [program, []];
+    const r = spawnSync(cmd, args, {
       cwd: o.cwd,
       env: { ...process.env, NX_FASTLED_LED_FRAMES: framesFile, NX_FASTLED_NATIVE_LOOPS: String(o.loops) },
       timeout: o.wallLimitMs,
