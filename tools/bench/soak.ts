@@ -319,7 +319,7 @@ function renderMarkdown(r: {
     '',
     `Measured ${r.date.slice(0, 16).replace('T', ' ')} UTC, ${r.machine.cpus} CPUs (shared; load average at the end ${r.machine.loadAvgAtEnd.join(' / ')}${r.machine.nice ? `, builds under nice -n ${r.machine.nice}` : ''}). ` +
       `Reference (one uninterrupted build, no remote cache): **${r.reference.wallSeconds} s**, ${r.reference.tasks} tasks, ${r.reference.outputFiles} output files. ` +
-      `The fault injector changed phase every ${r.phaseSeconds} s: ${r.timeline.map((t) => `${t.atSeconds}s ${t.phase}`).join(', ')}.`,
+      `The fault injector changed phase every ${r.phaseSeconds} s, ${r.timeline.length} phase changes in all, in the cycle ${CYCLE.join(' → ')} (the full timeline is in the JSON).`,
     '',
     `**Result: ${r.ok ? 'every build exited 0 with outputs byte-identical to the reference' : 'FAILED'}.**`,
     '',
