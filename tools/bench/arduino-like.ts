@@ -24,40 +24,9 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { round } from './nx-run';
-import { compileSegment, GraphTask } from './task-graph';
+import { compileInvocation, guard, linkArgs, type PlanStep, quote, renderArg, sketchInvocation } from '../../packages/nx-fastled/src/plan';
+import type { GraphTask } from './task-graph';
 import { BenchWorkspace, nxEnv } from './workspace';
-
-/** Shell words of a command segment ('...' and "..." quoting; `"$VAR"` kept verbatim for the shell). */
-export function shellWords(s: string): string[] {
-  const words: string[] = [];
-  let cur = '';
-  let inWord = false;
-  for (let i = 0; i < s.length; i++) {
-    const c = s[i];
-    if (c === "'") {
-      const end = s.indexOf("'", i + 1);
-      cur += s.slice(i, end + 1);
-      i = end;
-      inWord = true;
-    } else if (c === '"') {
-      const end = s.indexOf('"', i + 1);
-      cur += s.slice(i, end + 1);
-      i = end;
-      inWord = true;
-    } else if (c === ' ') {
-      if (inWord) words.push(cur);
-      cur = '';
-      inWord = false;
-    } else {
-      cur += c;
-      inWord = true;
-    }
-  }
-  if (inWord) words.push(cur);
-  return words;
-}
-
-const unquote = (w: string) => (/^'.*'$/.test(w) ? w.slice(1, -1) : w);
 
 /** `"$NAME"/rest` or `$NAME/rest` with the variable's value. */
 function expandVars(s: string, env: Record<string, string | undefined>): string {
@@ -68,25 +37,32 @@ interface CompileUnit {
   id: string;
   /** The plugin's object path (workspace-relative, under `<outDir>/<board>/`). */
   object: string;
-  /** The source as written in the command (may start with "$NXF_..._CORE"). */
+  /** The source as the shell sees it (may start with "$NXF_..._CORE"). */
   source: string;
-  /** Sketch TUs: the plugin's `nx-fastled-task sketch` segment that writes `source`. */
+  /** Sketch TUs: the main `.ino` and the `nx-fastled-task sketch` call that writes `source`. */
+  sketchMain?: string;
   sketchSegment?: string;
-  /** The command prefix (toolchain guard, mkdir) and the compiler invocation with `-o <object>.$$.tmp`. */
+  /** The toolchain guard and mkdir, then the compiler invocation with `-o <object>.$$.tmp`. */
   prefix: string[];
   compile: string;
 }
 
+function stepOf<K extends PlanStep['kind']>(t: GraphTask, kind: K): Extract<PlanStep, { kind: K }> {
+  if (t.step?.kind !== kind) throw new Error(`${t.id}: no ${kind} step in its target metadata (metadata.nxFastled.step)`);
+  return t.step as Extract<PlanStep, { kind: K }>;
+}
+
 function parseCompile(t: GraphTask): CompileUnit {
-  const segs = t.command!.split(' && ');
-  const seg = compileSegment(t.command!);
-  if (!seg) throw new Error(`${t.id}: no compiler invocation in its command`);
-  const m = / (\S+) -o (\S+)\.\$\$\.tmp /.exec(seg);
-  if (!m) throw new Error(`${t.id}: cannot find "<source> -o <object>.$$.tmp" in ${seg}`);
-  const at = segs.indexOf(seg);
-  const sketchSegment = segs.slice(0, at).find((s) => / sketch --out /.test(s));
-  const prefix = segs.slice(0, at).filter((s) => s !== sketchSegment);
-  return { id: t.id, object: m[2], source: m[1], sketchSegment, prefix, compile: seg };
+  const step = stepOf(t, 'compile');
+  return {
+    id: t.id,
+    object: step.object,
+    source: renderArg(step.source, step.env),
+    sketchMain: step.sketch?.inoFiles[0],
+    sketchSegment: step.sketch && t.tool ? sketchInvocation(step, t.tool) : undefined,
+    prefix: [guard(step.board, step.env), `mkdir -p ${quote(path.dirname(step.object))}`],
+    compile: compileInvocation(step, step.env),
+  };
 }
 
 interface LinkSpec {
@@ -106,30 +82,21 @@ interface LinkSpec {
   archives: Map<string, string>;
 }
 
-function parseLink(t: GraphTask, archiveOut: Map<string, string>): LinkSpec {
-  const segs = t.command!.split(' && ');
-  const linkSeg = segs.find((s) => / link /.test(s) && / -- /.test(s));
-  if (!linkSeg) throw new Error(`${t.id}: no link invocation`);
-  const words = shellWords(linkSeg);
-  const dd = words.indexOf('--');
-  const opts = new Map<string, string>();
-  for (let i = words.indexOf('link') + 1; i < dd; i++) if (words[i].startsWith('--')) opts.set(words[i].slice(2), words[++i]);
-  const args = words.slice(dd + 1);
-  const archives = new Map<string, string>();
-  for (const a of args) if (archiveOut.has(a)) archives.set(a, archiveOut.get(a)!);
+function parseLink(t: GraphTask): LinkSpec {
+  const step = stepOf(t, 'link');
   return {
     id: t.id,
-    name: opts.get('name')!,
-    bin: opts.get('bin')!,
-    linker: opts.get('linker')!,
-    objcopy: opts.get('objcopy'),
-    hexFlags: opts.has('hex-flags') ? unquote(opts.get('hex-flags')!) : undefined,
-    eepFlags: opts.has('eep-flags') ? unquote(opts.get('eep-flags')!) : undefined,
-    size: opts.get('size'),
-    guard: segs[0],
-    args,
-    sketchUnits: t.deps.filter((d) => d.endsWith(':compile')),
-    archives,
+    name: step.name,
+    bin: `"$${step.env.bin}"`,
+    linker: step.program,
+    objcopy: step.objcopy?.program,
+    hexFlags: step.objcopy?.hex.map(quote).join(' '),
+    eepFlags: step.objcopy?.eep?.map(quote).join(' '),
+    size: step.size,
+    guard: guard(step.board, step.env),
+    args: linkArgs(step).map(quote),
+    sketchUnits: t.deps.filter((d) => step.compileSteps.some((p) => d === `${p}:compile`)),
+    archives: new Map(step.archives.map((a) => [a.file, `${a.step}:archive`])),
   };
 }
 
@@ -145,29 +112,23 @@ export interface ArduinoPlan {
   outPrefix: string;
 }
 
+/** The board's compile, archive and link steps, read from the task graph's plan metadata. */
 export function planFromGraph(tasks: GraphTask[], board: string): ArduinoPlan {
-  const byId = new Map(tasks.map((t) => [t.id, t]));
   const units = new Map<string, CompileUnit>();
-  for (const t of tasks) if (t.target === 'compile' && t.command) units.set(t.id, parseCompile(t));
+  for (const t of tasks) if (t.target === 'compile' && t.step) units.set(t.id, parseCompile(t));
   const anyObject = [...units.values()][0].object;
   const k = anyObject.indexOf(`/${board}/`);
   const outPrefix = anyObject.slice(0, k + board.length + 2);
   const archiveUnits = new Map<string, string[]>();
   const archiver = new Map<string, string>();
-  const archiveOut = new Map<string, string>();
   let coreArchive: string | undefined;
-  for (const t of tasks.filter((x) => x.target === 'archive' && x.command)) {
+  for (const t of tasks.filter((x) => x.target === 'archive' && x.step)) {
+    const step = stepOf(t, 'archive');
     archiveUnits.set(t.id, t.deps.filter((d) => units.has(d)));
-    // `<tool> <flags> <out>.a.$$.tmp <objects...>`
-    const seg = t.command!.split(' && ').find((s) => /^\S+ \S+ \S+\.a\.\$\$\.tmp /.test(s));
-    if (!seg) throw new Error(`${t.id}: no archiver invocation`);
-    const w = shellWords(seg);
-    archiver.set(t.id, `${w[0]} ${w[1]}`);
-    archiveOut.set(w[2].replace(/\.\$\$\.tmp$/, ''), t.id);
-    if (t.project === `${board}/core`) coreArchive = t.id;
+    archiver.set(t.id, [renderArg(step.program, step.env), ...step.flags.map((f) => quote(f.value))].join(' '));
+    if (step.role === 'core') coreArchive = t.id;
   }
-  const links = tasks.filter((t) => t.target === 'link' && t.command).map((t) => parseLink(t, archiveOut));
-  void byId;
+  const links = tasks.filter((t) => t.target === 'link' && t.step).map((t) => parseLink(t));
   return { board, units, archiveUnits, archiver, coreArchive, links, outPrefix };
 }
 
@@ -272,7 +233,7 @@ export async function buildLikeArduinoCli(
     const link = plan.links.find((l) => l.id === linkId)!;
     // arduino-cli's sketch is the folder of the main .ino, by absolute path.
     const mainUnit = link.sketchUnits.map((id) => plan.units.get(id)!).find((u) => u.sketchSegment);
-    const exampleDir = path.join(ws.root, mainUnit ? path.dirname(sketchMain(mainUnit)) : link.id);
+    const exampleDir = path.join(ws.root, mainUnit?.sketchMain ? path.dirname(mainUnit.sketchMain) : link.id);
     const bf = path.join(arduinoTmp, 'arduino', 'sketches', crypto.createHash('md5').update(exampleDir).digest('hex').toUpperCase());
     const mapPath = (p: string) => (p.startsWith(plan.outPrefix) ? path.join(bf, p.slice(plan.outPrefix.length)) : p);
     const mapCommand = (c: string) => c.split(plan.outPrefix).join(`${bf}/`);
@@ -360,13 +321,6 @@ export async function buildLikeArduinoCli(
     coreFromCache: results.filter((r) => r.coreFromCache).length,
     failed: results.flatMap((r) => r.failed),
   };
-}
-
-/** The main `.ino` of a sketch TU (the first input of its sketch segment). */
-function sketchMain(u: CompileUnit): string {
-  const w = shellWords(u.sketchSegment!);
-  const i = w.indexOf('--out');
-  return w.slice(i + 2).find((x) => !x.startsWith('--') && /\.ino$/.test(x))!;
 }
 
 /** `n` examples spread evenly over the sorted list (all when n ≥ the count). */

@@ -4,14 +4,16 @@
 // `header-edit` compares it with what Nx rebuilt.
 import * as path from 'node:path';
 import { runPool } from './baseline';
+import { quote } from '../../packages/nx-fastled/src/plan';
 import { compileSegment, GraphTask } from './task-graph';
 import { BenchWorkspace, nxEnv } from './workspace';
 
-export function depCommand(command: string): string | undefined {
-  const seg = compileSegment(command);
-  if (!seg) return undefined;
-  const replaced = seg.replace(/ -o ('(?:[^']|'\\'')*'|\S+)(?= |$)/, ' -M');
-  return replaced === seg ? undefined : replaced;
+/** The task's compiler invocation with `-M` in place of `-o <object>`, from its plan step. */
+export function depCommand(t: GraphTask): string | undefined {
+  const seg = compileSegment(t);
+  if (!seg || t.step?.kind !== 'compile') return undefined;
+  const output = ` -o ${quote(t.step.object)}.$$.tmp`;
+  return seg.endsWith(output) ? `${seg.slice(0, -output.length)} -M` : undefined;
 }
 
 /** Parses make-style `-M` output into normalised paths (workspace-relative when inside the workspace). */
@@ -40,7 +42,7 @@ export interface DepScan {
 export async function scanDeps(ws: BenchWorkspace, tasks: GraphTask[], env: Record<string, string>, workers = 2): Promise<DepScan> {
   const jobs = tasks
     .filter((t) => t.target === 'compile' && t.command)
-    .map((t) => ({ id: t.id, deps: [], command: depCommand(t.command!) }))
+    .map((t) => ({ id: t.id, deps: [], command: depCommand(t) }))
     .filter((j) => j.command);
   const t0 = Date.now();
   const results = await runPool(jobs, { cwd: ws.root, env: { ...nxEnv(ws), ...env }, workers, keepOutput: true });

@@ -74,9 +74,9 @@ function ccacheTool(): string {
 export function withCcache(t: GraphTask, ccache: string): string | undefined {
   if (!t.command) return undefined;
   if (t.target !== 'compile') return t.command;
-  const seg = compileSegment(t.command);
-  if (!seg || !seg.startsWith('{ ')) throw new Error(`${t.id}: unexpected compile segment`);
-  return t.command.replace(seg, () => `{ ${ccache} ${seg.slice(2)}`); // a function: `$$` in the command must stay `$$`
+  const seg = compileSegment(t);
+  if (!seg || !t.command.includes(seg)) throw new Error(`${t.id}: its command does not hold its plan step's compiler invocation`);
+  return t.command.replace(seg, () => `${ccache} ${seg}`); // a function: `$$` in the command must stay `$$`
 }
 
 function ccacheEnvBase(dir: string, extra: Record<string, string>): Record<string, string> {

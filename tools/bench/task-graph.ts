@@ -1,10 +1,12 @@
 // The task graph of `nx run-many -t build` as plain data: every task's id, project, target, shell command
-// (from the project graph: `nx:run-commands` options.command) and the tasks it depends on. Read with
+// (from the project graph: `nx:run-commands` options.command), its build-plan step (the target's
+// `metadata.nxFastled`, see packages/nx-fastled/src/plan) and the tasks it depends on. Read with
 // `nx run-many -t build --graph=<file>`, which constructs the project graph without running anything, so its
 // duration is the graph-construction time of a workspace.
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { compileInvocation, type PlanStep, type TaskTool } from '../../packages/nx-fastled/src/plan';
 import { BenchWorkspace, NX_BIN, nxEnv } from './workspace';
 
 export interface GraphTask {
@@ -13,6 +15,10 @@ export interface GraphTask {
   target: string;
   /** Undefined for tasks without a command (nx:noop). */
   command?: string;
+  /** The build-plan step the command renders (compile, archive, link); undefined for other targets. */
+  step?: PlanStep;
+  /** The task CLI the step's command calls (for the sketch and link invocations). */
+  tool?: TaskTool;
   deps: string[];
 }
 
@@ -33,7 +39,8 @@ export function exportTaskGraph(ws: BenchWorkspace, extraEnv: Record<string, str
   const graphSeconds = Number(process.hrtime.bigint() - t0) / 1e9;
   if (r.status !== 0 || !fs.existsSync(file)) throw new Error(`nx --graph failed (${r.status}): ${r.stderr}\n${r.stdout}`);
   const data = JSON.parse(fs.readFileSync(file, 'utf8'));
-  const nodes = data.graph.nodes as Record<string, { data: { targets: Record<string, { executor?: string; options?: { command?: string } }> } }>;
+  type Target = { executor?: string; options?: { command?: string }; metadata?: { nxFastled?: { step?: PlanStep; tool?: TaskTool } } };
+  const nodes = data.graph.nodes as Record<string, { data: { targets: Record<string, Target> } }>;
   const tasks: GraphTask[] = Object.entries(data.tasks.tasks as Record<string, { target: { project: string; target: string } }>).map(([id, t]) => {
     const target = nodes[t.target.project]?.data.targets[t.target.target];
     return {
@@ -41,6 +48,8 @@ export function exportTaskGraph(ws: BenchWorkspace, extraEnv: Record<string, str
       project: t.target.project,
       target: t.target.target,
       command: target?.executor === 'nx:run-commands' ? target.options?.command : undefined,
+      step: target?.metadata?.nxFastled?.step,
+      tool: target?.metadata?.nxFastled?.tool,
       // Nx 24 lists dependencies as `{ id }` objects; older versions as plain ids.
       deps: ((data.tasks.dependencies[id] as (string | { id: string })[]) ?? []).map((d) => (typeof d === 'string' ? d : d.id)),
     };
@@ -48,7 +57,7 @@ export function exportTaskGraph(ws: BenchWorkspace, extraEnv: Record<string, str
   return { tasks, graphSeconds };
 }
 
-/** The compiler invocation of a compile task's command (the `&&`-separated part with `-frandom-seed=`). */
-export function compileSegment(command: string): string | undefined {
-  return command.split(' && ').find((s) => s.includes('-frandom-seed='));
+/** The compiler invocation of a compile task, rendered from its plan step (a substring of its command). */
+export function compileSegment(t: GraphTask): string | undefined {
+  return t.step?.kind === 'compile' ? compileInvocation(t.step, t.step.env) : undefined;
 }

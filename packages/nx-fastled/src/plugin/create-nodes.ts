@@ -25,6 +25,7 @@ import { exampleVerdict } from './filters-adapter';
 import { missingToolchainMessage } from './messages';
 import { addTestProject, testsBoard } from './test-targets';
 import { assertSupportedNx } from '../nx-compat';
+import type { ResolvedBoard, UnresolvedBoard } from '../toolchain/identity';
 
 export const LIBRARY_GLOB = '**/library.properties';
 
@@ -35,10 +36,17 @@ export const createNodes: CreateNodesV2<NxFastledOptions> = [
 /** Deprecated alias kept for Nx versions that still look for it. */
 export const createNodesV2 = createNodes;
 
-async function buildGraph(
+/** Test seams: resolved boards and the task CLI given instead of located on this machine. */
+export interface GraphOverrides {
+  boards?: Map<string, ResolvedBoard | UnresolvedBoard>;
+  tool?: { path: string; hash: string };
+}
+
+export async function buildGraph(
   configFiles: readonly string[],
   rawOptions: NxFastledOptions | undefined,
   context: CreateNodesContextV2,
+  overrides: GraphOverrides = {},
 ): Promise<Array<readonly [string, CreateNodesResult]>> {
   assertSupportedNx();
   const options = normalizeOptions(readOptions(context.workspaceRoot, rawOptions), process.env);
@@ -48,7 +56,7 @@ async function buildGraph(
     .slice()
     .sort();
   if (libraryFiles.length === 0) return [];
-  const state: PluginState = await resolveBoards(context.workspaceRoot, options);
+  const state: PluginState = await resolveBoards(context.workspaceRoot, options, overrides);
   const results: Array<readonly [string, CreateNodesResult]> = [];
   const cores = new Map<string, CoreProjects>();
 

@@ -93,19 +93,23 @@ export function toolPath(workspaceRoot: string): string {
   return path.relative(workspaceRoot, path.join(PLUGIN_ROOT, 'bin/nx-fastled-task.cjs')).split(path.sep).join('/');
 }
 
-export async function resolveBoards(workspaceRoot: string, options: NormalizedOptions): Promise<PluginState> {
+export async function resolveBoards(
+  workspaceRoot: string,
+  options: NormalizedOptions,
+  overrides: { boards?: Map<string, ResolvedBoard | UnresolvedBoard>; tool?: { path: string; hash: string } } = {},
+): Promise<PluginState> {
   const dir = memoDir(workspaceRoot);
   const memo = new StatMemo(path.join(dir, 'stat-memo.json'));
   const probes = new ProbeMemo(path.join(dir, 'probes.json'));
-  const boards = resolveRequestedBoards(workspaceRoot, options, memo, probes);
+  const boards = overrides.boards ?? resolveRequestedBoards(workspaceRoot, options, memo, probes);
   const fileHashes = new Map<string, string>();
   for (const { file, hash } of await workspaceFiles(workspaceRoot)) fileHashes.set(file, hash);
   const allFiles = [...fileHashes.keys()].sort();
   const closure = makeClosure(workspaceRoot, fileHashes, path.join(dir, 'scan-cache.json'));
   const build: BuildContext = {
     options,
-    tool: toolPath(workspaceRoot),
-    toolHash: toolDigest(memo),
+    tool: overrides.tool?.path ?? toolPath(workspaceRoot),
+    toolHash: overrides.tool?.hash ?? toolDigest(memo),
     closure: closure.closure,
     hasFile: (file) => fileHashes.has(file),
   };

@@ -131,8 +131,15 @@ function avrRecipe(boardKey: string, located: Located, probe: CompilerProbe): Bo
       cpp: compileFlags('recipe.cpp.o.pattern'),
       S: compileFlags('recipe.S.o.pattern'),
     },
-    // Debian's core 1.8.7 uses DECIMAL_DIG in WString.cpp, which gcc 5's <float.h> defines for C only.
-    coreFileFlags: { cpp: ['-DDECIMAL_DIG=__DECIMAL_DIG__'] },
+    coreFileFlags: {
+      cpp: [{ value: '-DDECIMAL_DIG=__DECIMAL_DIG__', why: "Debian's core 1.8.7 uses DECIMAL_DIG in WString.cpp; gcc 5's <float.h> defines it for C only" }],
+    },
+    flagOrigin: {
+      c: `${boardKey}: platform.txt recipe.c.o.pattern (-g, -MMD dropped)`,
+      cpp: `${boardKey}: platform.txt recipe.cpp.o.pattern (-g, -MMD dropped)`,
+      S: `${boardKey}: platform.txt recipe.S.o.pattern (-g, -MMD dropped)`,
+      link: `${boardKey}: platform.txt recipe.c.combine.pattern (-g dropped)`,
+    },
     coreIncludeDirs: [
       { root: 'core', rel: `cores/${core}` },
       { root: 'core', rel: `variants/${variant}` },

@@ -84,6 +84,7 @@ function nativeRecipe(located: Located, probe: CompilerProbe): BoardRecipe {
       S: [...ASM, ...GENERIC_DEFINES],
     },
     coreFileFlags: {},
+    flagOrigin: { c: 'native recipe (docs/native-recipe.md)', cpp: 'native recipe (docs/native-recipe.md)', S: 'native recipe (docs/native-recipe.md)', link: 'native recipe (docs/native-recipe.md)' },
     coreIncludeDirs: [{ root: 'core', rel: '.' }],
     coreSources: listSources(located.coreDir, '.').map((s) => ({ ...s, rel: s.rel.replace(/^\.\//, '') })),
     compiler: { c: 'gcc', cpp: 'g++', S: 'gcc' },

@@ -51,8 +51,10 @@ export interface CoreSource {
 export interface BoardRecipe {
   /** Flags per language, without includes, source, output. */
   compileFlags: Record<Language, string[]>;
-  /** Extra flags for the core's own sources, per language (workarounds for known core bugs). */
-  coreFileFlags: Partial<Record<Language, string[]>>;
+  /** Extra flags for the core's own sources, per language (workarounds for known core bugs), with why. */
+  coreFileFlags: Partial<Record<Language, { value: string; why: string }[]>>;
+  /** Where `compileFlags` and `linkFlags` come from (e.g. `platform.txt recipe.cpp.o.pattern`), for the plan. */
+  flagOrigin?: Partial<Record<Language | 'link', string>>;
   coreIncludeDirs: Arg[];
   coreSources: CoreSource[];
   compiler: Record<Language, string>;
@@ -106,6 +108,7 @@ export interface LibraryView {
 
 /** A library-specific way to build on a board: replaces the core with the library's own platform layer. */
 export interface LibraryProfile {
+  /** Also the `why` of its flags in the plan. */
   description: string;
   compileFlags: Record<Language, string[]>;
   /** Workspace-relative include dirs that replace the core's (the library's own dirs come from discovery). */

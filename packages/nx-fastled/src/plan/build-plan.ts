@@ -1,0 +1,301 @@
+// The planner: from a resolved board and Arduino libraries to compile, archive and link steps (plan/types.ts).
+//
+// Shape: one compile step per translation unit (core, library, sketch), one archive step per library and per
+// core, one link step per example. Output layout: `<outputDir>/<board>/core/...`,
+// `<outputDir>/<board>/<lib>/obj/<rel>.o`, `<outputDir>/<board>/<lib>/examples/<path>/<Name>.elf`.
+import * as path from 'node:path/posix';
+import type { ArduinoLibrary, Example } from '../library/discover';
+import { languageOf } from '../toolchain/avr';
+import type { ResolvedBoard } from '../toolchain/identity';
+import type { LibraryProfile } from '../toolchain/types';
+import type { ArchiveStep, Arg, CompileStep, EnvRefs, Flag, IncludeDir, Language, LinkArchive, LinkStep, PlanBoard, PlanContext } from './types';
+
+const WHY_SEED = 'LTO objects are otherwise random: a per-TU seed keeps outputs byte-identical across runs';
+const WHY_IQUOTE = 'quoted includes of the generated sketch .cpp find the sketch folder first, as they would in place';
+const WHY_ARCHIVE_D = 'D: zero timestamps, uids and modes, so archives are byte-stable';
+
+/** Environment variable names for a board's toolchain, unique per identity (a stale graph cannot use them). */
+export function envRefs(board: string, identity: string): EnvRefs {
+  const base = `NXF_${board.toUpperCase().replace(/[^A-Z0-9]/g, '_')}_${identity.slice(0, 12)}`;
+  return { bin: `${base}_BIN`, core: `${base}_CORE` };
+}
+
+export function planBoard(resolved: ResolvedBoard): PlanBoard {
+  return { name: resolved.board.name, resolved, env: envRefs(resolved.board.name, resolved.identity) };
+}
+
+/** Step ids double as Nx project names: readable paths without whitespace or shell-special characters. */
+export function stepId(raw: string): string {
+  return raw.replace(/[^A-Za-z0-9._+@/-]/g, '_');
+}
+
+function envOf(b: PlanBoard): EnvRefs {
+  return b.env;
+}
+
+function flags(values: string[], why: string): Flag[] {
+  return values.map((value) => ({ value, why }));
+}
+
+function recipeFlags(b: PlanBoard, language: Language): Flag[] {
+  const r = b.resolved.recipe;
+  return flags(r.compileFlags[language], r.flagOrigin?.[language] ?? `${b.name} recipe (${language})`);
+}
+
+function out(ctx: PlanContext, ...parts: string[]): string {
+  return path.join(ctx.outputDir, ...parts);
+}
+
+export interface CorePlan {
+  compiles: CompileStep[];
+  archive: ArchiveStep;
+}
+
+export function planCore(ctx: PlanContext, b: PlanBoard): CorePlan {
+  const board = b.name;
+  const r = b.resolved.recipe;
+  const includeDirs: IncludeDir[] = r.coreIncludeDirs.map((dir) => ({ dir, why: `the Arduino core and variant of ${board}` }));
+  const compiles = r.coreSources.map((src): CompileStep => {
+    const root = out(ctx, board, 'core/obj', src.rel);
+    const object = `${root}.o`;
+    return {
+      kind: 'compile',
+      role: 'core',
+      id: `${board}/core/${src.rel}`,
+      root,
+      board,
+      description: `Compile the Arduino core's ${src.rel} for ${board}`,
+      env: envOf(b),
+      outputs: [object],
+      language: src.language,
+      program: { root: 'bin', rel: r.compiler[src.language] },
+      flags: [...recipeFlags(b, src.language), ...(r.coreFileFlags[src.language] ?? []), { value: `-frandom-seed=core/${src.rel}`, why: WHY_SEED }],
+      includeDirs,
+      source: { root: 'core', rel: src.rel },
+      object,
+      unit: `core/${src.rel}`,
+    };
+  });
+  const root = out(ctx, board, 'core');
+  return { compiles, archive: archiveStep(b, `${board}/core`, root, `${root}/libcore.a`, compiles, 'core', `Archive the Arduino core for ${board}`) };
+}
+
+function archiveStep(b: PlanBoard, id: string, root: string, archive: string, compiles: CompileStep[], role: 'core' | 'library', description: string, library?: string): ArchiveStep {
+  const ar = b.resolved.recipe.archiver;
+  return {
+    kind: 'archive',
+    role,
+    id,
+    root,
+    board: b.name,
+    ...(library ? { library } : {}),
+    description,
+    env: envOf(b),
+    outputs: [archive],
+    program: { root: 'bin', rel: ar[0] },
+    flags: ar.slice(1).map((value) => ({ value, why: /D/.test(value) ? WHY_ARCHIVE_D : `${b.name} recipe: recipe.ar.pattern` })),
+    archive,
+    objects: compiles.map((c) => c.object),
+    compileSteps: compiles.map((c) => c.id),
+  };
+}
+
+/** How one library is compiled and linked on one board: the board's recipe, or the library's own profile. */
+export interface LibrarySettings {
+  profile?: LibraryProfile;
+  flags: Record<Language, Flag[]>;
+  /** Include dirs for the library's and its sketches' TUs, before the sketch folder. */
+  includeDirs: IncludeDir[];
+  linkCore: boolean;
+  linkFlags: Flag[];
+  linkLibs: Flag[];
+  sketchAppend: string[];
+  sketchSources: 'arduino' | 'all';
+}
+
+export function librarySettings(ctx: PlanContext, b: PlanBoard, lib: ArduinoLibrary): LibrarySettings {
+  const r = b.resolved.recipe;
+  const own = lib.includeDirs.map((dir) => ({ dir, why: `${lib.name}'s include folder (layout ${lib.layout})` }));
+  const profile = r.libraryProfile?.({ root: lib.root, id: lib.id, has: ctx.hasFile });
+  if (profile) {
+    const why = `${profile.description} (${b.name} library profile)`;
+    return {
+      profile,
+      flags: { c: flags(profile.compileFlags.c, why), cpp: flags(profile.compileFlags.cpp, why), S: flags(profile.compileFlags.S, why) },
+      includeDirs: [...own, ...profile.includeDirs.map((dir) => ({ dir, why }))],
+      linkCore: false,
+      linkFlags: flags(profile.linkFlags, why),
+      linkLibs: flags(profile.linkLibs, why),
+      sketchAppend: profile.sketchAppend,
+      sketchSources: profile.sketchSources,
+    };
+  }
+  const linkWhy = r.flagOrigin?.link ?? `${b.name} recipe (link)`;
+  return {
+    flags: { c: recipeFlags(b, 'c'), cpp: recipeFlags(b, 'cpp'), S: recipeFlags(b, 'S') },
+    includeDirs: [...r.coreIncludeDirs.map((dir) => ({ dir, why: `the Arduino core and variant of ${b.name}` })), ...own],
+    linkCore: true,
+    linkFlags: flags(r.linkFlags, linkWhy),
+    linkLibs: flags(r.linkLibs, linkWhy),
+    sketchAppend: [],
+    sketchSources: 'arduino',
+  };
+}
+
+export interface LibraryPlan {
+  library: ArduinoLibrary;
+  settings: LibrarySettings;
+  compiles: CompileStep[];
+  /** Undefined when the library has no sources. */
+  archive?: ArchiveStep;
+}
+
+/**
+ * A library's own TUs and archive. `deps` are resolved libraries it includes: their include folders follow
+ * its own (their archives are linked by the examples that use them).
+ */
+export function planLibrary(ctx: PlanContext, b: PlanBoard, lib: ArduinoLibrary, deps: LibraryPlan[] = []): LibraryPlan {
+  const board = b.name;
+  const settings = librarySettings(ctx, b, lib);
+  // A 1.0 library's own TUs also see utility/, as the Arduino builder compiles them.
+  const utility = lib.layout === '1.0' ? [path.join(lib.root, 'utility')].filter((d) => lib.sources.some((s) => s.startsWith(`${d}/`))) : [];
+  const includeDirs: IncludeDir[] = [
+    ...settings.includeDirs,
+    ...depIncludeDirs(deps),
+    ...utility.map((dir) => ({ dir, why: 'a 1.0-layout library compiles its own TUs with utility/ on the path' })),
+  ];
+  const compiles = lib.sources.map((src): CompileStep => {
+    const rel = lib.root === '.' ? src : src.slice(lib.root.length + 1);
+    const root = out(ctx, board, lib.id, 'obj', rel);
+    const object = `${root}.o`;
+    const language = languageOf(src);
+    const inputs = ctx.closure([src], includeDirs.map((d) => d.dir), b);
+    return {
+      kind: 'compile',
+      role: 'library',
+      id: stepId(`${board}/${lib.id}/${rel}`),
+      root,
+      board,
+      library: lib.id,
+      description: `Compile ${src} for ${board} (${inputs.files.length} files in its include closure)`,
+      env: envOf(b),
+      outputs: [object],
+      language,
+      program: { root: 'bin', rel: b.resolved.recipe.compiler[language] },
+      flags: [...settings.flags[language], { value: `-frandom-seed=${src}`, why: WHY_SEED }],
+      includeDirs,
+      source: src,
+      object,
+      unit: src,
+      inputs,
+    };
+  });
+  const plan: LibraryPlan = { library: lib, settings, compiles };
+  if (compiles.length) {
+    const root = out(ctx, board, lib.id);
+    plan.archive = archiveStep(b, `${board}/${lib.id}`, root, `${root}/lib${lib.id}.a`, compiles, 'library', `Archive ${lib.name}'s ${compiles.length} objects for ${board}`, lib.id);
+  }
+  return plan;
+}
+
+function depIncludeDirs(deps: LibraryPlan[]): IncludeDir[] {
+  return deps.flatMap((d) => d.library.includeDirs.map((dir) => ({ dir, why: `${d.library.name}'s include folder (a library this one uses)` })));
+}
+
+export interface ExamplePlan {
+  compiles: CompileStep[];
+  link: LinkStep;
+}
+
+/**
+ * One example on one board: its sketch TU (the `.ino` files made into C++), its other sources, and the link
+ * against its library, the libraries it uses (`deps`, in link order) and the core.
+ */
+export function planExample(ctx: PlanContext, b: PlanBoard, lp: LibraryPlan, ex: Example, core: CorePlan, deps: LibraryPlan[] = []): ExamplePlan {
+  const board = b.name;
+  const lib = lp.library;
+  const r = b.resolved.recipe;
+  const exRel = `examples/${ex.path}`;
+  const settings = lp.settings;
+  const includeDirs: IncludeDir[] = [...settings.includeDirs, ...depIncludeDirs(deps), { dir: ex.dir, why: 'the sketch folder' }];
+  const dirs: Arg[] = includeDirs.map((d) => d.dir);
+  const compiles: CompileStep[] = [];
+  const common = { kind: 'compile' as const, role: 'sketch' as const, board, library: lib.id, env: envOf(b), includeDirs };
+
+  {
+    const main = ex.inoFiles[0];
+    const root = out(ctx, board, lib.id, 'obj', exRel, `${ex.name}.ino`);
+    const cpp = `${root}.cpp`;
+    const object = `${cpp}.o`;
+    const appendedIncludes = settings.sketchAppend.map((l) => /#\s*include\s*[<"]([^>"]+)[>"]/.exec(l)?.[1]).filter((x): x is string => !!x);
+    const inputs = ctx.closure(ex.inoFiles, dirs, b, ['Arduino.h', ...appendedIncludes]);
+    compiles.push({
+      ...common,
+      id: stepId(`${board}/${lib.id}/${exRel}/${ex.name}.ino`),
+      root,
+      description: `Turn ${ex.inoFiles.length === 1 ? main : `${ex.inoFiles.length} .ino files of ${ex.dir}`} into C++ (prototypes, #line) and compile it for ${board}`,
+      outputs: [object, cpp],
+      language: 'cpp',
+      program: { root: 'bin', rel: r.compiler.cpp },
+      flags: [...settings.flags.cpp, { value: '-iquote', why: WHY_IQUOTE }, { value: ex.dir, why: WHY_IQUOTE }, { value: `-frandom-seed=${main}`, why: WHY_SEED }],
+      source: cpp,
+      object,
+      unit: main,
+      inputs,
+      sketch: { inoFiles: ex.inoFiles, cpp, append: settings.sketchAppend },
+    });
+  }
+  for (const src of settings.sketchSources === 'all' ? ex.allSources : ex.extraSources) {
+    const rel = src.slice(ex.dir.length + 1);
+    const root = out(ctx, board, lib.id, 'obj', exRel, rel);
+    const object = `${root}.o`;
+    const language = languageOf(src);
+    compiles.push({
+      ...common,
+      id: stepId(`${board}/${lib.id}/${exRel}/${rel}`),
+      root,
+      description: `Compile ${src} for ${board}`,
+      outputs: [object],
+      language,
+      program: { root: 'bin', rel: r.compiler[language] },
+      flags: [...settings.flags[language], { value: `-frandom-seed=${src}`, why: WHY_SEED }],
+      source: src,
+      object,
+      unit: src,
+      inputs: ctx.closure([src], dirs, b),
+    });
+  }
+
+  const root = out(ctx, board, lib.id, exRel);
+  const elf = `${root}/${ex.name}.elf`;
+  const outputs = [elf, ...b.resolved.board.produces.filter((p) => p !== 'elf').map((p) => `${root}/${ex.name}.${p}`), `${root}/${ex.name}.size.json`];
+  const archives: LinkArchive[] = [lp, ...deps]
+    .filter((p) => p.archive)
+    .map((p) => ({ file: p.archive!.archive, whole: r.wholeArchive, step: p.archive!.id }));
+  if (settings.linkCore) archives.push({ file: core.archive.archive, whole: false, step: core.archive.id });
+  const limits = r.limits ? `, checked against ${r.limits.flash} bytes flash and ${r.limits.ram} bytes RAM` : '';
+  const link: LinkStep = {
+    kind: 'link',
+    id: stepId(`${board}/${lib.id}/${exRel}`),
+    root,
+    board,
+    library: lib.id,
+    description: `Link ${ex.dir} for ${board} into ${outputs.map((o) => path.extname(o)).join(', ')}${limits}`,
+    env: envOf(b),
+    outputs,
+    program: r.linker,
+    outDir: root,
+    name: ex.name,
+    elf,
+    flags: settings.linkFlags,
+    objects: compiles.map((c) => c.object),
+    archives,
+    libs: settings.linkLibs,
+    ...(r.objcopy && r.objcopyHex ? { objcopy: { program: r.objcopy, hex: r.objcopyHex, ...(r.objcopyEep ? { eep: r.objcopyEep } : {}) } } : {}),
+    ...(r.size ? { size: r.size } : {}),
+    ...(r.limits ? { limits: r.limits } : {}),
+    compileSteps: compiles.map((c) => c.id),
+    archiveSteps: archives.map((a) => a.step),
+  };
+  return { compiles, link };
+}

@@ -1,0 +1,124 @@
+// Plan steps rendered as /bin/sh commands, run from the workspace root (what `nx:run-commands` executes).
+//
+// Every literal argument is single-quoted unless it is plainly safe; toolchain and core locations are
+// referenced through environment variables named after the toolchain identity (PlanBoard.env), so the hashed
+// command holds no absolute path and a toolchain that changed since the graph was computed fails loudly
+// instead of being used under the old identity's cache keys. Each output is written to a per-process
+// temporary name and renamed into place with a sha256 sidecar, so nothing half-written is ever published.
+import * as path from 'node:path/posix';
+import type { ArchiveStep, Arg, CompileStep, EnvRefs, LinkStep, PlanBoard } from './types';
+
+const SAFE = /^[A-Za-z0-9_@%+=:,./-]+$/;
+
+export function quote(arg: string): string {
+  if (arg !== '' && SAFE.test(arg)) return arg;
+  return `'${arg.replace(/'/g, `'\\''`)}'`;
+}
+
+export function renderArg(arg: Arg, env: EnvRefs): string {
+  if (typeof arg === 'string') return quote(arg);
+  const v = arg.root === 'bin' ? env.bin : env.core;
+  return arg.rel === '.' || arg.rel === '' ? `"$${v}"` : `"$${v}"/${quote(arg.rel)}`;
+}
+
+export function renderCommand(args: Arg[], env: EnvRefs): string {
+  return args.map((a) => renderArg(a, env)).join(' ');
+}
+
+/** A guard that stops the command with a clear message when the toolchain variables are not set. */
+export function guard(board: string, env: EnvRefs): string {
+  const msg = `nx-fastled: ${board} toolchain not prepared (changed since the graph was computed?): run npx nx reset`;
+  return `: "\${${env.bin}:?${msg.replace(/["$`\\]/g, '')}}"`;
+}
+
+/** The task CLI as commands call it, and the digest of its code (sketch and link output depend on it). */
+export interface TaskTool {
+  /** Workspace-relative path of `bin/nx-fastled-task.cjs`. */
+  path: string;
+  hash: string;
+}
+
+/** First segment of every step's command: the toolchain guard, and the full identity so the key has it. */
+export function prelude(b: PlanBoard): string {
+  return `${guard(b.name, b.env)} toolchain=${b.resolved.identity}`;
+}
+
+function publish(file: string): string {
+  const q = quote(file);
+  // Nx restores cached outputs without checking them: consumers verify the sidecar. The object goes last.
+  return `sha256sum < ${q}.$$.tmp > ${q}.sha256.$$.tmp && mv -f ${q}.sha256.$$.tmp ${q}.sha256 && mv -f ${q}.$$.tmp ${q}`;
+}
+
+function toolCall(tool: TaskTool, args: string): string {
+  return `NXF_TOOL=${tool.hash} node ${quote(tool.path)} ${args}`;
+}
+
+/** The compiler invocation alone (writes `<object>.$$.tmp`); a substring of `compileCommand`. */
+export function compileInvocation(step: CompileStep, env: EnvRefs): string {
+  return [
+    renderArg(step.program, env),
+    ...step.flags.map((f) => quote(f.value)),
+    ...step.includeDirs.map(({ dir }) => (typeof dir === 'string' ? quote(`-I${dir}`) : `-I${renderArg(dir, env)}`)),
+    renderArg(step.source, env),
+    '-o',
+    `${quote(step.object)}.$$.tmp`,
+  ].join(' ');
+}
+
+/** The `nx-fastled-task sketch` call that writes a sketch step's generated `.cpp`. */
+export function sketchInvocation(step: CompileStep, tool: TaskTool): string | undefined {
+  const s = step.sketch;
+  if (!s) return undefined;
+  // `--name=value`: a value may start with `-` or `#`, which the task CLI's argument parser must not read as a flag.
+  const append = s.append.map((line) => ` --append=${quote(line)}`).join('');
+  return toolCall(tool, `sketch --out ${quote(s.cpp)}${append} ${s.inoFiles.map(quote).join(' ')}`);
+}
+
+export function compileCommand(step: CompileStep, b: PlanBoard, tool: TaskTool): string {
+  // gcc names the file and line; say what was compiled for which board and where headers were looked for,
+  // which is what a missing `#include` needs next.
+  const searched = step.includeDirs.map(({ dir }) => (typeof dir === 'string' ? dir : `<${b.name} ${dir.root}>/${dir.rel}`)).join(', ');
+  const hint = `nx-fastled: ${step.unit} did not compile for ${b.name}; headers were searched in: ${searched}. A missing header usually means a library the code needs is not in the workspace, or the code does not support this board.`;
+  const failing = `{ printf '%s\\n' ${quote(hint)} >&2; exit 1; }`;
+  const sketch = sketchInvocation(step, tool);
+  return [
+    prelude(b),
+    `mkdir -p ${quote(path.dirname(step.object))}`,
+    ...(sketch ? [sketch] : []),
+    `{ ${compileInvocation(step, b.env)} || ${failing}; }`,
+    publish(step.object),
+  ].join(' && ');
+}
+
+/** The archiver invocation alone (writes `<archive>.$$.tmp`). */
+export function archiveInvocation(step: ArchiveStep, env: EnvRefs): string {
+  return [renderArg(step.program, env), ...step.flags.map((f) => quote(f.value)), `${quote(step.archive)}.$$.tmp`, ...step.objects.map(quote)].join(' ');
+}
+
+export function archiveCommand(step: ArchiveStep, b: PlanBoard, tool: TaskTool): string {
+  // Objects come from the cache unchecked: verify them (sidecar checksum and structure) before archiving.
+  const verify = toolCall(tool, `verify ${step.objects.map(quote).join(' ')}`);
+  return [prelude(b), `mkdir -p ${quote(path.dirname(step.archive))}`, verify, archiveInvocation(step, b.env), publish(step.archive)].join(' && ');
+}
+
+/** The linker's arguments in order: flags, objects, archives (whole ones grouped), libraries. */
+export function linkArgs(step: LinkStep): string[] {
+  const args: string[] = [...step.flags.map((f) => f.value), ...step.objects];
+  let inWhole = false;
+  for (const a of step.archives) {
+    if (a.whole !== inWhole) args.push(a.whole ? '-Wl,--whole-archive' : '-Wl,--no-whole-archive');
+    inWhole = a.whole;
+    args.push(a.file);
+  }
+  if (inWhole) args.push('-Wl,--no-whole-archive');
+  return [...args, ...step.libs.map((f) => f.value)];
+}
+
+export function linkCommand(step: LinkStep, b: PlanBoard, tool: TaskTool): string {
+  const toolArgs: string[] = ['link', '--board', b.name, '--out-dir', quote(step.outDir), '--name', quote(step.name), '--linker', quote(step.program)];
+  if (step.objcopy) toolArgs.push('--objcopy', quote(step.objcopy.program), `--hex-flags=${quote(step.objcopy.hex.join(' '))}`);
+  if (step.objcopy?.eep) toolArgs.push(`--eep-flags=${quote(step.objcopy.eep.join(' '))}`);
+  if (step.size) toolArgs.push('--size', quote(step.size));
+  if (step.limits) toolArgs.push('--flash-limit', String(step.limits.flash), '--ram-limit', String(step.limits.ram));
+  return [prelude(b), `${toolCall(tool, toolArgs.join(' '))} --bin "$${b.env.bin}" -- ${linkArgs(step).map(quote).join(' ')}`].join(' && ');
+}
