@@ -1,7 +1,8 @@
-// The task CLI's entry (bin/nx-fastled-task.cjs loads it): the build steps in cli/ (cli/main.ts), plus two
+// The task CLI's entry (bin/nx-fastled-task.cjs loads it): the build steps in cli/ (cli/main.ts), plus
 // commands required only when asked for, so sketch and link tasks never load them and are not keyed on them:
 // `identity`, which computes what the plugin computes (options, boards, toolchain identities in Nx's memo
-// folder) and so lives with the plugin, and `test`, which needs the simulator (avr8js).
+// folder) and so lives with the plugin, `test`, which needs the simulator (avr8js), and `sizes` (a pull
+// request's size comparison: runs git and Nx, never part of a task).
 /* eslint-disable @typescript-eslint/no-require-imports -- the on-demand loads described above */
 import { COMMANDS, main as runCommand } from './cli/main';
 
@@ -11,6 +12,10 @@ export function main(argv: string[]): void {
     identity: {
       summary: "Prints each board's toolchain identity as the plugin computes it (for CI cache keys).",
       run: (args) => (require('./plugin/identity-command') as typeof import('./plugin/identity-command')).runIdentity(args),
+    },
+    sizes: {
+      summary: "Compares the last build's sizes with a base commit's (from the cache), checks the size budget, writes the PR comment.",
+      run: (args) => (require('./cli/sizes-command') as typeof import('./cli/sizes-command')).runSizes(args),
     },
     test: {
       summary: 'Runs an example (AVR firmware in the simulator, a native program on the host) and writes its frames file.',

@@ -180,8 +180,9 @@ describe('build report on a real build', () => {
 
     const html = ws.read('dist/report/report.html');
     expect(html).toContain('▲ +100 B');
-    expect(html.match(/<tr class="regression"/g)).toHaveLength(1);
-    expect(html).toMatch(new RegExp(`<tr class="regression" data-example="${regressed.example}" data-board="${regressed.board}"`));
+    // One row per example; the regressed example's row is marked.
+    expect(html.match(/<tr class="regression[^"]*"/g)).toHaveLength(1);
+    expect(html).toMatch(new RegExp(`<tr class="regression[^"]*" data-example="${regressed.example}"`));
   }, 120_000);
 
   it('a failed compile is in the report with the first lines of why; run.json keeps the tail of its output', () => {
@@ -205,7 +206,9 @@ describe('build report on a real build', () => {
     expect(md).toContain(`### Failed tasks (${BOARDS.length})`);
     expect(md).toContain(`- \`${ids[0]}\``);
     expect(md).toMatch(/error: expected primary-expression/);
-    expect(md).toMatch(/\| ledstrip\/Broken \|.*skipped \(1 compile failed\)/);
+    // A compile that failed fails its example: "failed", never "skipped" (Nx's word for the link it did not start).
+    expect(md).toMatch(/\| ledstrip\/Broken \|.*failed \(1 compile failed\)/);
+    expect(md).not.toMatch(/\| ledstrip\/Broken \|.*skipped/);
     expect(ws.read('dist/report/report.html')).toMatch(/<pre>[^<]*error: expected primary-expression/);
     const failed = (ws.lastRun().tasks as { status: string; terminalOutput?: string }[]).filter((t) => t.status === 'failure');
     expect(failed).toHaveLength(BOARDS.length);
@@ -217,28 +220,39 @@ describe('build report on a real build', () => {
     expect(ws.lastRun().tasks.filter((t) => t.status !== 'failure').some((t) => 'terminalOutput' in t)).toBe(false);
   }, 120_000);
 
-  (CHROMIUM ? it : it.skip)('report.html renders in headless Chromium: table sorted by flash by its script, SVG bars, a non-blank page', () => {
+  (CHROMIUM ? it : it.skip)('report.html renders in headless Chromium: one row per example, a column group per board, sorted by its script', () => {
     thirdRun();
     const page = pageCopy;
     const report = readReport(ws);
-    const dom = dumpDom(page, '?sort=flash');
+    const sortBoard = HAS_AVR ? 'uno' : 'native';
+    const dom = dumpDom(page, `?sort=flash-${sortBoard}`);
     // The script ran: it marks the table and the header it sorted by.
-    expect(dom).toMatch(/<table id="sizes"[^>]*data-sort="flash"[^>]*data-dir="desc"/);
-    expect(dom).toMatch(/<th data-key="flash"[^>]*aria-sort="descending"/);
+    expect(dom).toMatch(new RegExp(`<table id="sizes"[^>]*data-sort="flash-${sortBoard}"[^>]*data-dir="desc"`));
+    expect(dom).toMatch(new RegExp(`<th data-key="flash-${sortBoard}"[^>]*aria-sort="descending"`));
     const rows = tableRows(dom);
-    expect(rows).toHaveLength(report.entries.length);
-    const flash = rows.map((r) => (r['data-flash'] === '' ? undefined : Number(r['data-flash'])));
+    // One row per example of the run (built on some board, or skipped on every board with a reason).
+    const examples = new Set([...report.entries.map((e) => e.example), ...(report.skips ?? []).map((s) => s.example)]);
+    expect(rows.map((r) => r['data-example']).sort()).toEqual([...examples].sort());
+    const flash = rows.map((r) => (r[`data-flash-${sortBoard}`] === '' ? undefined : Number(r[`data-flash-${sortBoard}`])));
     const measured = flash.filter((f): f is number => f !== undefined);
     // Measured rows first, by flash descending; unmeasured ones after them.
     expect(measured).toEqual([...measured].sort((a, b) => b - a));
     expect(flash.slice(0, measured.length).every((f) => f !== undefined)).toBe(true);
-    expect(measured).toEqual(report.entries.filter((e) => e.size).map((e) => e.size!.flash).sort((a, b) => b - a));
+    expect(measured).toEqual(report.entries.filter((e) => e.size && e.board === sortBoard).map((e) => e.size!.flash).sort((a, b) => b - a));
     // The served order was by example: the script did the sorting.
-    const served = tableRows(fs.readFileSync(page, 'utf8')).map((r) => `${r['data-board']} ${r['data-example']}`);
-    expect(served).toEqual(report.entries.map(key));
+    const served = tableRows(fs.readFileSync(page, 'utf8')).map((r) => r['data-example']);
+    expect(served).toEqual([...served].sort());
+    // Every example links to its folder, relative to the page (dist/report/report.html).
+    for (const e of report.entries) {
+      expect(e.root).toBe(`libraries/LedStrip/examples/${e.example.slice('ledstrip/'.length)}`);
+      expect(dom).toContain(`<a href="../../${encodeURI(e.root!)}/"`);
+    }
+    // The failed example says so in its board cells.
+    expect(dom).toMatch(/data-example="ledstrip\/Broken"[^>]*>.*?<span class="badge failed">compile failed<\/span>/);
 
     const bars = [...dom.matchAll(/<rect class="bar (flash|ram)"[^>]*width="([\d.]+)"/g)];
-    expect(bars).toHaveLength(2 * measured.length);
+    const measuredEntries = report.entries.filter((e) => e.size).length;
+    expect(bars).toHaveLength(2 * measuredEntries);
     if (HAS_AVR) expect(measured.length).toBeGreaterThan(0);
     for (const [, , width] of bars) expect(Number(width)).toBeGreaterThan(0);
 
@@ -247,7 +261,7 @@ describe('build report on a real build', () => {
     expect(byName).toEqual([...byName].sort((a, b) => a.localeCompare(b)));
 
     const png = path.join(path.dirname(page), 'report.png');
-    screenshot(page, png, '?sort=flash');
+    screenshot(page, png, `?sort=flash-${sortBoard}`);
     const image = decodePng(fs.readFileSync(png));
     expect([image.width, image.height]).toEqual([1280, 1600]);
     const stats = pngStats(image, { flash: [0x2f, 0x6f, 0xdd], ram: [0xe0, 0x86, 0x1e], regression: [0xc6, 0x28, 0x28] }, 10);

@@ -8,7 +8,9 @@
 //
 // Then the build report (src/report, docs/REPORT.md): report.json, report.md, report.html beside run.json.
 import * as path from 'node:path';
-import type { PostTasksExecutionContext } from '@nx/devkit';
+import { readCachedProjectGraph, type PostTasksExecutionContext } from '@nx/devkit';
+import { countWarnings } from '../report/collect';
+import type { ExampleInfo } from '../report/model';
 import { writeReport } from '../report/write';
 import { writeAtomic } from '../util/atomic';
 import { normalizeOptions, readOptions, NxFastledOptions } from './options';
@@ -41,6 +43,8 @@ export interface RunRecord {
     endTime?: number;
     /** Failed tasks only: the last lines of their terminal output. */
     terminalOutput?: string;
+    /** Compiler warnings in the terminal output (a cache hit replays it, so they count again); absent = 0. */
+    warnings?: number;
   }[];
 }
 
@@ -62,6 +66,7 @@ export async function postTasksExecution(rawOptions: NxFastledOptions | undefine
         startTime: r.task.startTime,
         endTime: r.task.endTime,
         ...(r.status === 'failure' && tail(r.terminalOutput) ? { terminalOutput: tail(r.terminalOutput) } : {}),
+        ...(countWarnings(r.terminalOutput) ? { warnings: countWarnings(r.terminalOutput) } : {}),
       }))
       .sort((a, b) => (a.id < b.id ? -1 : 1)),
   };
@@ -85,9 +90,22 @@ export async function postTasksExecution(rawOptions: NxFastledOptions | undefine
         outputDir: options.outputDir,
         targetNames: { compile: options.targetNames.compile, link: options.targetNames.link },
         env: process.env,
+        examples: exampleProjects(),
       },
     );
   } catch (e) {
     process.stderr.write(`nx-fastled: could not write the build report under ${path.join(options.outputDir, 'report')}: ${(e as Error).message}\n`);
+  }
+}
+
+/** The plugin's example projects (folder, per-board notes) from the graph Nx cached for this run. */
+function exampleProjects(): ExampleInfo[] | undefined {
+  try {
+    return Object.values(readCachedProjectGraph().nodes)
+      .map((n) => ({ n, boards: (n.data.metadata as { nxFastled?: { boards?: Record<string, string> } } | undefined)?.nxFastled?.boards }))
+      .filter((x): x is typeof x & { boards: Record<string, string> } => !!x.boards)
+      .map(({ n, boards }) => ({ example: n.name, root: n.data.root, boards }));
+  } catch {
+    return undefined;
   }
 }

@@ -12,9 +12,11 @@ import {
   BoardSummary,
   BuildReport,
   EntrySize,
+  ExampleInfo,
   outcomeOf,
   ReportEntry,
   ReportFailure,
+  ReportSkip,
   RunInfo,
   RunTask,
   zeroCounts,
@@ -27,6 +29,16 @@ export interface CollectOptions {
   targetNames: { compile: string; link: string };
   /** Defaults to now. */
   now?: Date;
+  /** The plugin's example projects (folders, per-board notes): links to folders and skip reasons. */
+  examples?: ExampleInfo[];
+}
+
+/** gcc's diagnostic form, as arduino/compile-sketches counts warnings: `file:line:col: warning:`. */
+const WARNING = /:\d+:\d+: warning:/g;
+
+/** Compiler warnings in a task's terminal output. */
+export function countWarnings(output: string | undefined): number {
+  return output ? (output.match(WARNING) ?? []).length : 0;
 }
 
 const seconds = (ms: number) => Math.round(ms / 10) / 100;
@@ -169,6 +181,7 @@ export function collect(run: RunInfo, options: CollectOptions): BuildReport {
       link: { task: task.id, outcome, status: task.status, ...(duration(task) !== undefined ? { seconds: duration(task) } : {}) },
       compile: { tasks: [], counts: zeroCounts(), seconds: 0 },
       ...(size ? { size } : {}),
+      warnings: task.warnings ?? 0,
     };
     entries.push(entry);
     linkProjects.push({ project: task.project, entry });
@@ -188,6 +201,7 @@ export function collect(run: RunInfo, options: CollectOptions): BuildReport {
       board: place.board,
       link: { task: `${linkProject}:${linkTarget}`, outcome: 'skipped', status: 'not-run' },
       compile: { tasks: [], counts: zeroCounts(), seconds: 0 },
+      warnings: 0,
     };
     entries.push(entry);
     linkProjects.push({ project: linkProject, entry });
@@ -204,11 +218,32 @@ export function collect(run: RunInfo, options: CollectOptions): BuildReport {
     const c = owner.entry.compile;
     c.tasks.push(task.id);
     c.counts[outcome]++;
+    owner.entry.warnings += task.warnings ?? 0;
     if (outcome === 'run' || outcome === 'failed') c.seconds = Math.round((c.seconds + (duration(task) ?? 0)) * 100) / 100;
   }
 
   entries.sort((a, b) => (a.example === b.example ? cmp(a.board, b.board) : cmp(a.example, b.example)));
   for (const e of entries) e.compile.tasks.sort();
+
+  // Folders, and the boards an example of this run was not built for: only examples the run touched (one of
+  // its links, or its build task), so a single-example run does not list the whole library's skips.
+  let skips: ReportSkip[] | undefined;
+  if (options.examples) {
+    const info = new Map(options.examples.map((x) => [x.example, x]));
+    for (const e of entries) {
+      const root = info.get(e.example)?.root;
+      if (root) e.root = root;
+    }
+    const touched = new Set([...entries.map((e) => e.example), ...run.tasks.map((t) => t.project)]);
+    skips = options.examples
+      .filter((x) => touched.has(x.example))
+      .flatMap((x) =>
+        Object.entries(x.boards)
+          .filter(([, note]) => note !== 'built')
+          .map(([board, note]) => ({ example: x.example, board, reason: note.replace(/^skipped: /, ''), root: x.root })),
+      )
+      .sort((a, b) => (a.example === b.example ? cmp(a.board, b.board) : cmp(a.example, b.example)));
+  }
 
   const counts = zeroCounts();
   let compileSeconds = 0;
@@ -269,6 +304,7 @@ export function collect(run: RunInfo, options: CollectOptions): BuildReport {
     },
     boards,
     entries,
+    ...(skips ? { skips } : {}),
     failures,
   };
 }

@@ -1,5 +1,5 @@
 // Formatting shared by the Markdown and HTML renderers: bytes, percentages, deltas, outcomes.
-import { BuildReport, EntryChange, Outcome, OutcomeCounts, ReportEntry } from './model';
+import { BuildReport, EntryChange, entryFailed, Outcome, OutcomeCounts, ReportEntry } from './model';
 
 export function bytes(n: number): string {
   return `${n.toLocaleString('en-US')} B`;
@@ -55,7 +55,9 @@ export function cacheText(e: ReportEntry): string {
   if (c.run) extra.push(`${c.run} compiled`);
   if (c.failed) extra.push(`${c.failed} compile failed`);
   if (c['remote-hit'] && e.link.outcome !== 'remote-hit') extra.push(`${c['remote-hit']} remote hit`);
-  return extra.length ? `${OUTCOME_LABEL[e.link.outcome]} (${extra.join(', ')})` : OUTCOME_LABEL[e.link.outcome];
+  // A failed compile keeps Nx from starting the link ("skipped" to Nx): the example failed all the same.
+  const label = entryFailed(e) ? 'failed' : OUTCOME_LABEL[e.link.outcome];
+  return extra.length ? `${label} (${extra.join(', ')})` : label;
 }
 
 export function summaryLine(r: BuildReport): string {

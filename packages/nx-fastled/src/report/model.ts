@@ -18,6 +18,18 @@ export interface RunTask {
   projectRoot?: string;
   /** The task's terminal output (failed tasks only; a tail when read back from run.json). */
   terminalOutput?: string;
+  /** Compiler warnings in the task's terminal output (fresh or replayed from the cache alike); absent = 0. */
+  warnings?: number;
+}
+
+/** An example project as the plugin declared it: its folder and, per configured board, built or why not. */
+export interface ExampleInfo {
+  /** `<library id>/<example path>`, the example's Nx project. */
+  example: string;
+  /** Workspace-relative example folder. */
+  root: string;
+  /** Per board: `built`, `skipped: <why>`, `error: <why>`, `toolchain missing: ...`. */
+  boards: Record<string, string>;
 }
 
 export interface RunInfo {
@@ -93,6 +105,23 @@ export interface ReportEntry {
   change?: EntryChange;
   /** The baseline has sizes for other examples but not this one. */
   added?: boolean;
+  /** Compiler warnings of the example's own compile tasks and its link (cached output counts too). */
+  warnings: number;
+  /** Workspace-relative example folder, when the plugin's project graph said it. */
+  root?: string;
+}
+
+/** An example the run did not build on a board, and why (a sketch filter, a missing toolchain). */
+export interface ReportSkip {
+  example: string;
+  board: string;
+  reason: string;
+  root?: string;
+}
+
+/** Whether an entry failed (its link, or one of its compiles: then the link never ran). */
+export function entryFailed(e: ReportEntry): boolean {
+  return e.link.outcome === 'failed' || e.compile.counts.failed > 0;
 }
 
 export interface BoardSummary {
@@ -148,6 +177,8 @@ export interface BuildReport {
   summary: ReportSummary;
   boards: BoardSummary[];
   entries: ReportEntry[];
+  /** Examples of the run not built on a board, with the reason (absent when the graph was not readable). */
+  skips?: ReportSkip[];
   failures: ReportFailure[];
   comparison?: Comparison;
   /** Why there is no comparison although one was asked for (baseline missing or unreadable). */

@@ -1,19 +1,20 @@
-// report.html: one static page, no network (inline CSS and JS, no fonts, no CDN). A summary, the change
-// against the baseline, a sortable table of examples × boards (click a header; `?sort=<key>&dir=asc|desc`,
-// flash descending by default), a bar chart of flash and RAM per example and board (inline SVG, each bar
-// relative to the board's limit), and the failed tasks with why.
+// report.html: one static page, no network (inline CSS and JS, no fonts, no CDN). Sections, each a function
+// below (so another section, e.g. a filmstrip per example, is one more function and one line in renderHtml):
+// the summary cards, the change against the baseline, the sizes table (one row per example, per board a
+// flash, a RAM and a change column; a board the example is not built for says why; each example links to
+// its folder), a bar chart of flash and RAM per example and board (inline SVG, each bar relative to the
+// board's limit), the examples skipped per board, and the failed tasks with why.
 //
-// The table's rows are written in example order and sorted by the page's script, so a page that shows them
-// by flash has run its script; the chart is plain SVG and needs no script.
-import { BuildReport, ReportEntry } from './model';
-import { bytes, comparisonText, countsText, measureDelta, OUTCOME_LABEL, pct, secs, summaryLine } from './format';
+// The table is sortable (click a header; `?sort=<key>&dir=asc|desc`, keys `example` and
+// `<flash|ram|dflash|dram>-<board>`; by default the first measured board's flash, descending). Rows are
+// written in example order and sorted by the page's script, so a page that shows them by flash has run it.
+import * as path from 'node:path';
+import { BuildReport, entryFailed, ReportEntry } from './model';
+import { bytes, comparisonText, measureDelta, OUTCOME_LABEL, pct, secs, summaryLine } from './format';
 
 function esc(text: string): string {
   return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&#39;');
 }
-
-/** Sort keys: the `?sort=` values, the headers' `data-key`s and the rows' `data-<key>` attributes. */
-export const SORT_KEYS = ['example', 'board', 'flash', 'flashpct', 'ram', 'rampct', 'dflash', 'dram', 'link', 'compile', 'time'] as const;
 
 const CSS = `
 :root{--fg:#1d2430;--muted:#5b6575;--line:#dde2ea;--bg:#fff;--alt:#f6f8fb;--flash:#2f6fdd;--ram:#e0861e;--bad:#c62828;--good:#2e7d32;--limit:#8a94a6}
@@ -34,7 +35,9 @@ thead th{position:sticky;top:0;background:#eef1f6;cursor:pointer;user-select:non
 thead th:hover{background:#e2e7ef}
 thead th[aria-sort=ascending]::after{content:" \\25B2";font-size:10px}
 thead th[aria-sort=descending]::after{content:" \\25BC";font-size:10px}
-tr.regression td:first-child{box-shadow:inset 3px 0 0 var(--bad)}
+tr.regression td:first-child,tr.failed td:first-child{box-shadow:inset 3px 0 0 var(--bad)}
+th.board{text-align:center;cursor:default;border-left:2px solid var(--line)}td.why{color:var(--muted);white-space:normal;max-width:320px;font-size:12px}
+td.d{font-size:12px}table#sizes{width:auto;min-width:60%}#sizes td,#sizes th{padding:5px 14px}a{color:#1f5fbf;text-decoration:none}a:hover{text-decoration:underline}.skips li{margin:2px 0}
 .up{color:var(--bad);font-weight:600}.down{color:var(--good)}.grow{color:var(--muted)}
 .badge{display:inline-block;padding:0 6px;border-radius:9px;font-size:12px;background:#e8ecf2}
 .badge.run{background:#dbe8ff}.badge.local-hit,.badge.remote-hit{background:#dcf2df}.badge.failed{background:#fbdada;color:var(--bad)}.badge.skipped{background:#eee;color:var(--muted)}
@@ -48,15 +51,15 @@ pre{background:#fbf3f3;border:1px solid #f0d0d0;padding:8px;border-radius:4px;ov
 `;
 
 // Sorting: rows carry `data-<key>`; a header click sorts by its key (again: the other way). Empty values
-// always sort last; ties fall back to example, then board.
+// always sort last; ties fall back to the example. The default key is the table's `data-default`.
 const JS = `
 (function(){
   var table=document.getElementById('sizes');
   if(!table||!table.tBodies.length)return;
-  var body=table.tBodies[0],heads=[].slice.call(table.tHead.rows[0].cells);
+  var body=table.tBodies[0],heads=[].slice.call(table.tHead.querySelectorAll('th[data-key]'));
   function head(key){for(var i=0;i<heads.length;i++)if(heads[i].getAttribute('data-key')===key)return heads[i];return null;}
   function value(row,key,num){var v=row.getAttribute('data-'+key);if(v===null||v==='')return null;return num?parseFloat(v):v;}
-  function tie(a,b){return value(a,'example').localeCompare(value(b,'example'))||value(a,'board').localeCompare(value(b,'board'));}
+  function tie(a,b){return value(a,'example').localeCompare(value(b,'example'));}
   function sort(key,dir){
     var th=head(key);if(!th)return false;
     var num=th.getAttribute('data-type')==='num',sign=dir==='asc'?1:-1;
@@ -80,12 +83,31 @@ const JS = `
     sort(key,dir);
     try{var u=new URL(location.href);u.searchParams.set('sort',key);u.searchParams.set('dir',dir);history.replaceState(null,'',u.href);}catch(e){}
   });});
-  var q=new URLSearchParams(location.search),key=q.get('sort')||'flash';
-  if(!head(key))key='flash';
+  var q=new URLSearchParams(location.search),key=q.get('sort')||table.getAttribute('data-default')||'example';
+  if(!head(key))key='example';
   var dir=q.get('dir');if(dir!=='asc'&&dir!=='desc')dir=defaultDir(key);
   sort(key,dir);
 })();
 `;
+
+export interface HtmlOptions {
+  /** Workspace-relative folder the page is written to (`dist/report`): links to example folders are relative to it. */
+  reportDir?: string;
+  /** More sections, before the failures (the filmstrips of filmstrip.ts), with their CSS. */
+  extra?: { html: string; css: string };
+}
+
+/** The measures a board column group sorts by; the table's sort keys are `example` and `<measure>-<board>`. */
+export const SORT_MEASURES = ['flash', 'ram', 'dflash', 'dram'] as const;
+
+/** A board's name in a sort key and a data attribute (letters, digits, `-`, `_`). */
+function boardKey(board: string): string {
+  return board.replace(/[^A-Za-z0-9_-]/g, '_');
+}
+
+export function sortKeys(report: BuildReport): string[] {
+  return ['example', ...report.boards.flatMap((b) => SORT_MEASURES.map((m) => `${m}-${boardKey(b.board)}`))];
+}
 
 function numAttr(n: number | undefined): string {
   return n === undefined ? '' : String(n);
@@ -99,57 +121,91 @@ function deltaHtml(e: ReportEntry, which: 'flash' | 'ram', threshold: number): s
   return `<span class="${cls}">${esc(text)}</span>`;
 }
 
-function row(e: ReportEntry, threshold: number): string {
-  const s = e.size;
-  const missing = s ? '' : `<span class="muted">${e.link.outcome === 'failed' || e.link.outcome === 'skipped' ? esc(e.link.outcome) : '—'}</span>`;
-  const attrs: Record<(typeof SORT_KEYS)[number], string> = {
-    example: e.example,
-    board: e.board,
-    flash: numAttr(s?.flash),
-    flashpct: numAttr(s?.flashPct),
-    ram: numAttr(s?.ram),
-    rampct: numAttr(s?.ramPct),
-    dflash: numAttr(e.change?.flash),
-    dram: numAttr(e.change?.ram),
-    link: OUTCOME_LABEL[e.link.outcome],
-    compile: numAttr(e.compile.seconds),
-    time: numAttr(e.link.seconds),
-  };
-  const cls = e.change?.regression ? ' class="regression"' : '';
-  const data = SORT_KEYS.map((k) => ` data-${k}="${esc(attrs[k])}"`).join('');
-  const cells = [
-    `<td>${esc(e.example)}${e.added ? ' <span class="badge">new</span>' : ''}</td>`,
-    `<td>${esc(e.board)}</td>`,
-    `<td class="n">${s ? esc(bytes(s.flash)) : missing}</td>`,
-    `<td class="n">${esc(pct(s?.flashPct))}</td>`,
-    `<td class="n">${s ? esc(bytes(s.ram)) : missing}</td>`,
-    `<td class="n">${esc(pct(s?.ramPct))}</td>`,
-    `<td class="n">${deltaHtml(e, 'flash', threshold)}</td>`,
-    `<td class="n">${deltaHtml(e, 'ram', threshold)}</td>`,
-    `<td><span class="badge ${e.link.outcome}">${esc(OUTCOME_LABEL[e.link.outcome])}</span></td>`,
-    `<td title="${esc(e.compile.tasks.join('\n'))}">${esc(e.compile.tasks.length ? countsText(e.compile.counts) : '—')}${e.compile.seconds ? ` <span class="muted">${esc(secs(e.compile.seconds))}</span>` : ''}</td>`,
-    `<td class="n">${esc(secs(e.link.seconds))}</td>`,
-  ];
-  return `<tr${cls}${data}>${cells.join('')}</tr>`;
+interface ExampleRow {
+  example: string;
+  root?: string;
+  perBoard: Map<string, ReportEntry>;
+  skipped: Map<string, string>;
 }
 
-function table(report: BuildReport): string {
+function exampleRows(report: BuildReport): ExampleRow[] {
+  const rows = new Map<string, ExampleRow>();
+  const get = (example: string) => {
+    if (!rows.has(example)) rows.set(example, { example, perBoard: new Map(), skipped: new Map() });
+    return rows.get(example)!;
+  };
+  for (const e of report.entries) {
+    const r = get(e.example);
+    r.perBoard.set(e.board, e);
+    r.root ??= e.root;
+  }
+  for (const s of report.skips ?? []) {
+    const r = get(s.example);
+    r.skipped.set(s.board, s.reason);
+    r.root ??= s.root;
+  }
+  return [...rows.values()].sort((a, b) => (a.example < b.example ? -1 : a.example > b.example ? 1 : 0));
+}
+
+function exampleLink(row: ExampleRow, options: HtmlOptions): string {
+  if (!row.root) return esc(row.example);
+  const href = path.posix.relative(options.reportDir ?? 'dist/report', row.root) || '.';
+  return `<a href="${esc(encodeURI(href))}/" title="${esc(row.root)}">${esc(row.example)}</a>`;
+}
+
+/** The three cells of one example on one board: flash, RAM, change; or one wide cell saying why there are none. */
+function boardCells(row: ExampleRow, board: string, threshold: number): string {
+  const e = row.perBoard.get(board);
+  const skip = row.skipped.get(board);
+  if (!e) {
+    const text = skip !== undefined ? 'skipped' : '—';
+    return `<td colspan="3" class="why"${skip ? ` title="${esc(skip)}"` : ''}><span class="badge skipped">${esc(text)}</span>${skip ? ` <span class="muted reason">${esc(skip.length > 90 ? `${skip.slice(0, 87)}...` : skip)}</span>` : ''}</td>`;
+  }
+  const s = e.size;
+  if (!s) {
+    const failed = entryFailed(e);
+    const label = failed ? (e.compile.counts.failed ? 'compile failed' : 'link failed') : e.link.outcome === 'skipped' ? 'not built' : `built (${OUTCOME_LABEL[e.link.outcome]})`;
+    const cls = failed ? 'failed' : e.link.outcome === 'skipped' ? 'skipped' : e.link.outcome;
+    return `<td colspan="3" class="why" title="${esc(failed || e.link.outcome === 'skipped' ? label : `${e.board} measures no sizes`)}"><span class="badge ${cls}">${esc(label)}</span></td>`;
+  }
+  const cache = `${OUTCOME_LABEL[e.link.outcome]}${e.compile.counts.run ? `, ${e.compile.counts.run} compiled` : ''}${e.warnings ? `, ${e.warnings} warning${e.warnings === 1 ? '' : 's'}` : ''}`;
+  return (
+    `<td class="n" title="${esc(`${e.board}: flash ${bytes(s.flash)}${s.flashPct !== undefined ? ` (${pct(s.flashPct)} of ${bytes(s.flashLimit!)})` : ''}; ${cache}`)}">${esc(bytes(s.flash))}${s.flashPct !== undefined ? ` <span class="muted">${esc(pct(s.flashPct))}</span>` : ''}</td>` +
+    `<td class="n">${esc(bytes(s.ram))}${s.ramPct !== undefined ? ` <span class="muted">${esc(pct(s.ramPct))}</span>` : ''}</td>` +
+    `<td class="n d">${[deltaHtml(e, 'flash', threshold), deltaHtml(e, 'ram', threshold)].filter(Boolean).join('<br>')}</td>`
+  );
+}
+
+function sizesTable(report: BuildReport, options: HtmlOptions): string {
   const threshold = report.comparison?.thresholdBytes ?? 0;
-  const heads: [(typeof SORT_KEYS)[number], string, 'num' | 'text', string][] = [
-    ['example', 'Example', 'text', ''],
-    ['board', 'Board', 'text', ''],
-    ['flash', 'Flash', 'num', 'n'],
-    ['flashpct', 'Flash %', 'num', 'n'],
-    ['ram', 'RAM', 'num', 'n'],
-    ['rampct', 'RAM %', 'num', 'n'],
-    ['dflash', 'Δ flash', 'num', 'n'],
-    ['dram', 'Δ RAM', 'num', 'n'],
-    ['link', 'Link', 'text', ''],
-    ['compile', 'Compile', 'num', ''],
-    ['time', 'Link time', 'num', 'n'],
-  ];
-  const th = heads.map(([k, label, type, cls]) => `<th data-key="${k}" data-type="${type}"${cls ? ` class="${cls}"` : ''} title="Sort by ${esc(label)}">${esc(label)}</th>`);
-  return `<table id="sizes"><thead><tr>${th.join('')}</tr></thead><tbody>\n${report.entries.map((e) => row(e, threshold)).join('\n')}\n</tbody></table>`;
+  const boards = report.boards.map((b) => b.board);
+  const rows = exampleRows(report);
+  if (!rows.length) return '<p class="note">No example was linked in this run.</p>';
+  const th = (key: string, label: string, num: boolean, extra = '') =>
+    `<th data-key="${esc(key)}" data-type="${num ? 'num' : 'text'}"${num ? ' class="n"' : ''}${extra} title="Sort by ${esc(label)}">${esc(label)}</th>`;
+  const top = `<tr><th rowspan="2" data-key="example" data-type="text" title="Sort by example">Example</th>${boards.map((b) => `<th colspan="3" class="board">${esc(b)}</th>`).join('')}</tr>`;
+  const second = `<tr>${boards
+    .map((b) => {
+      const k = boardKey(b);
+      return th(`flash-${k}`, 'Flash', true, ` data-board="${esc(b)}"`) + th(`ram-${k}`, 'RAM', true, ` data-board="${esc(b)}"`) + th(`dflash-${k}`, 'Δ flash / RAM', true, ` data-board="${esc(b)}"`);
+    })
+    .join('')}</tr>`;
+  const body = rows.map((r) => {
+    const data: string[] = [` data-example="${esc(r.example)}"`];
+    for (const b of boards) {
+      const e = r.perBoard.get(b);
+      const k = boardKey(b);
+      data.push(` data-flash-${k}="${numAttr(e?.size?.flash)}" data-ram-${k}="${numAttr(e?.size?.ram)}" data-dflash-${k}="${numAttr(e?.change?.flash)}" data-dram-${k}="${numAttr(e?.change?.ram)}"`);
+    }
+    const regression = [...r.perBoard.values()].some((e) => e.change?.regression);
+    const failed = [...r.perBoard.values()].some(entryFailed);
+    const added = [...r.perBoard.values()].some((e) => e.added);
+    const cls = [regression ? 'regression' : '', failed ? 'failed' : ''].filter(Boolean).join(' ');
+    return `<tr${cls ? ` class="${cls}"` : ''}${data.join('')}><td>${exampleLink(r, options)}${added ? ' <span class="badge">new</span>' : ''}</td>${boards.map((b) => boardCells(r, b, threshold)).join('')}</tr>`;
+  });
+  const firstMeasured = report.boards.find((b) => b.measured);
+  const byDefault = firstMeasured ? `flash-${boardKey(firstMeasured.board)}` : 'example';
+  return `<table id="sizes" data-default="${esc(byDefault)}"><thead>${top}${second}</thead><tbody>\n${body.join('\n')}\n</tbody></table>`;
 }
 
 const LABEL_W = 270;
@@ -203,8 +259,7 @@ function chart(report: BuildReport, board: string): string {
   );
 }
 
-/** `extra`: more sections, before the failures (the filmstrips of filmstrip.ts, with their CSS). */
-export function renderHtml(report: BuildReport, extra: { html: string; css: string } = { html: '', css: '' }): string {
+function cardsSection(report: BuildReport): string {
   const s = report.summary;
   const c = s.counts;
   const card = (value: string | number, label: string, bad = false) => `<div class="card${bad ? ' bad' : ''}"><b>${esc(String(value))}</b><span>${esc(label)}</span></div>`;
@@ -219,34 +274,74 @@ export function renderHtml(report: BuildReport, extra: { html: string; css: stri
     card(secs(s.wallSeconds), 'wall time'),
     ...(report.comparison ? [card(report.comparison.regressions, 'size regressions', report.comparison.regressions > 0)] : []),
   ];
+  return `<div class="cards">${cards.join('')}</div>\n<p class="note">${esc(summaryLine(report))}</p>`;
+}
+
+function comparisonSection(report: BuildReport): string {
   const cmp = comparisonText(report);
   const removed = report.comparison?.removed ?? [];
+  return [
+    cmp ? `<p class="note${report.comparison?.regressions ? ' regress' : ''}" id="comparison">${esc(cmp)}</p>` : '',
+    removed.length ? `<p class="note">No longer built: ${esc(removed.map((r) => `${r.example} (${r.board})`).join(', '))}</p>` : '',
+  ]
+    .filter(Boolean)
+    .join('\n');
+}
+
+function sizesSection(report: BuildReport, options: HtmlOptions): string {
   const unmeasured = report.boards.filter((b) => !b.measured).map((b) => b.board);
+  return [
+    '<h2>Sizes</h2>',
+    sizesTable(report, options),
+    unmeasured.length ? `<p class="note">No sizes for ${esc(unmeasured.join(', '))}: the board has no size tool, or none of its links produced sizes in this run.</p>` : '',
+  ]
+    .filter(Boolean)
+    .join('\n');
+}
+
+function chartsSection(report: BuildReport): string {
   const charts = report.boards.map((b) => chart(report, b.board)).filter(Boolean);
-  const failures = report.failures.map(
+  if (!charts.length) return '';
+  return `<h2>Flash and RAM per example</h2><p class="legend note"><span style="background:var(--flash)"></span>flash<span style="background:var(--ram)"></span>RAM</p>${charts.join('\n')}`;
+}
+
+function skipsSection(report: BuildReport): string {
+  const skips = report.skips ?? [];
+  if (!skips.length) return '';
+  const items = skips.map((s) => `<li><code>${esc(s.example)}</code> on <b>${esc(s.board)}</b>: <span class="muted">${esc(s.reason)}</span></li>`);
+  return `<h2 id="skipped">Not built on a board (${skips.length})</h2><ul class="skips">${items.join('')}</ul>`;
+}
+
+function failuresSection(report: BuildReport): string {
+  if (!report.failures.length) return '';
+  const items = report.failures.map(
     (f) => `<li><code>${esc(f.id)}</code> <span class="badge failed">${esc(f.status)}</span>${f.reason?.length ? `<pre>${esc(f.reason.join('\n'))}</pre>` : ''}</li>`,
   );
+  return `<h2>Failed tasks (${items.length})</h2><ul>${items.join('')}</ul>`;
+}
+
+export function renderHtml(report: BuildReport, options: HtmlOptions = {}): string {
+  const sections = [
+    cardsSection(report),
+    comparisonSection(report),
+    sizesSection(report, options),
+    chartsSection(report),
+    options.extra?.html ?? '',
+    skipsSection(report),
+    failuresSection(report),
+  ];
   return `<!doctype html>
 <html lang="en">
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>nx-fastled build report</title>
-<style>${CSS}${extra.css}</style>
+<style>${CSS}${options.extra?.css ?? ''}</style>
 </head>
 <body>
 <h1>nx-fastled build report</h1>
 <p class="meta">Generated ${esc(report.generatedAt)} for <code>nx ${esc(report.run.argv.join(' '))}</code></p>
-<div class="cards">${cards.join('')}</div>
-<p class="note">${esc(summaryLine(report))}</p>
-${cmp ? `<p class="note${report.comparison?.regressions ? ' regress' : ''}" id="comparison">${esc(cmp)}</p>` : ''}
-${removed.length ? `<p class="note">No longer built: ${esc(removed.map((r) => `${r.example} (${r.board})`).join(', '))}</p>` : ''}
-<h2>Sizes</h2>
-${report.entries.length ? table(report) : '<p class="note">No example was linked in this run.</p>'}
-${unmeasured.length ? `<p class="note">No sizes for ${esc(unmeasured.join(', '))}: the board has no size tool, or none of its links produced sizes in this run.</p>` : ''}
-${charts.length ? `<h2>Flash and RAM per example</h2><p class="legend note"><span style="background:var(--flash)"></span>flash<span style="background:var(--ram)"></span>RAM</p>${charts.join('\n')}` : ''}
-${extra.html}
-${failures.length ? `<h2>Failed tasks (${failures.length})</h2><ul>${failures.join('')}</ul>` : ''}
+${sections.filter(Boolean).join('\n')}
 <script>${JS}</script>
 </body>
 </html>

@@ -1,7 +1,7 @@
 // report.md: GitHub-flavoured Markdown for `$GITHUB_STEP_SUMMARY` — a summary line, the boards, a table of
 // examples × boards (flash and RAM in bytes and % of the board's limit, regressions marked `▲ +123 B`, the
 // cache story per board), the regressions again as a list, and the failed tasks with why.
-import { BuildReport, ReportEntry } from './model';
+import { BuildReport, entryFailed, ReportEntry } from './model';
 import { bytes, cacheText, comparisonText, countsText, measureDelta, pct, secs, summaryLine } from './format';
 
 /** Table cells must not break the table (no pipes, no newlines) nor turn into HTML (GitHub renders tags). */
@@ -17,7 +17,7 @@ function cell(text: string): string {
 
 function sizeCell(e: ReportEntry | undefined, which: 'flash' | 'ram', thresholdBytes: number): string {
   if (!e) return '—';
-  if (!e.size) return e.link.outcome === 'failed' || e.link.outcome === 'skipped' ? e.link.outcome : '—';
+  if (!e.size) return entryFailed(e) ? 'failed' : e.link.outcome === 'skipped' ? 'skipped' : '—';
   const value = e.size[which];
   const p = which === 'flash' ? e.size.flashPct : e.size.ramPct;
   const d = measureDelta(e.change, which, thresholdBytes);
@@ -78,6 +78,13 @@ export function renderMarkdown(report: BuildReport): string {
       out.push(`- \`${e.example}\` on ${e.board}: ${parts.join(', ')}`);
     }
     out.push('');
+  }
+
+  const skips = report.skips ?? [];
+  if (skips.length) {
+    out.push(`<details><summary>Not built on a board (${skips.length})</summary>`, '');
+    for (const s of skips) out.push(`- \`${s.example}\` on ${s.board}: ${cell(s.reason)}`);
+    out.push('', '</details>', '');
   }
 
   if (report.failures.length) {

@@ -11,7 +11,7 @@ import * as path from 'node:path';
 import { writeAtomic } from '../util/atomic';
 import { collect } from './collect';
 import { compare, parseThreshold, readBaseline } from './compare';
-import { BuildReport, RunInfo } from './model';
+import { BuildReport, ExampleInfo, RunInfo } from './model';
 import { renderHtml } from './render-html';
 import { FILMSTRIP_CSS, findFilmstrips, renderFilmstrips } from './filmstrip';
 import { renderJson } from './render-json';
@@ -24,6 +24,8 @@ export interface WriteReportOptions {
   env: Record<string, string | undefined>;
   warn?: (message: string) => void;
   now?: Date;
+  /** The plugin's example projects: folders to link to, and why an example was not built on a board. */
+  examples?: ExampleInfo[];
 }
 
 export interface WrittenReport {
@@ -46,7 +48,7 @@ export function writeReport(run: RunInfo, options: WriteReportOptions): WrittenR
   const dir = path.join(options.workspaceRoot, options.outputDir, 'report');
   const files = { json: path.join(dir, 'report.json'), markdown: path.join(dir, 'report.md'), html: path.join(dir, 'report.html') };
   const previous = path.join(dir, 'report.previous.json');
-  let report = collect(run, { workspaceRoot: options.workspaceRoot, outputDir: options.outputDir, targetNames: options.targetNames, now: options.now });
+  let report = collect(run, { workspaceRoot: options.workspaceRoot, outputDir: options.outputDir, targetNames: options.targetNames, now: options.now, examples: options.examples });
 
   // Rotate first: the previous report is the automatic baseline.
   fs.mkdirSync(dir, { recursive: true });
@@ -80,7 +82,7 @@ export function writeReport(run: RunInfo, options: WriteReportOptions): WrittenR
   } catch (e) {
     warn(`nx-fastled: build report: no filmstrips: ${(e as Error).message}`);
   }
-  writeAtomic(files.html, renderHtml(report, { html: films, css: films ? FILMSTRIP_CSS : '' }));
+  writeAtomic(files.html, renderHtml(report, { reportDir: path.posix.join(options.outputDir, 'report'), extra: { html: films, css: films ? FILMSTRIP_CSS : '' } }));
   // The step summary only gets runs that built or broke something of nx-fastled's (not a lint run).
   const summaryFile = options.env.GITHUB_STEP_SUMMARY;
   if (summaryFile && (report.entries.length > 0 || report.failures.length > 0)) {
