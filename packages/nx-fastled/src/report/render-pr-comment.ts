@@ -85,17 +85,20 @@ export function renderPrComment(cmp: SizesComparison, options: PrCommentOptions 
   }
   out.push('');
 
+  // A board with no size tool (native) has nothing to list but its failures.
+  const measured = new Set(r.boards.filter((b) => b.measured).map((b) => b.board));
+  const listed = r.entries.filter((e) => measured.has(e.board) || entryFailed(e));
   const interesting = (e: ReportEntry) => entryFailed(e) || e.added || (e.change && (e.change.flash !== 0 || e.change.ram !== 0)) || (e.size && !e.change);
   const row = (e: ReportEntry) => {
     const s = e.size;
     const sizes = s
       ? [bytes(s.flash), pct(s.flashPct) || '—', e.change ? deltaText(e.change.flash, s.flashLimit) : 'new', bytes(s.ram), pct(s.ramPct) || '—', e.change ? deltaText(e.change.ram, s.ramLimit) : 'new']
-      : [entryFailed(e) ? '**failed**' : 'not built', '', '', '', '', ''];
+      : [entryFailed(e) ? '**failed**' : e.link.outcome === 'skipped' ? 'not built' : 'no sizes', '', '', '', '', ''];
     return `| ${link(e)} | ${cell(e.board)} | ${sizes.map(cell).join(' | ')} | ${entryFailed(e) ? 'N/A' : e.warnings} |`;
   };
   const head = ['| example | board | flash | % | flash change | RAM | % | RAM change | warnings |', '| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |'];
-  const shown = r.entries.filter(interesting);
-  const rest = r.entries.filter((e) => !interesting(e));
+  const shown = listed.filter(interesting);
+  const rest = listed.filter((e) => !interesting(e));
   if (shown.length) out.push(...head, ...shown.map(row), '');
   else out.push('No example changed size.', '');
   if (rest.length) out.push(`<details><summary>Unchanged (${rest.length})</summary>`, '', ...head, ...rest.map(row), '', '</details>', '');
