@@ -104,6 +104,7 @@ describe('nx-fastled-task sizes: a pull request against its base, sizes from the
   let mainReport: BuildReport;
   let mainTasks: number;
   let headReport: BuildReport;
+  let headOutput: string;
   let sizes: SpawnSyncReturns<string>;
   let cmp: SizesComparison;
   let stepSummary: string;
@@ -134,6 +135,7 @@ describe('nx-fastled-task sizes: a pull request against its base, sizes from the
     // The PR job: its head build (Breaks fails it), then the comparison.
     const head = ws.nx(['run-many', '-t', 'build', '--outputStyle=static']);
     if (head.status === 0) throw new Error('the head build should fail (Breaks does not compile)');
+    headOutput = head.stdout;
     headReport = JSON.parse(ws.read('dist/report/report.json'));
 
     ws.write(
@@ -287,7 +289,8 @@ describe('nx-fastled-task sizes: a pull request against its base, sizes from the
     expect(fs.readFileSync(stepSummary, 'utf8')).toBe(`${md}\n`);
   });
 
-  it("the head's report.md lists the compile-failed example as failed", () => {
+  it("the head's report.md lists the compile-failed example as failed; the run ends with the report's path", () => {
+    expect(headOutput).toContain('nx-fastled: build report: dist/report/report.html\n');
     const md = ws.read('dist/report/report.md');
     expect(md).toMatch(/\| sizes\/Breaks \| failed \| failed \| uno: failed \(1 compile failed\) \|/);
     expect(md).toContain('- `sizes/HostOnly` on uno: .native.test.only in the example folder: built only for native');
@@ -332,7 +335,7 @@ describe('nx-fastled-task sizes: a pull request against its base, sizes from the
     expect(stats.matches.smaller).toBeGreaterThan(5);
     expect(stats.matches.flash).toBeGreaterThan(200);
     console.info(`sizes.spec: screenshots: ${commentPng} ${reportPng}`);
-  }, 120_000);
+  }, 900_000);
 });
 
 describe('size budget, domain', () => {

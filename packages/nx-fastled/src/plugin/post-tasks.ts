@@ -75,7 +75,7 @@ export async function postTasksExecution(rawOptions: NxFastledOptions | undefine
 
   // The build report: never fails the run, says why it could not be written.
   try {
-    writeReport(
+    const written = writeReport(
       {
         ...record,
         // The live run knows more than run.json keeps: outputs (where each link's size.json is) and the whole
@@ -93,6 +93,10 @@ export async function postTasksExecution(rawOptions: NxFastledOptions | undefine
         examples: exampleProjects(),
       },
     );
+    // Where to look, as the run's last word (only for runs that built or broke an example).
+    if (written.report.entries.length || written.report.failures.length) {
+      process.stdout.write(`nx-fastled: build report: ${path.relative(context.workspaceRoot, written.files.html)}\n`);
+    }
   } catch (e) {
     process.stderr.write(`nx-fastled: could not write the build report under ${path.join(options.outputDir, 'report')}: ${(e as Error).message}\n`);
   }

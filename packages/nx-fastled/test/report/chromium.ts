@@ -30,7 +30,8 @@ function run(extra: string[], page: string, query: string): string {
         ...extra,
         url,
       ],
-      { encoding: 'utf8', timeout: 60_000, maxBuffer: 64 * 1024 * 1024 },
+      // Generous: on a loaded shared machine Chromium alone has taken over a minute to start.
+      { encoding: 'utf8', timeout: 240_000, maxBuffer: 64 * 1024 * 1024 },
     );
     if (r.error) throw new Error(`chromium: ${r.error.message}`);
     if (r.status !== 0) throw new Error(`chromium exited ${r.status}:\n${r.stderr.slice(-3000)}`);
