@@ -2,6 +2,7 @@
 // (2 workers) from the workspace root, with the environment the plugin's preTasksExecution would set
 // (`NXF_<BOARD>_<id>_BIN/_CORE`, computed by the plugin's own modules). Also the generic pool used by the
 // dependency (`-M`) pass.
+import * as os from 'node:os';
 import { spawn } from 'node:child_process';
 import { normalizeOptions } from '../../packages/nx-fastled/src/plugin/options';
 import { toolchainVars } from '../../packages/nx-fastled/src/plugin/shell';
@@ -104,14 +105,14 @@ export interface DirectRun {
 
 /** The task graph's commands without Nx, 2 workers, same environment as the plugin's tasks. */
 export async function runDirect(ws: BenchWorkspace, tasks: GraphTask[], env: Record<string, string>, workers = 2): Promise<DirectRun> {
-  const load0 = require('node:os').loadavg()[0] as number;
+  const load0 = os.loadavg()[0] as number;
   const t0 = process.hrtime.bigint();
   const results = await runPool(tasks, { cwd: ws.root, env: { ...nxEnv(ws), ...env }, workers });
   const wallSeconds = Number(process.hrtime.bigint() - t0) / 1e9;
   const withCommand = tasks.filter((t) => t.command);
   return {
     wallSeconds: round(wallSeconds),
-    loadAvg: [round(load0, 2), round(require('node:os').loadavg()[0] as number, 2)],
+    loadAvg: [round(load0, 2), round(os.loadavg()[0] as number, 2)],
     commands: withCommand.length,
     failed: withCommand.filter((t) => (results.get(t.id)?.code ?? 0) > 0).map((t) => t.id),
     skipped: withCommand.filter((t) => results.get(t.id)?.code === -2).length,

@@ -15,8 +15,8 @@
 import * as crypto from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { copyStore, RunningServer, startServer, stopServer, storeStats, StoreStats } from './cache-server';
-import { COMPILER_TARGETS, figures, HIT_STATUSES, NxRun, round, runNx, span } from './nx-run';
+import { copyStore, RunningServer, startServer, stopServer, storeStats } from './cache-server';
+import { COMPILER_TARGETS, figures, NxRun, round, runNx, span } from './nx-run';
 import type { BenchContext, RunEntry, ScenarioEntry } from './scenarios';
 import { exportTaskGraph } from './task-graph';
 import { BenchWorkspace, copyWorkspace, createWorkspace } from './workspace';
@@ -124,7 +124,6 @@ export async function ensureCi(ctx: BenchContext): Promise<CiState> {
 
   let server: RunningServer | undefined;
   let cold: CiRunEntry;
-  let storeAfterCold: StoreStats;
   try {
     server = startServer(store1, runDir, 'server-1');
     log(`ci: server 1 on ${server.env.NX_SELF_HOSTED_REMOTE_CACHE_SERVER} (empty store ${store1})`);
@@ -136,7 +135,7 @@ export async function ensureCi(ctx: BenchContext): Promise<CiState> {
   } finally {
     if (server) stopServer(server);
   }
-  storeAfterCold = storeStats(store1);
+  const storeAfterCold = storeStats(store1);
   cold.store = storeAfterCold;
   if (storeAfterCold.entries < cold.tasks) {
     cold.ok = false;

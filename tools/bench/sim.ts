@@ -9,6 +9,7 @@
 //    `--exclude-task-dependencies --skip-nx-cache`) and warm (everything cached), wall time each;
 // 3. the survey: per example, what its frames file says (ran, frames, LEDs per frame, serial lines, failure).
 // Use a private NX_CACHE_DIRECTORY; run it niced on a shared machine. Ratios, not absolute times, travel.
+import * as os from 'node:os';
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -68,7 +69,7 @@ function main(): void {
   const board = values.board!;
   const lib = values.library!;
   const env = { ...process.env, NX_FASTLED_BOARDS: process.env.NX_FASTLED_BOARDS ?? board, NX_DAEMON: 'false', NX_TUI: 'false' };
-  const result: Record<string, unknown> = { board, library: lib, date: new Date().toISOString(), cpus: require('node:os').cpus().length, loadavg: require('node:os').loadavg() };
+  const result: Record<string, unknown> = { board, library: lib, date: new Date().toISOString(), cpus: os.cpus().length, loadavg: os.loadavg() };
   if (!values['skip-runs']) {
     if (board !== 'native') {
       const exDir = path.join('dist', board, lib, 'examples');

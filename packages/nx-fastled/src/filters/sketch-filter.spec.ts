@@ -129,7 +129,6 @@ const FASTLED = join(__dirname, '../../../../vendor/FastLED');
 const EXAMPLES = join(FASTLED, 'examples');
 const haveFastLED = existsSync(join(EXAMPLES, 'Blink/Blink.ino'));
 if (!haveFastLED) {
-  // eslint-disable-next-line no-console
   console.warn(`vendor/FastLED is absent (${FASTLED}): the FastLED example filter tests are skipped`);
 }
 const withFastLED = haveFastLED ? describe : describe.skip;

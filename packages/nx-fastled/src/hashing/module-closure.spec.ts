@@ -57,7 +57,9 @@ describe('the task CLI digest', () => {
       fs.mkdirSync(path.dirname(path.join(tmp, 'dist', file)), { recursive: true });
       fs.writeFileSync(path.join(tmp, 'dist', `${file}.js`), js);
     }
-    const fromJs = moduleClosure(path.join(tmp, 'dist/cli/main.js')).map((f) => path.relative(path.join(tmp, 'dist'), f).replace(/\.js$/, ''));
+    const fromJs = moduleClosure(path.join(tmp, 'dist/cli/main.js')).map((f) =>
+      path.relative(path.join(tmp, 'dist'), f).replace(/\.js$/, ''),
+    );
     // type-only imports vanish from the output; everything else is followed the same way
     expect(fromJs.every((f) => fromTs.includes(f))).toBe(true);
     expect(fromJs).toEqual(expect.arrayContaining(['cli/link-command', 'cli/sketch-command', 'sketch/index', 'util/atomic']));

@@ -28,7 +28,7 @@ export function readBaseline(file: string): BuildReport {
   try {
     data = JSON.parse(fs.readFileSync(file, 'utf8'));
   } catch (e) {
-    throw new Error(`cannot read ${file}: ${(e as Error).message}`);
+    throw new Error(`cannot read ${file}: ${(e as Error).message}`, { cause: e });
   }
   const r = data as Partial<BuildReport>;
   if (!r || r.version !== 1 || !Array.isArray(r.entries)) throw new Error(`${file} is not an nx-fastled report.json (version 1 with entries)`);

@@ -70,6 +70,7 @@ export function filmstripPng(strip: FramesStrip, endMs: number | null): Buffer {
   const leds = Math.max(1, strip.leds);
   const cell = Math.max(2, Math.min(16, Math.floor(480 / leds)));
   // Loaded on demand: the report must still be written where pngjs is not installed (no filmstrips then).
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- on demand, as said above
   const { PNG } = require('pngjs') as typeof import('pngjs');
   const png = new PNG({ width: leds * cell, height: Math.max(1, rows.length) * ROW_PX });
   png.data.fill(0);

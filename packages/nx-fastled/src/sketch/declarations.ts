@@ -150,7 +150,7 @@ function endStatement(out: TopLevel, stmt: Token[], file: number, inExternC: boo
   if (opensBlock && words.length === 2 && words[0] === 'extern' && stmt[1].kind === 'str') return 'externC';
   if (words.includes('namespace') && opensBlock && !words.includes('=')) return 'namespace';
   collectTypes(out, stmt, file);
-  const fn = functionShape(stmt, opensBlock);
+  const fn = functionShape(stmt);
   if (fn) {
     const decl: FunctionDecl = { ...loc, ...fn, externC: inExternC || fn.externC, cond };
     (opensBlock ? out.definitions : out.declarations).push(decl);
@@ -189,7 +189,7 @@ interface Shape { name: string; text: string; key: string; template: boolean; ex
   hasDefault: boolean; identifiers: string[] }
 
 /** Recognises `[template<...>] [extern "C"] <type> name(<params>) <qualifiers>` and renders it. */
-function functionShape(stmt: Token[], opensBlock: boolean): Shape | null {
+function functionShape(stmt: Token[]): Shape | null {
   if (stmt.includes(BLOCK)) return null;
   let start = 0;
   let template = false;

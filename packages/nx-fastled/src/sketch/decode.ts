@@ -45,8 +45,8 @@ function firstInvalidUtf8(b: Uint8Array): number {
   let i = 0;
   while (i < b.length) {
     const c = b[i];
-    let n = 0;
-    let min = 0;
+    let n: number;
+    let min: number;
     if (c < 0x80) { i++; continue; }
     else if (c >= 0xc2 && c <= 0xdf) { n = 1; min = 0x80; }
     else if (c >= 0xe0 && c <= 0xef) { n = 2; min = 0x800; }

@@ -6,7 +6,6 @@
 // to milliseconds, and compiler probes (`-print-search-dirs`, `-v`) are memoised by the driver's stat.
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
-import * as path from 'node:path';
 import { StatMemo } from '../hashing/stat-memo';
 import { digestTrees, sha256 } from '../hashing/tree-digest';
 import { isRecord, JsonMemoFile } from '../util/json-memo';

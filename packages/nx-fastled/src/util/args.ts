@@ -75,14 +75,17 @@ export function parseCommand<O extends Record<string, OptionSpec>>(spec: Command
   }
   const terminator = parsed.tokens.find((t) => t.kind === 'option-terminator')?.index;
   const positionals = parsed.tokens
-    .filter((t): t is Extract<typeof t, { kind: 'positional' }> => t.kind === 'positional' && (terminator === undefined || t.index < terminator))
+    .filter(
+      (t): t is Extract<typeof t, { kind: 'positional' }> => t.kind === 'positional' && (terminator === undefined || t.index < terminator),
+    )
     .map((t) => t.value);
   const rest = terminator === undefined ? [] : argv.slice(terminator + 1);
   const fail = (what: string) => new UsageError(`${spec.command}: ${what}\n${usageLine(spec)}`);
   if (rest.length && !spec.rest) throw fail(`unexpected arguments after --: ${rest.join(' ')}`);
   for (const name of spec.required ?? []) if (parsed.values[name] === undefined) throw fail(`--${name} is required`);
   if (positionals.length < (spec.minPositionals ?? 0)) throw fail('missing arguments');
-  if (spec.maxPositionals !== undefined && positionals.length > spec.maxPositionals) throw fail(`unexpected argument "${positionals[spec.maxPositionals]}"`);
+  if (spec.maxPositionals !== undefined && positionals.length > spec.maxPositionals)
+    throw fail(`unexpected argument "${positionals[spec.maxPositionals]}"`);
   const values: Record<string, unknown> = { ...parsed.values };
   delete values.help;
   return { values: values as ParsedCommand<O>['values'], positionals, rest };

@@ -39,7 +39,7 @@ export class JsonMemoFile<T> {
     try {
       writeAtomic(this.file, JSON.stringify(content()));
     } catch (e) {
-      throw new Error(`${this.file}: cannot write the ${this.what}: ${(e as Error).message}`);
+      throw new Error(`${this.file}: cannot write the ${this.what}: ${(e as Error).message}`, { cause: e });
     }
     this.dirty = false;
   }

@@ -7,7 +7,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { startServer, StartedServer, stopServer, storeEntries } from '../ci-recipe/cache-server';
 import { TestWorkspace } from '../support/workspace';
-import { BUILD_ARGS, byId, cacheEntryHolding, frozenWorkspace, isHit, plain, productDigests, STACK_FRAME } from './helpers';
+import { byId, cacheEntryHolding, frozenWorkspace, isHit, plain, productDigests, STACK_FRAME } from './helpers';
 
 jest.setTimeout(180_000);
 
