@@ -38,7 +38,7 @@ describe('test target (SimStrip fixture)', () => {
 
   it('fails the run because Hang and Crash fail, and says why', () => {
     expect(status).not.toBe(0);
-    expect(stdout).toMatch(/Hang\.frames\.json: FAILED[^\n]*\n\s*setup\(\) never returned in 600 ms of simulated time \(serialEventRun\(\) was never reached\)/);
+    expect(stdout).toMatch(/Hang\.frames\.json: FAILED[^\n]*\n\s*setup\(\) never returned in 600 ms of simulated time \(serialEventRun\(\) was never reached\): from [\d.]+ ms the program went round a tight loop at PC 0x[0-9a-f]+/);
     expect(stdout).toMatch(/Crash\.frames\.json: FAILED[^\n]*\n\s*reset loop: 3 resets by [\d.]+ ms; the first at 5\d\.\d+ ms: a jump to address 0 from PC 0x[0-9a-f]+/);
     expect(stdout).toMatch(/Hang\.frames\.json: FAILED[^\n]*\n\s*hang: still running after 5000 ms of wall time/);
     expect(stdout).toMatch(/Crash\.frames\.json: FAILED[^\n]*\n\s*crashed: killed by SIGSEGV, segmentation fault/);

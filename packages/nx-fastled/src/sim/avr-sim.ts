@@ -6,9 +6,11 @@
 //     return address, running off the end of flash); three resets make a reset loop and end the run;
 //   - a halt: a jump-to-self with interrupts off and no watchdog (what exit() and a crashed `cli; for(;;)`
 //     do): nothing can ever happen again, the run ends at once;
-//   - a hang: a jump-to-self still spinning at the end (a `while (true) {}`); or setup() never returned
-//     (the firmware never reached loop(), found by symbol in the .elf: loop() or serialEventRun(), which
-//     Arduino's main() calls after every loop(); without either symbol this check is skipped and said so).
+//   - a hang: a jump-to-self still spinning at the end (a `while (true) {}`); or setup() never returned:
+//     the first loop() never completed (found by symbol in the .elf: loop() or serialEventRun(), which
+//     Arduino's main() calls after every loop(); without either symbol this check is skipped and said so)
+//     while the main program went round a tight loop (PC within 16 bytes, interrupts aside) for the last
+//     second or half the run. A first loop() that is merely long is a note, not a failure.
 import { AVRADC, AVRClock, AVRIOPort, AVRSPI, AVRTimer, AVRUSART, AVRWatchdog, CPU, adcConfig, avrInstruction, clockConfig, portBConfig, portCConfig, portDConfig, spiConfig, timer0Config, timer1Config, timer2Config, usart0Config, watchdogConfig } from 'avr8js';
 import { elfFunctions, functionAt, loopMarker } from './elf-symbols';
 import { parseIntelHex } from './intel-hex';
@@ -141,6 +143,11 @@ export function runAvr(o: AvrRunOptions): RunResult {
   let spinPc = -1;
   let spinSince = 0;
   let spinLast = 0;
+  // A tight loop in the main program (interrupts on, PC within TIGHT bytes), e.g. polling a flag nothing sets.
+  const TIGHT = 16;
+  let tightLo = 0;
+  let tightHi = -1;
+  let tightSince = 0;
   let nextFlush = 0;
   const flushEvery = Math.round(o.clockHz / 100);
   while (cpu.cycles < end) {
@@ -168,6 +175,20 @@ export function runAvr(o: AvrRunOptions): RunResult {
       resets.push({ at: cpu.cycles, cause: watchdogReset ? 'the watchdog reset the MCU' : `a jump to address 0 from ${where(prev)} (a null function pointer, a corrupted return address or a stack overflow)` });
       if (resets.length >= 3) break;
     } else if (pc === loopPc && loopAt < 0) loopAt = cpu.cycles;
+    if (cpu.data[95] & SREG_I) {
+      // Interrupt handlers run with I clear: only the main program's PC moves the window.
+      if (pc < tightLo || pc > tightHi) {
+        const lo = Math.min(pc, tightLo);
+        const hi = Math.max(pc, tightHi);
+        if (tightHi < 0 || hi - lo > TIGHT / 2) {
+          tightLo = tightHi = pc;
+          tightSince = cpu.cycles;
+        } else {
+          tightLo = lo;
+          tightHi = hi;
+        }
+      }
+    }
     prev = pc;
     if (cpu.cycles >= nextFlush) {
       nextFlush = cpu.cycles + flushEvery;
@@ -193,11 +214,18 @@ export function runAvr(o: AvrRunOptions): RunResult {
     };
   }
   if (!failure && loopPc >= 0 && loopAt < 0) {
-    failure = {
-      kind: 'setup-never-returned',
-      atMs: ms(cpu.cycles),
-      message: `setup() never returned in ${ms(cpu.cycles)} ms of simulated time (${marker!.name} was never reached); the CPU was at ${where(cpu.pc)}. A longer simulated time may help if setup() waits on purpose`,
-    };
+    // loop() never came back: a hang only if the main program is going round a tight loop (a long loop(),
+    // such as FirstLight's 6 s sweep, or a firmware busy in interrupts, is not one).
+    const tightFor = cpu.cycles - tightSince;
+    if (tightHi >= 0 && tightFor >= Math.min(o.clockHz, cpu.cycles / 2)) {
+      failure = {
+        kind: 'setup-never-returned',
+        atMs: ms(tightSince),
+        message: `setup() never returned in ${ms(cpu.cycles)} ms of simulated time (${marker!.name} was never reached): from ${ms(tightSince)} ms the program went round a tight loop at ${where(tightLo)}..0x${(tightHi * 2).toString(16)}, polling something that never changed`,
+      };
+    } else {
+      notes.push(`${marker!.name} was never reached in ${ms(cpu.cycles)} ms: the first loop() did not complete (a long loop() or setup(), or a program kept busy by interrupts); the CPU was at ${where(cpu.pc)}`);
+    }
   }
   if (serialDropped) notes.push(`serial output cut at ${maxSerial} bytes (${serialDropped} more bytes not kept)`);
 
