@@ -10,8 +10,8 @@
 // Clocked (APA102 / SK9822 / DotStar): bytes from the hardware SPI, or from bit-banged data + clock pins
 // (sampled on the clock's rising edge, MSB first). A frame starts with a 32-bit zero start frame; each LED is
 // 0b111bbbbb (5-bit global brightness, not applied here) then B, G, R. The frame ends at the next start
-// frame or at the end of the run; trailing end-frame words (0xFF000000 / 0xFFFFFFFF) are dropped, which also
-// drops real trailing LEDs showing exactly that unless the LED count is given (`leds=`).
+// frame or at the end of the run; FastLED's end words (floor(n/32) + 1 words of 0xFFFFFFFF after n LEDs) are
+// recognised by their count and dropped; give `leds=` for a library whose end frame differs.
 
 export interface Frame {
   /** Simulated time of the frame's first bit, in ms. */
@@ -117,8 +117,11 @@ export class OneWireDecoder {
 
 /** APA102-style frames from a byte stream (hardware SPI or bit-banged pins). */
 export class ClockedDecoder {
-  private bytes: number[] = [];
-  private times: number[] = [];
+  private zeros = 0;
+  private inFrame = false;
+  private words: number[][] = [];
+  private word: number[] = [];
+  private startAt = 0;
   private bitCur = 0;
   private nbits = 0;
   private clockHigh = false;
@@ -143,35 +146,60 @@ export class ClockedDecoder {
     }
   }
 
+  /**
+   * At least four zero bytes start a frame (FastLED sends a fifth, stray, zero byte on AVR: counting zeros
+   * rather than words tolerates it); LED words follow while their first byte has the 0b111 header; the first
+   * byte without it ends the frame.
+   */
   byte(value: number, cycle: number): void {
-    this.bytes.push(value & 0xff);
-    this.times.push(cycle);
-    const n = this.bytes.length;
-    // A start frame (four zero bytes) after at least one LED word: what came before is a finished frame.
-    if (n >= 8 && value === 0 && this.bytes[n - 2] === 0 && this.bytes[n - 3] === 0 && this.bytes[n - 4] === 0) {
-      const done = this.bytes.splice(0, n - 4);
-      const at = this.times.splice(0, n - 4);
-      this.emit(done, at[0]);
+    const b = value & 0xff;
+    if (this.inFrame) {
+      if (this.word.length === 0 && (b & 0xe0) !== 0xe0) {
+        this.emit();
+        this.zeros = b === 0 ? 1 : 0;
+        return;
+      }
+      this.word.push(b);
+      if (this.word.length === 4) {
+        this.words.push(this.word);
+        this.word = [];
+      }
+      return;
     }
+    if (b === 0) {
+      this.zeros++;
+      return;
+    }
+    if (this.zeros >= 4 && (b & 0xe0) === 0xe0) {
+      this.inFrame = true;
+      this.startAt = cycle;
+      this.word = [b];
+      this.words = [];
+    }
+    this.zeros = 0;
   }
 
   flush(): void {
-    if (this.bytes.length) this.emit(this.bytes, this.times[0]);
-    this.bytes = [];
-    this.times = [];
+    if (this.inFrame) this.emit();
   }
 
-  private emit(bytes: number[], at: number): void {
-    let i = 0;
-    while (i + 4 <= bytes.length && bytes[i] === 0 && bytes[i + 1] === 0 && bytes[i + 2] === 0 && bytes[i + 3] === 0) i += 4;
-    const words: number[][] = [];
-    for (; i + 4 <= bytes.length; i += 4) {
-      if ((bytes[i] & 0xe0) !== 0xe0) break;
-      words.push(bytes.slice(i, i + 4));
+  private emit(): void {
+    this.inFrame = false;
+    const words = this.words;
+    this.words = [];
+    this.word = [];
+    // FastLED ends a frame of n LEDs with floor(n / 32) + 1 end words (0xFFFFFFFF for APA102): find the n
+    // whose end words fit and drop them when they are end words. An end word looks like an LED to a strip,
+    // which is why the count matters: a white last LED is real, the word after it is not.
+    if (this.leds === undefined) {
+      const total = words.length;
+      let n = total - 1;
+      while (n > 0 && n + Math.floor(n / 32) + 1 > total) n--;
+      const tail = words.slice(n);
+      const endWord = (w: number[]) => w[0] === 0xff && w[1] === w[2] && w[2] === w[3] && (w[1] === 0 || w[1] === 0xff);
+      if (n + Math.floor(n / 32) + 1 === total && tail.length && tail.every((w) => endWord(w) && w.join() === tail[0].join())) words.length = n;
     }
-    const endWord = (w: number[]) => w[0] === 0xff && ((w[1] === 0 && w[2] === 0 && w[3] === 0) || (w[1] === 0xff && w[2] === 0xff && w[3] === 0xff));
-    if (this.leds === undefined) while (words.length && endWord(words[words.length - 1])) words.pop();
     if (!words.length) return;
-    this.frames.push({ atMs: (at / this.clockHz) * 1000, rgb: reorder(Uint8Array.from(words.flatMap((w) => w.slice(1))), this.order, this.leds) });
+    this.frames.push({ atMs: (this.startAt / this.clockHz) * 1000, rgb: reorder(Uint8Array.from(words.flatMap((w) => w.slice(1))), this.order, this.leds) });
   }
 }
