@@ -149,10 +149,15 @@ export function runAvr(o: AvrRunOptions): RunResult {
   let tightHi = -1;
   let tightSince = 0;
   let nextFlush = 0;
+  // Cycles spent with interrupts off (inside interrupt handlers, mostly): says why a main program starves.
+  let cliCycles = 0;
+  let before = 0;
   const flushEvery = Math.round(o.clockHz / 100);
   while (cpu.cycles < end) {
+    before = cpu.cycles;
     avrInstruction(cpu);
     cpu.tick();
+    if (!(cpu.data[95] & SREG_I)) cliCycles += cpu.cycles - before;
     const pc = cpu.pc;
     if (pc === prev) {
       // A jump to itself: an endless loop unless an interrupt or the watchdog gets it out.
@@ -213,6 +218,10 @@ export function runAvr(o: AvrRunOptions): RunResult {
       message: `hang: spinning in an endless loop at ${where(spinPc)} from ${ms(spinSince)} ms to the end of the run (${ms(cpu.cycles)} ms)${loopPc >= 0 && loopAt < 0 ? '; setup() never returned' : ''}`,
     };
   }
+  const busy = () => {
+    const pct = Math.round((100 * cliCycles) / Math.max(1, cpu.cycles));
+    return pct >= 50 ? `; ${pct}% of all cycles ran with interrupts off (in interrupt handlers): the main program was starved` : '';
+  };
   if (!failure && loopPc >= 0 && loopAt < 0) {
     // loop() never came back: a hang only if the main program is going round a tight loop (a long loop(),
     // such as FirstLight's 6 s sweep, or a firmware busy in interrupts, is not one).
@@ -221,10 +230,10 @@ export function runAvr(o: AvrRunOptions): RunResult {
       failure = {
         kind: 'setup-never-returned',
         atMs: ms(tightSince),
-        message: `setup() never returned in ${ms(cpu.cycles)} ms of simulated time (${marker!.name} was never reached): from ${ms(tightSince)} ms the program went round a tight loop at ${where(tightLo)}..0x${(tightHi * 2).toString(16)}, polling something that never changed`,
+        message: `setup() never returned in ${ms(cpu.cycles)} ms of simulated time (${marker!.name} was never reached): from ${ms(tightSince)} ms the program went round a tight loop at ${where(tightLo)}..0x${(tightHi * 2).toString(16)}, polling something that never changed${busy()}`,
       };
     } else {
-      notes.push(`${marker!.name} was never reached in ${ms(cpu.cycles)} ms: the first loop() did not complete (a long loop() or setup(), or a program kept busy by interrupts); the CPU was at ${where(cpu.pc)}`);
+      notes.push(`${marker!.name} was never reached in ${ms(cpu.cycles)} ms: the first loop() did not complete (a long loop() or setup(), or a program kept busy by interrupts); the CPU was at ${where(cpu.pc)}${busy()}`);
     }
   }
   if (serialDropped) notes.push(`serial output cut at ${maxSerial} bytes (${serialDropped} more bytes not kept)`);
