@@ -24,8 +24,14 @@ function tempWorkspace(libraries: string[]): string {
   return root;
 }
 
-async function graph(root: string, boards: Map<string, ResolvedBoard | UnresolvedBoard>, names = [...boards.keys()]): Promise<Record<string, ProjectConfiguration>> {
-  const files = ['libraries/Flat15/library.properties', 'libraries/Legacy10/library.properties'].filter((f) => fs.existsSync(path.join(root, f)));
+async function graph(
+  root: string,
+  boards: Map<string, ResolvedBoard | UnresolvedBoard>,
+  names = [...boards.keys()],
+): Promise<Record<string, ProjectConfiguration>> {
+  const files = ['libraries/Flat15/library.properties', 'libraries/Legacy10/library.properties'].filter((f) =>
+    fs.existsSync(path.join(root, f)),
+  );
   const context = { workspaceRoot: root, nxJsonConfiguration: {} } as unknown as CreateNodesContextV2;
   const results = await buildGraph(files, { boards: names }, context, { boards, tool: TOOL });
   const projects: Record<string, ProjectConfiguration> = {};
@@ -51,19 +57,35 @@ describe('graph shape (fake boards, no compiler)', () => {
 
   it('one compile per TU, an archive per library and core, a link per admitted example', () => {
     const names = [...byName(projects).keys()].sort();
-    expect(names.filter((n) => n.startsWith('fake/core/'))).toEqual(['fake/core/cores/fake/isr.S', 'fake/core/cores/fake/main.cpp', 'fake/core/cores/fake/wiring.c']);
+    expect(names.filter((n) => n.startsWith('fake/core/'))).toEqual([
+      'fake/core/cores/fake/isr.S',
+      'fake/core/cores/fake/main.cpp',
+      'fake/core/cores/fake/wiring.c',
+    ]);
     expect(names).toEqual(expect.arrayContaining(['fake/core', 'fake/legacy10', 'fake/flat15', 'fake/legacy10/utility/counter.c']));
-    const links = Object.values(projects).filter((p) => p.targets?.link).map((p) => p.name).sort();
+    const links = Object.values(projects)
+      .filter((p) => p.targets?.link)
+      .map((p) => p.name)
+      .sort();
     // NativeOnly has a .native.test.only marker: not built on this board.
-    expect(links).toEqual(['fake/flat15/examples/Hello', 'fake/legacy10/examples/Basic', 'fake/legacy10/examples/Group/One', 'fake/legacy10/examples/Group/Two']);
-    expect((byName(projects).get('flat15/NativeOnly')!.metadata as { nxFastled: { boards: Record<string, string> } }).nxFastled.boards.fake).toMatch(/^skipped: .*\.native\.test\.only/);
+    expect(links).toEqual([
+      'fake/flat15/examples/Hello',
+      'fake/legacy10/examples/Basic',
+      'fake/legacy10/examples/Group/One',
+      'fake/legacy10/examples/Group/Two',
+    ]);
+    expect(
+      (byName(projects).get('flat15/NativeOnly')!.metadata as { nxFastled: { boards: Record<string, string> } }).nxFastled.boards.fake,
+    ).toMatch(/^skipped: .*\.native\.test\.only/);
   });
 
   it('every dependsOn names a project of the graph', () => {
     const names = new Set(byName(projects).keys());
     for (const p of Object.values(projects)) {
       for (const t of Object.values(p.targets ?? {})) {
-        for (const d of (t.dependsOn ?? []) as { projects?: string[] }[]) for (const n of d.projects ?? []) expect({ from: p.name, to: n, known: names.has(n) }).toEqual({ from: p.name, to: n, known: true });
+        for (const d of (t.dependsOn ?? []) as { projects?: string[] }[])
+          for (const n of d.projects ?? [])
+            expect({ from: p.name, to: n, known: names.has(n) }).toEqual({ from: p.name, to: n, known: true });
       }
     }
   });
@@ -98,8 +120,14 @@ describe('graph shape (fake boards, no compiler)', () => {
     expect(json).not.toContain('/nonexistent/');
   });
 
-  it('a second board adds its own projects and leaves the first board\'s projects identical', async () => {
-    const two = await graph(root, new Map([['fake', fakeBoard('fake')], ['fake2', fakeBoard('fake2', { target: 'ATFAKE2' })]]));
+  it("a second board adds its own projects and leaves the first board's projects identical", async () => {
+    const two = await graph(
+      root,
+      new Map([
+        ['fake', fakeBoard('fake')],
+        ['fake2', fakeBoard('fake2', { target: 'ATFAKE2' })],
+      ]),
+    );
     for (const [k, v] of Object.entries(projects)) {
       if (v.name?.startsWith('fake/')) expect(two[k]).toEqual(v);
     }
@@ -107,7 +135,14 @@ describe('graph shape (fake boards, no compiler)', () => {
   });
 
   it('a board whose toolchain is missing is skipped with the reason; an unknown board fails its check', async () => {
-    const g = await graph(root, new Map<string, ResolvedBoard | UnresolvedBoard>([['fake', fakeBoard('fake')], ['gone', missingBoard('gone')]]), ['fake', 'gone', 'nosuch']);
+    const g = await graph(
+      root,
+      new Map<string, ResolvedBoard | UnresolvedBoard>([
+        ['fake', fakeBoard('fake')],
+        ['gone', missingBoard('gone')],
+      ]),
+      ['fake', 'gone', 'nosuch'],
+    );
     const hello = byName(g).get('flat15/Hello')!;
     const boards = (hello.metadata as { nxFastled: { boards: Record<string, string> } }).nxFastled.boards;
     expect(boards.gone).toMatch(/^skipped: toolchain not found \(the fake compiler\)/);

@@ -56,7 +56,7 @@ export const LINK_COMMAND = defineCommand({
   command: 'nx-fastled-task link',
   usage:
     '--board <b> --bin <dir> --out-dir <dir> --name <Name> --linker <prog> [--objcopy <prog> --hex-flags=<flags> [--eep-flags=<flags>]] ' +
-    '[--size <prog>] [--flash-limit <bytes> --ram-limit <bytes>] [--no-heal] -- <link arguments>',
+    '[--size <prog>] [--size-regex=<re>] [--size-regex-data=<re>] [--flash-limit <bytes>] [--ram-limit <bytes>] [--no-heal] -- <link arguments>',
   about:
     "Links a sketch, makes its firmware images and checks their size against the board's limits. Inputs are verified " +
     'first (see verify); every output is published (the .elf last) only when all of that succeeded.',
@@ -70,6 +70,8 @@ export const LINK_COMMAND = defineCommand({
     'hex-flags': { type: 'string', description: 'objcopy flags making the .hex (write --hex-flags=...)' },
     'eep-flags': { type: 'string', description: 'objcopy flags making the .eep (write --eep-flags=...)' },
     size: { type: 'string', description: 'the size tool, relative to --bin' },
+    'size-regex': { type: 'string', description: "platform.txt recipe.size.regex: `size -A` lines whose first group sums to flash (default .text+.data+.bootloader)" },
+    'size-regex-data': { type: 'string', description: 'platform.txt recipe.size.regex.data: the same for RAM (default .data+.bss+.noinit)' },
     'flash-limit': { type: 'string', description: 'flash bytes available' },
     'ram-limit': { type: 'string', description: 'RAM bytes available' },
     'no-heal': { type: 'boolean', description: 'a damaged input is reported, not removed' },
@@ -98,6 +100,7 @@ export function runLink(argv: string[]): void {
   verifyInputs(linkInputs(afterDashes), { heal: !flags['no-heal'], workspaceRoot: process.cwd() });
   const size = flags.size;
   const limitOf = (k: 'flash-limit' | 'ram-limit') => (flags[k] !== undefined ? Number(flags[k]) : undefined);
+  const regexes = { flash: flags['size-regex'], data: flags['size-regex-data'] };
   try {
     try {
       run(tool(linker), [...afterDashes, '-o', tmpElf], `linking ${elf}`, true);
@@ -115,7 +118,7 @@ export function runLink(argv: string[]): void {
           // could not produce even a throwaway image: keep the linker's own message
         }
         if (fs.existsSync(probe)) {
-          const r = measure(tool(size), probe, board, limitOf('flash-limit'), limitOf('ram-limit'));
+          const r = measure(tool(size), probe, board, limitOf('flash-limit'), limitOf('ram-limit'), regexes);
           throw new ToolError(tooLargeMessage(elf, board, r, overLimits(r)).replace('too large', 'too large (the linker refused it)'));
         }
       }
@@ -129,7 +132,7 @@ export function runLink(argv: string[]): void {
       run(tool(objcopy), [...splitArgs(objcopyFlags), tmpElf, tempName(image)], `making ${image}`);
     }
     const report: SizeReport = size
-      ? measure(tool(size), tmpElf, board, limitOf('flash-limit'), limitOf('ram-limit'))
+      ? measure(tool(size), tmpElf, board, limitOf('flash-limit'), limitOf('ram-limit'), regexes)
       : { board, flash: 0, ram: 0, sections: {}, flashLimit: limitOf('flash-limit'), ramLimit: limitOf('ram-limit') };
     const over = overLimits(report);
     if (over.length) throw new ToolError(tooLargeMessage(elf, board, report, over));
@@ -145,13 +148,26 @@ export function runLink(argv: string[]): void {
   }
 }
 
-function measure(sizeTool: string, elfFile: string, board: string, flashLimit?: number, ramLimit?: number): SizeReport {
-  const sections = parseSizeA(run(sizeTool, ['-A', elfFile], `measuring ${elfFile}`));
+/** The sum of the first group of `regex` over the lines of `size -A` (how arduino-cli reads recipe.size.regex). */
+export function sumMatches(text: string, regex: string): number {
+  const re = new RegExp(regex);
+  let sum = 0;
+  for (const line of text.split('\n')) {
+    const m = re.exec(line.replace(/\r$/, ''));
+    if (m?.[1] && /^\d+$/.test(m[1])) sum += Number(m[1]);
+  }
+  return sum;
+}
+
+function measure(sizeTool: string, elfFile: string, board: string, flashLimit?: number, ramLimit?: number, regexes: { flash?: string; data?: string } = {}): SizeReport {
+  const text = run(sizeTool, ['-A', elfFile], `measuring ${elfFile}`);
+  const sections = parseSizeA(text);
   const s = sections;
+  // Without the platform's regexes: the AVR recipe's sections (flash .text+.data+.bootloader, RAM .data+.bss+.noinit).
   const report: SizeReport = {
     board,
-    flash: (s['.text'] ?? 0) + (s['.data'] ?? 0) + (s['.bootloader'] ?? 0),
-    ram: (s['.data'] ?? 0) + (s['.bss'] ?? 0) + (s['.noinit'] ?? 0),
+    flash: regexes.flash ? sumMatches(text, regexes.flash) : (s['.text'] ?? 0) + (s['.data'] ?? 0) + (s['.bootloader'] ?? 0),
+    ram: regexes.data ? sumMatches(text, regexes.data) : (s['.data'] ?? 0) + (s['.bss'] ?? 0) + (s['.noinit'] ?? 0),
     sections,
   };
   if (flashLimit !== undefined) report.flashLimit = flashLimit;

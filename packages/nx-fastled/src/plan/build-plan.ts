@@ -5,10 +5,22 @@
 // `<outputDir>/<board>/<lib>/obj/<rel>.o`, `<outputDir>/<board>/<lib>/examples/<path>/<Name>.elf`.
 import * as path from 'node:path/posix';
 import type { ArduinoLibrary, Example } from '../library/discover';
-import { languageOf } from '../toolchain/avr';
+import { languageOf } from '../toolchain/sources';
 import type { ResolvedBoard } from '../toolchain/identity';
 import type { LibraryProfile } from '../toolchain/types';
-import type { ArchiveStep, Arg, CompileStep, EnvRefs, Flag, IncludeDir, Language, LinkArchive, LinkStep, PlanBoard, PlanContext } from './types';
+import type {
+  ArchiveStep,
+  Arg,
+  CompileStep,
+  EnvRefs,
+  Flag,
+  IncludeDir,
+  Language,
+  LinkArchive,
+  LinkStep,
+  PlanBoard,
+  PlanContext,
+} from './types';
 
 const WHY_SEED = 'LTO objects are otherwise random: a per-TU seed keeps outputs byte-identical across runs';
 const WHY_IQUOTE = 'quoted includes of the generated sketch .cpp find the sketch folder first, as they would in place';
@@ -17,7 +29,7 @@ const WHY_ARCHIVE_D = 'D: zero timestamps, uids and modes, so archives are byte-
 /** Environment variable names for a board's toolchain, unique per identity (a stale graph cannot use them). */
 export function envRefs(board: string, identity: string): EnvRefs {
   const base = `NXF_${board.toUpperCase().replace(/[^A-Z0-9]/g, '_')}_${identity.slice(0, 12)}`;
-  return { bin: `${base}_BIN`, core: `${base}_CORE` };
+  return { bin: `${base}_BIN`, core: `${base}_CORE`, variant: `${base}_VARIANT` };
 }
 
 export function planBoard(resolved: ResolvedBoard): PlanBoard {
@@ -56,31 +68,47 @@ export function planCore(ctx: PlanContext, b: PlanBoard): CorePlan {
   const r = b.resolved.recipe;
   const includeDirs: IncludeDir[] = r.coreIncludeDirs.map((dir) => ({ dir, why: `the Arduino core and variant of ${board}` }));
   const compiles = r.coreSources.map((src): CompileStep => {
-    const root = out(ctx, board, 'core/obj', src.rel);
+    const root = out(ctx, board, 'core/obj', src.root === 'variant' ? `variant/${src.rel}` : src.rel);
     const object = `${root}.o`;
     return {
       kind: 'compile',
       role: 'core',
-      id: `${board}/core/${src.rel}`,
+      id: stepId(`${board}/core/${src.root === 'variant' ? `variant/${src.rel}` : src.rel}`),
       root,
       board,
-      description: `Compile the Arduino core's ${src.rel} for ${board}`,
+      description: `Compile the Arduino ${src.root === 'variant' ? "variant's" : "core's"} ${src.rel} for ${board}`,
       env: envOf(b),
       outputs: [object],
       language: src.language,
       program: { root: 'bin', rel: r.compiler[src.language] },
-      flags: [...recipeFlags(b, src.language), ...(r.coreFileFlags[src.language] ?? []), { value: `-frandom-seed=core/${src.rel}`, why: WHY_SEED }],
+      flags: [
+        ...recipeFlags(b, src.language),
+        ...(r.coreFileFlags[src.language] ?? []),
+        { value: `-frandom-seed=${src.root === 'variant' ? 'variant' : 'core'}/${src.rel}`, why: WHY_SEED },
+      ],
       includeDirs,
-      source: { root: 'core', rel: src.rel },
+      source: { root: src.root ?? 'core', rel: src.rel },
       object,
-      unit: `core/${src.rel}`,
+      unit: `${src.root === 'variant' ? 'variant' : 'core'}/${src.rel}`,
     };
   });
   const root = out(ctx, board, 'core');
-  return { compiles, archive: archiveStep(b, `${board}/core`, root, `${root}/libcore.a`, compiles, 'core', `Archive the Arduino core for ${board}`) };
+  return {
+    compiles,
+    archive: archiveStep(b, `${board}/core`, root, `${root}/libcore.a`, compiles, 'core', `Archive the Arduino core for ${board}`),
+  };
 }
 
-function archiveStep(b: PlanBoard, id: string, root: string, archive: string, compiles: CompileStep[], role: 'core' | 'library', description: string, library?: string): ArchiveStep {
+function archiveStep(
+  b: PlanBoard,
+  id: string,
+  root: string,
+  archive: string,
+  compiles: CompileStep[],
+  role: 'core' | 'library',
+  description: string,
+  library?: string,
+): ArchiveStep {
   const ar = b.resolved.recipe.archiver;
   return {
     kind: 'archive',
@@ -158,7 +186,8 @@ export function planLibrary(ctx: PlanContext, b: PlanBoard, lib: ArduinoLibrary,
   const board = b.name;
   const settings = librarySettings(ctx, b, lib);
   // A 1.0 library's own TUs also see utility/, as the Arduino builder compiles them.
-  const utility = lib.layout === '1.0' ? [path.join(lib.root, 'utility')].filter((d) => lib.sources.some((s) => s.startsWith(`${d}/`))) : [];
+  const utility =
+    lib.layout === '1.0' ? [path.join(lib.root, 'utility')].filter((d) => lib.sources.some((s) => s.startsWith(`${d}/`))) : [];
   const includeDirs: IncludeDir[] = [
     ...settings.includeDirs,
     ...depIncludeDirs(deps),
@@ -169,7 +198,11 @@ export function planLibrary(ctx: PlanContext, b: PlanBoard, lib: ArduinoLibrary,
     const root = out(ctx, board, lib.id, 'obj', rel);
     const object = `${root}.o`;
     const language = languageOf(src);
-    const inputs = ctx.closure([src], includeDirs.map((d) => d.dir), b);
+    const inputs = ctx.closure(
+      [src],
+      includeDirs.map((d) => d.dir),
+      b,
+    );
     return {
       kind: 'compile',
       role: 'library',
@@ -193,13 +226,24 @@ export function planLibrary(ctx: PlanContext, b: PlanBoard, lib: ArduinoLibrary,
   const plan: LibraryPlan = { library: lib, settings, compiles };
   if (compiles.length) {
     const root = out(ctx, board, lib.id);
-    plan.archive = archiveStep(b, `${board}/${lib.id}`, root, `${root}/lib${lib.id}.a`, compiles, 'library', `Archive ${lib.name}'s ${compiles.length} objects for ${board}`, lib.id);
+    plan.archive = archiveStep(
+      b,
+      `${board}/${lib.id}`,
+      root,
+      `${root}/lib${lib.id}.a`,
+      compiles,
+      'library',
+      `Archive ${lib.name}'s ${compiles.length} objects for ${board}`,
+      lib.id,
+    );
   }
   return plan;
 }
 
 function depIncludeDirs(deps: LibraryPlan[]): IncludeDir[] {
-  return deps.flatMap((d) => d.library.includeDirs.map((dir) => ({ dir, why: `${d.library.name}'s include folder (a library this one uses)` })));
+  return deps.flatMap((d) =>
+    d.library.includeDirs.map((dir) => ({ dir, why: `${d.library.name}'s include folder (a library this one uses)` })),
+  );
 }
 
 export interface ExamplePlan {
@@ -211,7 +255,14 @@ export interface ExamplePlan {
  * One example on one board: its sketch TU (the `.ino` files made into C++), its other sources, and the link
  * against its library, the libraries it uses (`deps`, in link order) and the core.
  */
-export function planExample(ctx: PlanContext, b: PlanBoard, lp: LibraryPlan, ex: Example, core: CorePlan, deps: LibraryPlan[] = []): ExamplePlan {
+export function planExample(
+  ctx: PlanContext,
+  b: PlanBoard,
+  lp: LibraryPlan,
+  ex: Example,
+  core: CorePlan,
+  deps: LibraryPlan[] = [],
+): ExamplePlan {
   const board = b.name;
   const lib = lp.library;
   const r = b.resolved.recipe;
@@ -227,7 +278,9 @@ export function planExample(ctx: PlanContext, b: PlanBoard, lp: LibraryPlan, ex:
     const root = out(ctx, board, lib.id, 'obj', exRel, `${ex.name}.ino`);
     const cpp = `${root}.cpp`;
     const object = `${cpp}.o`;
-    const appendedIncludes = settings.sketchAppend.map((l) => /#\s*include\s*[<"]([^>"]+)[>"]/.exec(l)?.[1]).filter((x): x is string => !!x);
+    const appendedIncludes = settings.sketchAppend
+      .map((l) => /#\s*include\s*[<"]([^>"]+)[>"]/.exec(l)?.[1])
+      .filter((x): x is string => !!x);
     const inputs = ctx.closure(ex.inoFiles, dirs, b, ['Arduino.h', ...appendedIncludes]);
     compiles.push({
       ...common,
@@ -237,7 +290,12 @@ export function planExample(ctx: PlanContext, b: PlanBoard, lp: LibraryPlan, ex:
       outputs: [object, cpp],
       language: 'cpp',
       program: { root: 'bin', rel: r.compiler.cpp },
-      flags: [...settings.flags.cpp, { value: '-iquote', why: WHY_IQUOTE }, { value: ex.dir, why: WHY_IQUOTE }, { value: `-frandom-seed=${main}`, why: WHY_SEED }],
+      flags: [
+        ...settings.flags.cpp,
+        { value: '-iquote', why: WHY_IQUOTE },
+        { value: ex.dir, why: WHY_IQUOTE },
+        { value: `-frandom-seed=${main}`, why: WHY_SEED },
+      ],
       source: cpp,
       object,
       unit: main,
@@ -268,12 +326,20 @@ export function planExample(ctx: PlanContext, b: PlanBoard, lp: LibraryPlan, ex:
 
   const root = out(ctx, board, lib.id, exRel);
   const elf = `${root}/${ex.name}.elf`;
-  const outputs = [elf, ...b.resolved.board.produces.filter((p) => p !== 'elf').map((p) => `${root}/${ex.name}.${p}`), `${root}/${ex.name}.size.json`];
+  const outputs = [
+    elf,
+    ...(r.produces ?? b.resolved.board.produces).filter((p) => p !== 'elf').map((p) => `${root}/${ex.name}.${p}`),
+    `${root}/${ex.name}.size.json`,
+  ];
   const archives: LinkArchive[] = [lp, ...deps]
     .filter((p) => p.archive)
     .map((p) => ({ file: p.archive!.archive, whole: r.wholeArchive, step: p.archive!.id }));
   if (settings.linkCore) archives.push({ file: core.archive.archive, whole: false, step: core.archive.id });
-  const limits = r.limits ? `, checked against ${r.limits.flash} bytes flash and ${r.limits.ram} bytes RAM` : '';
+  const limitText = [
+    r.limits?.flash !== undefined ? `${r.limits.flash} bytes flash` : '',
+    r.limits?.ram !== undefined ? `${r.limits.ram} bytes RAM` : '',
+  ].filter(Boolean);
+  const limits = limitText.length ? `, checked against ${limitText.join(' and ')}` : '';
   const link: LinkStep = {
     kind: 'link',
     id: stepId(`${board}/${lib.id}/${exRel}`),
@@ -291,8 +357,11 @@ export function planExample(ctx: PlanContext, b: PlanBoard, lp: LibraryPlan, ex:
     objects: compiles.map((c) => c.object),
     archives,
     libs: settings.linkLibs,
-    ...(r.objcopy && r.objcopyHex ? { objcopy: { program: r.objcopy, hex: r.objcopyHex, ...(r.objcopyEep ? { eep: r.objcopyEep } : {}) } } : {}),
+    ...(r.objcopy && r.objcopyHex
+      ? { objcopy: { program: r.objcopy, hex: r.objcopyHex, ...(r.objcopyEep ? { eep: r.objcopyEep } : {}) } }
+      : {}),
     ...(r.size ? { size: r.size } : {}),
+    ...(r.sizeRegex && (r.sizeRegex.flash || r.sizeRegex.data) ? { sizeRegex: r.sizeRegex } : {}),
     ...(r.limits ? { limits: r.limits } : {}),
     compileSteps: compiles.map((c) => c.id),
     archiveSteps: archives.map((a) => a.step),

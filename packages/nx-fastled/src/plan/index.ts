@@ -20,7 +20,9 @@ export interface BoardBuildPlan {
 export function planBuild(ctx: PlanContext, b: PlanBoard, libs: { library: ArduinoLibrary; examples: Example[] }[]): BoardBuildPlan {
   const core = planCore(ctx, b);
   const libraries = libs.map((l) => planLibrary(ctx, b, l.library));
-  const examples = libs.flatMap((l, i) => l.examples.map((ex) => ({ ...planExample(ctx, b, libraries[i], ex, core), library: l.library.id, example: ex })));
+  const examples = libs.flatMap((l, i) =>
+    l.examples.map((ex) => ({ ...planExample(ctx, b, libraries[i], ex, core), library: l.library.id, example: ex })),
+  );
   return { board: b, core, libraries, examples };
 }
 

@@ -17,7 +17,7 @@ export function quote(arg: string): string {
 
 export function renderArg(arg: Arg, env: EnvRefs): string {
   if (typeof arg === 'string') return quote(arg);
-  const v = arg.root === 'bin' ? env.bin : env.core;
+  const v = arg.root === 'bin' ? env.bin : arg.root === 'variant' ? env.variant : env.core;
   return arg.rel === '.' || arg.rel === '' ? `"$${v}"` : `"$${v}"/${quote(arg.rel)}`;
 }
 
@@ -92,13 +92,20 @@ export function compileCommand(step: CompileStep, b: PlanBoard, tool: TaskTool):
 
 /** The archiver invocation alone (writes `<archive>.$$.tmp`). */
 export function archiveInvocation(step: ArchiveStep, env: EnvRefs): string {
-  return [renderArg(step.program, env), ...step.flags.map((f) => quote(f.value)), `${quote(step.archive)}.$$.tmp`, ...step.objects.map(quote)].join(' ');
+  return [
+    renderArg(step.program, env),
+    ...step.flags.map((f) => quote(f.value)),
+    `${quote(step.archive)}.$$.tmp`,
+    ...step.objects.map(quote),
+  ].join(' ');
 }
 
 export function archiveCommand(step: ArchiveStep, b: PlanBoard, tool: TaskTool): string {
   // Objects come from the cache unchecked: verify them (sidecar checksum and structure) before archiving.
   const verify = toolCall(tool, `verify ${step.objects.map(quote).join(' ')}`);
-  return [prelude(b), `mkdir -p ${quote(path.dirname(step.archive))}`, verify, archiveInvocation(step, b.env), publish(step.archive)].join(' && ');
+  return [prelude(b), `mkdir -p ${quote(path.dirname(step.archive))}`, verify, archiveInvocation(step, b.env), publish(step.archive)].join(
+    ' && ',
+  );
 }
 
 /** The linker's arguments in order: flags, objects, archives (whole ones grouped), libraries. */
@@ -115,10 +122,23 @@ export function linkArgs(step: LinkStep): string[] {
 }
 
 export function linkCommand(step: LinkStep, b: PlanBoard, tool: TaskTool): string {
-  const toolArgs: string[] = ['link', '--board', b.name, '--out-dir', quote(step.outDir), '--name', quote(step.name), '--linker', quote(step.program)];
+  const toolArgs: string[] = [
+    'link',
+    '--board',
+    b.name,
+    '--out-dir',
+    quote(step.outDir),
+    '--name',
+    quote(step.name),
+    '--linker',
+    quote(step.program),
+  ];
   if (step.objcopy) toolArgs.push('--objcopy', quote(step.objcopy.program), `--hex-flags=${quote(step.objcopy.hex.join(' '))}`);
   if (step.objcopy?.eep) toolArgs.push(`--eep-flags=${quote(step.objcopy.eep.join(' '))}`);
   if (step.size) toolArgs.push('--size', quote(step.size));
-  if (step.limits) toolArgs.push('--flash-limit', String(step.limits.flash), '--ram-limit', String(step.limits.ram));
+  if (step.sizeRegex?.flash) toolArgs.push(`--size-regex=${quote(step.sizeRegex.flash)}`);
+  if (step.sizeRegex?.data) toolArgs.push(`--size-regex-data=${quote(step.sizeRegex.data)}`);
+  if (step.limits?.flash !== undefined) toolArgs.push('--flash-limit', String(step.limits.flash));
+  if (step.limits?.ram !== undefined) toolArgs.push('--ram-limit', String(step.limits.ram));
   return [prelude(b), `${toolCall(tool, toolArgs.join(' '))} --bin "$${b.env.bin}" -- ${linkArgs(step).map(quote).join(' ')}`].join(' && ');
 }

@@ -22,10 +22,12 @@ export interface IncludeDir {
   why: string;
 }
 
-/** Names of the environment variables holding the located toolchain's `bin` and Arduino core folders. */
+/** Names of the environment variables holding the located toolchain's `bin`, core and variant folders. */
 export interface EnvRefs {
   bin: string;
   core: string;
+  /** Set only when the board's variant comes from another platform than its core. */
+  variant: string;
 }
 
 /** A resolved board as the planner sees it. */
@@ -115,7 +117,9 @@ export interface LinkStep extends StepBase {
   libs: Flag[];
   objcopy?: { program: string; hex: string[]; eep?: string[] };
   size?: string;
-  limits?: { flash: number; ram: number };
+  /** The platform's `recipe.size.regex` (flash) and `recipe.size.regex.data` (RAM) over `size -A` lines. */
+  sizeRegex?: { flash?: string; data?: string };
+  limits?: { flash?: number; ram?: number };
   compileSteps: string[];
   archiveSteps: string[];
 }

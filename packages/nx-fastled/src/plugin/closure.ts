@@ -5,7 +5,7 @@
 // memoised next to the scan cache) besides the closure's own #defines.
 import * as path from 'node:path';
 import { IncludeScanner } from '../scan';
-import { languageOf } from '../toolchain/avr';
+import { languageOf } from '../toolchain/sources';
 import { predefinedMacros } from '../toolchain/gcc-probe';
 import { ProbeMemo } from '../toolchain/identity';
 import type { Arg, Language } from '../toolchain/types';
@@ -22,8 +22,11 @@ export function makeClosure(workspaceRoot: string, fileHashes: Map<string, strin
   const scanner = new IncludeScanner({ workspaceRoot, fileHash: (f) => fileHashes.get(f), cacheFile });
   const probes = new ProbeMemo(path.join(path.dirname(cacheFile), 'predefined-macros.json'));
   const predefined = new Map<string, string | undefined>();
-  const absolute = (d: Arg, b: BoardContext) =>
-    typeof d === 'string' ? d : path.join(d.root === 'bin' ? b.resolved.located.binDir : b.resolved.located.coreDir, d.rel);
+  const absolute = (d: Arg, b: BoardContext) => {
+    if (typeof d === 'string') return d;
+    const l = b.resolved.located;
+    return path.join(d.root === 'bin' ? l.binDir : d.root === 'variant' ? (l.variantDir ?? l.coreDir) : l.coreDir, d.rel);
+  };
   /** Builtins and -D of this board's compile of `language`; undefined (scanner stays conservative) on failure. */
   const macros = (b: BoardContext, language: Language): string | undefined => {
     const key = `${b.resolved.board.name}\0${b.resolved.identity}\0${language}`;

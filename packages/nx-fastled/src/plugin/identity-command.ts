@@ -21,6 +21,7 @@ import { defineCommand, parseCommand, usageLine, UsageError } from '../util/args
 import { missingToolchainMessage } from './messages';
 import { nxJsonPluginOptions, normalizeOptions, readOptions, unknownBoardMessage } from './options';
 import { memoDir, resolveRequestedBoards } from './state';
+import { boardId } from '../platform/fqbn';
 
 export const IDENTITY_COMMAND = defineCommand({
   command: 'nx-fastled-task identity',
@@ -74,7 +75,14 @@ export function runIdentity(argv: string[]): void {
 export function boardIdentities(workspaceRoot: string, names: string[]): Map<string, BoardIdentity | string> {
   // As the plugin reads them: nx.json's entry, with nx-fastled.json merged over it.
   const normalized = normalizeOptions(readOptions(workspaceRoot, nxJsonPluginOptions(workspaceRoot)), {});
-  const options = { ...normalized, boards: names.map((name) => ({ name, explicit: true })) };
+  const idOf = (name: string) => {
+    try {
+      return boardId(name);
+    } catch {
+      return name;
+    }
+  };
+  const options = { ...normalized, boards: names.map((name) => ({ name, id: idOf(name), explicit: true })) };
   // The plugin's memo files when this is an Nx workspace: warms them for the nx run that usually follows.
   const isWorkspace = fs.existsSync(path.join(workspaceRoot, 'nx.json'));
   const dir = isWorkspace ? memoDir(workspaceRoot) : undefined;
@@ -89,7 +97,7 @@ export function boardIdentities(workspaceRoot: string, names: string[]): Map<str
   }
   const out = new Map<string, BoardIdentity | string>();
   for (const name of names) {
-    const entry = resolved.get(name);
+    const entry = resolved.get(idOf(name));
     if (!entry) out.set(name, unknownBoardMessage(name));
     else if (!entry.ok) out.set(name, missingToolchainMessage(entry.missing));
     else

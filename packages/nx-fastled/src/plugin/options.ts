@@ -5,6 +5,7 @@
 // cached task, while a board added in nx-fastled.json only adds that board's tasks.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { boardId } from '../platform/fqbn';
 import { knownBoards } from '../toolchain/boards';
 
 export const OPTIONS_FILE = 'nx-fastled.json';
@@ -28,9 +29,15 @@ export function readOptions(workspaceRoot: string, fromNxJson: NxFastledOptions 
 }
 
 export interface NxFastledOptions {
-  /** Boards to build; `NX_FASTLED_BOARDS` (comma-separated) overrides it for one run. */
+  /**
+   * Boards to build: `native`, an alias of an Arduino AVR board (`uno`, `mega`, `leonardo`, ...) or any board
+   * of an installed platform by FQBN (`arduino:avr:mega:cpu=atmega1280`); `NX_FASTLED_BOARDS`
+   * (comma-separated) overrides it for one run.
+   */
   boards?: string[];
-  /** Per board: `prefix` holding `bin/<compiler>`, `core` the Arduino core platform folder. */
+  /** Extra Arduino `hardware` folders (of `<vendor>/<arch>` platforms), workspace-relative or absolute, searched first. */
+  hardware?: string[];
+  /** Per board (as named in `boards`): `prefix` holding `bin/<compiler>`, `core` the board's platform folder. */
   toolchains?: Record<string, { prefix?: string; core?: string }>;
   /** Globs (workspace-relative) of `library.properties` files to leave alone. */
   exclude?: string[];
@@ -56,13 +63,17 @@ export interface TestOptions {
 }
 
 export interface BoardRequest {
+  /** As written (an alias or FQBN). */
   name: string;
+  /** Board id: project names, `dist/<id>/` (platform/fqbn.ts). */
+  id: string;
   /** Asked for by `NX_FASTLED_BOARDS`: a missing toolchain is then an error, not a skipped board. */
   explicit: boolean;
 }
 
 export interface NormalizedOptions {
   boards: BoardRequest[];
+  hardware: string[];
   toolchains: Record<string, { prefix?: string; core?: string }>;
   exclude: string[];
   outputDir: string;
@@ -103,7 +114,8 @@ export function normalizeOptions(raw: NxFastledOptions | undefined, env: Record<
   const fromEnv = env.NX_FASTLED_BOARDS?.split(',').map((b) => b.trim()).filter(Boolean);
   const names = fromEnv?.length ? fromEnv : o.boards?.length ? o.boards : DEFAULT_BOARDS;
   return {
-    boards: [...new Set(names)].sort().map((name) => ({ name, explicit: !!fromEnv?.length })),
+    boards: requests(names, !!fromEnv?.length),
+    hardware: [...(o.hardware ?? [])],
     toolchains: o.toolchains ?? {},
     exclude: [...(o.exclude ?? [])].sort(),
     outputDir: (o.outputDir ?? DEFAULT_OUTPUT_DIR).replace(/\/+$/, ''),
@@ -125,6 +137,21 @@ export function normalizeOptions(raw: NxFastledOptions | undefined, env: Record<
   };
 }
 
+/** One request per board id (an alias and its FQBN are one board), sorted by id. */
+function requests(names: string[], explicit: boolean): BoardRequest[] {
+  const byId = new Map<string, BoardRequest>();
+  for (const name of names) {
+    let id: string;
+    try {
+      id = boardId(name);
+    } catch {
+      id = name.replace(/[^A-Za-z0-9._-]/g, '_');
+    }
+    if (!byId.has(id)) byId.set(id, { name, id, explicit });
+  }
+  return [...byId.values()].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+}
+
 export function unknownBoardMessage(name: string): string {
-  return `nx-fastled: unknown board "${name}". Known boards: ${knownBoards().join(', ')}. Fix NX_FASTLED_BOARDS or the "boards" option of nx-fastled in nx.json.`;
+  return `nx-fastled: unknown board "${name}". Known boards: ${knownBoards().join(', ')}; or any board of an installed Arduino platform by FQBN (vendor:arch:board[:menu=option]). Fix NX_FASTLED_BOARDS or the "boards" option of nx-fastled in nx.json.`;
 }

@@ -18,6 +18,7 @@ export async function preTasksExecution(rawOptions: NxFastledOptions | undefined
     const vars = toolchainVars(name, entry.identity);
     process.env[vars.bin] = entry.located.binDir;
     process.env[vars.core] = entry.located.coreDir;
+    if (entry.located.variantDir) process.env[vars.variant] = entry.located.variantDir;
   }
   memo.save();
   probes.save();

@@ -7,7 +7,7 @@ import { workspaceDataDirectory, workspaceFiles } from '../nx-compat';
 import { StatMemo } from '../hashing/stat-memo';
 import { moduleClosure } from '../hashing/module-closure';
 import { digestTrees } from '../hashing/tree-digest';
-import { BOARDS } from '../toolchain/boards';
+import { boardDefinition } from '../toolchain/boards';
 import { ProbeMemo, resolveBoard, ResolvedBoard, UnresolvedBoard } from '../toolchain/identity';
 import type { NormalizedOptions } from './options';
 import type { BuildContext } from './projects';
@@ -28,7 +28,7 @@ export function memoDir(workspaceRoot: string): string {
   return path.join(workspaceDataDirectory(workspaceRoot), 'nx-fastled');
 }
 
-/** Resolves the requested boards' toolchains; cheap after the first run thanks to the memo files. */
+/** Resolves the requested boards' toolchains, keyed by board id; cheap after the first run thanks to the memo files. */
 export function resolveRequestedBoards(
   workspaceRoot: string,
   options: NormalizedOptions,
@@ -36,17 +36,18 @@ export function resolveRequestedBoards(
   probes: ProbeMemo,
 ): Map<string, ResolvedBoard | UnresolvedBoard> {
   const boards = new Map<string, ResolvedBoard | UnresolvedBoard>();
+  const hardwareDirs = options.hardware.map((d) => path.resolve(workspaceRoot, d));
+  const where = { env: process.env, homeDir: process.env.HOME ?? '/root', hardwareDirs };
   for (const request of options.boards) {
-    const board = BOARDS[request.name];
+    const board = boardDefinition(request.name, where);
     if (!board) continue;
-    const tc = options.toolchains[request.name] ?? {};
+    const tc = options.toolchains[request.name] ?? options.toolchains[request.id] ?? {};
     boards.set(
-      request.name,
+      request.id,
       resolveBoard(
         board,
         {
-          env: process.env,
-          homeDir: process.env.HOME ?? '/root',
+          ...where,
           prefix: tc.prefix ? path.resolve(workspaceRoot, tc.prefix) : undefined,
           corePath: tc.core ? path.resolve(workspaceRoot, tc.core) : undefined,
           pluginRoot: PLUGIN_ROOT,

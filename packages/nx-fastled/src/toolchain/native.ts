@@ -6,7 +6,7 @@ import * as path from 'node:path';
 import type { BoardDefinition, BoardRecipe, CompilerProbe, Located, LocateInput, Missing } from './types';
 import { Candidate, firstBinDir, whichDir } from './locate';
 import { gccFacts, gccIdentityRoots } from './gcc-probe';
-import { listSources } from './avr';
+import { listSources } from './sources';
 import { FASTLED_BOARD_TRAITS } from '../filters';
 import { FASTLED_STUB_CAPTURE } from '../sim/fastled-stub-capture';
 

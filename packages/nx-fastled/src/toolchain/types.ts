@@ -7,10 +7,11 @@ import type { BoardTraits } from '../filters';
 
 /**
  * An argument of a command. Strings are literal (workspace-relative paths are literal); `{ root, rel }`
- * points into the located toolchain (`bin`) or Arduino core (`core`), whose absolute location reaches the
+ * points into the located toolchain (`bin`), Arduino core platform (`core`) or, when a board takes its variant
+ * from another platform than its core, that platform (`variant`), whose absolute location reaches the
  * task only through the environment.
  */
-export type Arg = string | { root: 'bin' | 'core'; rel: string };
+export type Arg = string | { root: 'bin' | 'core' | 'variant'; rel: string };
 
 export interface LocateInput {
   env: Record<string, string | undefined>;
@@ -19,6 +20,8 @@ export interface LocateInput {
   prefix?: string;
   /** Plugin option: the Arduino core platform folder (holding `cores/`, `variants/`, `platform.txt`). */
   corePath?: string;
+  /** Plugin option `hardware`: absolute folders of `<vendor>/<arch>` platforms, searched first. */
+  hardwareDirs?: string[];
   /** Where nx-fastled's own files live (its native core). */
   pluginRoot: string;
 }
@@ -28,6 +31,8 @@ export interface Located {
   board: string;
   binDir: string;
   coreDir: string;
+  /** The variant's platform folder when it is not the core's (a board borrowing another vendor's core). */
+  variantDir?: string;
   /** Where each was found, for `nx show project`. */
   sources: string[];
 }
@@ -43,8 +48,9 @@ export interface Missing {
 export type Language = 'c' | 'cpp' | 'S';
 
 export interface CoreSource {
-  /** Path relative to the core folder, e.g. `cores/arduino/wiring.c`. */
+  /** Path relative to the core folder (or the variant's platform folder), e.g. `cores/arduino/wiring.c`. */
   rel: string;
+  root?: 'core' | 'variant';
   language: Language;
 }
 
@@ -69,8 +75,15 @@ export interface BoardRecipe {
   objcopyHex?: string[];
   objcopyEep?: string[];
   size?: string;
+  /** platform.txt recipe.size.regex / recipe.size.regex.data: lines of `size -A` summed into flash / RAM. */
+  sizeRegex?: { flash?: string; data?: string };
   /** Flash and RAM limits in bytes (boards.txt upload.maximum_size / maximum_data_size). */
-  limits?: { flash: number; ram: number };
+  limits?: { flash?: number; ram?: number };
+  /** Traits and outputs known only once the board is resolved (Arduino boards read them from boards.txt). */
+  traits?: BoardTraits;
+  produces?: string[];
+  /** What `nx show project` shows about the board (FQBN, menus, platform, where it was found). */
+  info?: Record<string, string>;
   /** Files that make up the toolchain identity, labelled so the digest is independent of the install path. */
   identityRoots: LabelledRoot[];
   /**

@@ -51,7 +51,7 @@ describe('missing or unknown toolchains', () => {
     const r = ws.nx(['run', 'flat15/Hello:build', '--outputStyle=static'], { NX_FASTLED_BOARDS: 'esp99' });
     const out = plain(`${r.stdout}\n${r.stderr}`);
     expect(r.status).not.toBe(0);
-    expect(out).toContain('nx-fastled: unknown board "esp99". Known boards: native, uno.');
+    expect(out).toContain('nx-fastled: unknown board "esp99". Known boards: native, uno, ');
     expect(out).not.toMatch(STACK_FRAME);
   });
 });

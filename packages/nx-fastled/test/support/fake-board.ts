@@ -12,7 +12,12 @@ export function fakeRecipe(overrides: Partial<BoardRecipe> = {}): BoardRecipe {
       S: ['-c', '-x', 'assembler-with-cpp', '-mmcu=atfake'],
     },
     coreFileFlags: { cpp: [{ value: '-DFAKE_CORE_FIX', why: 'a fake core workaround' }] },
-    flagOrigin: { c: 'fake: recipe.c.o.pattern', cpp: 'fake: recipe.cpp.o.pattern', S: 'fake: recipe.S.o.pattern', link: 'fake: recipe.c.combine.pattern' },
+    flagOrigin: {
+      c: 'fake: recipe.c.o.pattern',
+      cpp: 'fake: recipe.cpp.o.pattern',
+      S: 'fake: recipe.S.o.pattern',
+      link: 'fake: recipe.c.combine.pattern',
+    },
     coreIncludeDirs: [
       { root: 'core', rel: 'cores/fake' },
       { root: 'core', rel: 'variants/standard' },
@@ -56,5 +61,9 @@ export function fakeBoard(name = 'fake', traits: Partial<BoardTraits> = {}, reci
 
 export function missingBoard(name: string): UnresolvedBoard {
   const board = fakeBoard(name).board;
-  return { ok: false, board, missing: { ok: false, board: name, missing: 'the fake compiler', searched: ['/nonexistent'], install: 'nothing to install' } };
+  return {
+    ok: false,
+    board,
+    missing: { ok: false, board: name, missing: 'the fake compiler', searched: ['/nonexistent'], install: 'nothing to install' },
+  };
 }
