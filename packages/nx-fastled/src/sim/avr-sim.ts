@@ -151,10 +151,9 @@ export function runAvr(o: AvrRunOptions): RunResult {
   let nextFlush = 0;
   // Cycles spent with interrupts off (inside interrupt handlers, mostly): says why a main program starves.
   let cliCycles = 0;
-  let before = 0;
   const flushEvery = Math.round(o.clockHz / 100);
   while (cpu.cycles < end) {
-    before = cpu.cycles;
+    const before = cpu.cycles;
     avrInstruction(cpu);
     cpu.tick();
     if (!(cpu.data[95] & SREG_I)) cliCycles += cpu.cycles - before;

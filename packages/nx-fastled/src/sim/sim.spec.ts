@@ -24,8 +24,8 @@ describe('one-wire (WS2812) decoder', () => {
 
   it('reads GRB bytes as RGB, one frame per latch, with the time of the first bit', () => {
     const d = new OneWireDecoder({ clockHz: 16e6 }, 'GRB');
-    let c = send(d, [0x00, 0xff, 0x10, 0x80, 0x00, 0x01], 1600);
-    c = send(d, [0x01, 0x02, 0x03], c + 16000); // 1 ms later: past the latch
+    const c = send(d, [0x00, 0xff, 0x10, 0x80, 0x00, 0x01], 1600);
+    send(d, [0x01, 0x02, 0x03], c + 16000); // 1 ms later: past the latch
     d.flush(Infinity);
     expect(d.frames.map((f) => [f.atMs, hex(f.rgb)])).toEqual([
       [0.1, 'ff00100080' + '01'],
