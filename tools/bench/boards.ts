@@ -271,6 +271,7 @@ async function main(): Promise<number> {
       boards: { type: 'string', default: 'uno,mega,leonardo' },
       'graph-boards': { type: 'string', default: `uno;uno,mega,leonardo;${ARDUINO_AVR_BOARDS.join(',')}` },
       'skip-graph': { type: 'boolean', default: false },
+      warm: { type: 'boolean', default: false },
     },
   });
   const library = path.resolve(values.library!);
@@ -321,7 +322,7 @@ async function main(): Promise<number> {
   const built = values.built
     ? { ...ws, root: path.resolve(values.built), cacheDir: path.join(path.dirname(path.resolve(values.built)), 'cache') }
     : undefined;
-  if (built) {
+  if (built && values.warm) {
     const all = values.boards!.split(',');
     timings.push(warmRun(built, all.slice(0, 1)), warmRun(built, all));
   }
