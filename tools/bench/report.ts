@@ -7,6 +7,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import type { CiRunEntry } from './ci';
 import type { PeerRun, PeersEntry } from './peers';
+import { renderNoop } from './noop';
 import type { BenchContext, RunEntry, ScenarioEntry } from './scenarios';
 
 export interface BenchReport {
@@ -60,7 +61,7 @@ export function writeAtomic(file: string, text: string): void {
 const n = (x: unknown, digits = 1) => (typeof x === 'number' ? (Number.isInteger(x) ? String(x) : x.toFixed(digits)) : '–');
 
 /** Scenarios with their own tables (ci, peers) are not rows of the generic table. */
-const OWN_TABLE = new Set(['ci', 'peers']);
+const OWN_TABLE = new Set(['ci', 'peers', 'noop']);
 
 function rows(report: BenchReport): RunEntry[] {
   return Object.entries(report.scenarios)
@@ -149,6 +150,7 @@ export function renderMarkdown(report: BenchReport): string {
     );
   }
   if (generic.length) out.push('');
+  if (report.scenarios.noop) out.push(...renderNoop(report.scenarios.noop));
   if (report.scenarios.ci) out.push(...renderCi(report.scenarios.ci));
   if (report.scenarios.peers) out.push(...renderPeers(report.scenarios.peers as unknown as PeersEntry));
   const cold = report.scenarios.cold;

@@ -5,7 +5,7 @@
 //                    [--arduino-examples <n>] [--peers ccache,arduino]
 //   npm run bench -- --render-only --json <file> [--md <file>]      (markdown again from an existing JSON)
 //
-// Scenarios: cold, warm, moved, touched, toolchain-moved, header-edit, ci, peers. See docs/BENCHMARKS.md.
+// Scenarios: cold, warm, moved, touched, toolchain-moved, header-edit, ci, peers, noop. See docs/BENCHMARKS.md.
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';

@@ -9,6 +9,7 @@ import { figures, Figures, NxRun, phases, RAN_STATUSES, HIT_STATUSES, round, run
 import { exportTaskGraph, TaskGraph } from './task-graph';
 import { CiState, ensureCi } from './ci';
 import { peersScenario } from './peers';
+import { noopScenario } from './noop';
 import { addExtraDefine, copiedProgramPaths, copyToolchain, EXTRA_DEFINE_LINE, flipCc1plusByte, minimalPath, restoreCc1plus, restorePlatformTxt } from './toolchain';
 import { BenchWorkspace, copyWorkspace, createWorkspace, snapshotNodeModules, touchAll } from './workspace';
 
@@ -51,6 +52,8 @@ export class BenchContext {
   /** The no-Nx baseline measured in this run; ratios in the report are against it. */
   baseline?: { directWallSeconds: number; commands: number; failed: string[]; graphSeconds: number };
   ci?: CiState;
+  /** Nx's floor measured by `noop` (median seconds of a warm run over as many cached nx:noop tasks). */
+  floor?: { seconds: number; tasks: number };
   private nodeModulesDir?: string;
   constructor(readonly opts: BenchOptions) {}
 
@@ -262,4 +265,5 @@ export const SCENARIOS: Record<string, Scenario> = {
   'header-edit': headerEdit,
   ci,
   peers: async (ctx) => (await peersScenario(ctx)) as unknown as ScenarioEntry,
+  noop: noopScenario,
 };

@@ -41,7 +41,7 @@ describe('init generator (in-memory tree)', () => {
     expect(nxJson.analytics).toBe(false);
     // Nothing else in nx.json changes.
     expect({ ...nxJson, plugins: undefined, analytics: undefined }).toEqual({ ...before, plugins: undefined, analytics: undefined });
-    expect(tree.read('.gitignore', 'utf-8')).toBe('dist\n');
+    expect(tree.read('.gitignore', 'utf-8')).toBe('dist\n.nx/cache\n.nx/workspace-data\n');
 
     const first = snapshot(tree);
     await initGenerator(tree, {});
@@ -55,7 +55,7 @@ describe('init generator (in-memory tree)', () => {
       nxJson.plugins = ['@nx/js/typescript', existing];
       nxJson.analytics = true;
       tree.write('nx.json', JSON.stringify(nxJson, null, 2));
-      tree.write('.gitignore', 'node_modules\n/dist/\n');
+      tree.write('.gitignore', 'node_modules\n/dist/\n.nx/\n');
       const before = snapshot(tree);
       await initGenerator(tree, { boards: ['native'] });
       expect(snapshot(tree)).toEqual(before);

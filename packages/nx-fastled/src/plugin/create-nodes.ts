@@ -26,12 +26,16 @@ import { missingToolchainMessage } from './messages';
 import { addTestProject, testsBoard } from './test-targets';
 import { assertSupportedNx } from '../nx-compat';
 import type { ResolvedBoard, UnresolvedBoard } from '../toolchain/identity';
+import { withGraphCache } from './graph-cache';
 
 export const LIBRARY_GLOB = '**/library.properties';
 
 export const createNodes: CreateNodesV2<NxFastledOptions> = [
   LIBRARY_GLOB,
-  async (files, rawOptions, context) => buildGraph(files, rawOptions, context),
+  async (files, rawOptions, context) => {
+    assertSupportedNx();
+    return withGraphCache(files, rawOptions, context, () => buildGraph(files, rawOptions, context));
+  },
 ];
 /** Deprecated alias kept for Nx versions that still look for it. */
 export const createNodesV2 = createNodes;

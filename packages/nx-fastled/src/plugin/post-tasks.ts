@@ -11,9 +11,13 @@ import * as path from 'node:path';
 import { readCachedProjectGraph, type PostTasksExecutionContext } from '@nx/devkit';
 import { countWarnings } from '../report/collect';
 import type { ExampleInfo } from '../report/model';
+import { StatMemo } from '../hashing/stat-memo';
+import { ProbeMemo } from '../toolchain/identity';
 import { writeReport } from '../report/write';
 import { writeAtomic } from '../util/atomic';
-import { normalizeOptions, readOptions, NxFastledOptions } from './options';
+import { normalizeOptions, readOptions, NxFastledOptions, NormalizedOptions } from './options';
+import { ExampleProjectNotes, MissingBoard, summaryLines } from './run-summary';
+import { memoDir, resolveRequestedBoards } from './state';
 
 const TAIL_LINES = 20;
 const TAIL_LINE_CHARS = 400;
@@ -75,9 +79,13 @@ export async function postTasksExecution(rawOptions: NxFastledOptions | undefine
 
   // The build report: never fails the run, says why it could not be written.
   try {
+    const ranExamples = exampleNotes(context, options);
+    // Only for runs that built something of nx-fastled's: a lint run is not told about toolchains.
+    const missing = ranExamples.length ? missingBoards(context.workspaceRoot, options) : [];
     const written = writeReport(
       {
         ...record,
+        boardsNotBuilt: missing.map((m) => ({ board: m.board, reason: `${m.missing} was not found; install it with: ${m.install}` })),
         // The live run knows more than run.json keeps: outputs (where each link's size.json is) and the whole
         // terminal output of a failed task (its first errors).
         tasks: record.tasks.map((t) => {
@@ -93,9 +101,9 @@ export async function postTasksExecution(rawOptions: NxFastledOptions | undefine
         examples: exampleProjects(),
       },
     );
-    // Where to look, as the run's last word (only for runs that built or broke an example).
-    if (written.report.entries.length || written.report.failures.length) {
-      process.stdout.write(`nx-fastled: build report: ${path.relative(context.workspaceRoot, written.files.html)}\n`);
+    if (written.report.entries.length || written.report.failures.length || ranExamples.length) {
+      const lines = summaryLines(written.report, written.files.html, context.workspaceRoot, ranExamples, missing);
+      process.stdout.write(`\n${lines.join('\n')}\n`);
     }
   } catch (e) {
     process.stderr.write(`nx-fastled: could not write the build report under ${path.join(options.outputDir, 'report')}: ${(e as Error).message}\n`);
@@ -112,4 +120,29 @@ function exampleProjects(): ExampleInfo[] | undefined {
   } catch {
     return undefined;
   }
+}
+
+/** The example projects whose build target was part of this run, with createNodes' per-board notes. */
+function exampleNotes(context: PostTasksExecutionContext, options: NormalizedOptions): ExampleProjectNotes[] {
+  let graph: ReturnType<typeof readCachedProjectGraph>;
+  try {
+    graph = readCachedProjectGraph();
+  } catch {
+    return [];
+  }
+  const out: ExampleProjectNotes[] = [];
+  for (const [name, node] of Object.entries(graph.nodes)) {
+    const boards = (node.data.metadata as { nxFastled?: { boards?: Record<string, string> } } | undefined)?.nxFastled?.boards;
+    if (boards && context.taskResults[`${name}:${options.targetNames.build}`]) out.push({ project: name, boards });
+  }
+  return out;
+}
+
+/** Requested boards whose toolchain is not installed (they are skipped, or fail when asked for by NX_FASTLED_BOARDS). */
+function missingBoards(workspaceRoot: string, options: NormalizedOptions): MissingBoard[] {
+  const dir = memoDir(workspaceRoot);
+  const resolved = resolveRequestedBoards(workspaceRoot, options, new StatMemo(path.join(dir, 'stat-memo.json')), new ProbeMemo(path.join(dir, 'probes.json')));
+  const out: MissingBoard[] = [];
+  for (const [board, r] of resolved) if (!r.ok) out.push({ board, missing: r.missing.missing, install: r.missing.install });
+  return out;
 }

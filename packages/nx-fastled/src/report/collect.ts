@@ -306,6 +306,7 @@ export function collect(run: RunInfo, options: CollectOptions): BuildReport {
     entries,
     ...(skips ? { skips } : {}),
     failures,
+    ...(run.boardsNotBuilt?.length ? { boardsNotBuilt: run.boardsNotBuilt } : {}),
   };
 }
 

@@ -86,3 +86,8 @@ export function comparisonText(r: BuildReport): string | undefined {
     `${c.unchanged} unchanged, ${c.added} new, ${c.removed.length} gone; a regression is growth of flash or RAM by more than ${bytes(c.thresholdBytes)}.`
   );
 }
+
+/** One sentence per requested board that was not built (toolchain missing). */
+export function boardsNotBuiltText(r: BuildReport): string[] {
+  return (r.boardsNotBuilt ?? []).map((b) => `Board ${b.board} was not built: ${b.reason}`);
+}

@@ -37,6 +37,14 @@ export interface RunInfo {
   endTime: number;
   argv: string[];
   tasks: RunTask[];
+  /** Requested boards that were not built because their toolchain is missing (said, never silently skipped). */
+  boardsNotBuilt?: BoardNotBuilt[];
+}
+
+export interface BoardNotBuilt {
+  board: string;
+  /** What is missing and how to install it, one sentence. */
+  reason: string;
 }
 
 /** A task's outcome in the report's words. */
@@ -183,6 +191,8 @@ export interface BuildReport {
   comparison?: Comparison;
   /** Why there is no comparison although one was asked for (baseline missing or unreadable). */
   comparisonNote?: string;
+  /** Requested boards not built (toolchain missing); absent when every requested board was built. */
+  boardsNotBuilt?: BoardNotBuilt[];
 }
 
 export function entryKey(e: { example: string; board: string }): string {

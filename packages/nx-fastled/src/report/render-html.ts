@@ -10,7 +10,7 @@
 // written in example order and sorted by the page's script, so a page that shows them by flash has run it.
 import * as path from 'node:path';
 import { BuildReport, entryFailed, ReportEntry } from './model';
-import { bytes, comparisonText, measureDelta, OUTCOME_LABEL, pct, secs, summaryLine } from './format';
+import { boardsNotBuiltText, bytes, comparisonText, measureDelta, OUTCOME_LABEL, pct, secs, summaryLine } from './format';
 
 function esc(text: string): string {
   return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&#39;');
@@ -277,6 +277,13 @@ function cardsSection(report: BuildReport): string {
   return `<div class="cards">${cards.join('')}</div>\n<p class="note">${esc(summaryLine(report))}</p>`;
 }
 
+/** Requested boards whose toolchain is missing: said at the top, never only in `nx show project`. */
+function boardsNotBuiltSection(report: BuildReport): string {
+  return boardsNotBuiltText(report)
+    .map((line) => `<p class="note regress" id="boards-not-built">${esc(line)}</p>`)
+    .join('\n');
+}
+
 function comparisonSection(report: BuildReport): string {
   const cmp = comparisonText(report);
   const removed = report.comparison?.removed ?? [];
@@ -323,6 +330,7 @@ function failuresSection(report: BuildReport): string {
 export function renderHtml(report: BuildReport, options: HtmlOptions = {}): string {
   const sections = [
     cardsSection(report),
+    boardsNotBuiltSection(report),
     comparisonSection(report),
     sizesSection(report, options),
     chartsSection(report),

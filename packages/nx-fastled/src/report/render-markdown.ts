@@ -2,7 +2,7 @@
 // examples × boards (flash and RAM in bytes and % of the board's limit, regressions marked `▲ +123 B`, the
 // cache story per board), the regressions again as a list, and the failed tasks with why.
 import { BuildReport, entryFailed, ReportEntry } from './model';
-import { bytes, cacheText, comparisonText, countsText, measureDelta, pct, secs, summaryLine } from './format';
+import { boardsNotBuiltText, bytes, cacheText, comparisonText, countsText, measureDelta, pct, secs, summaryLine } from './format';
 
 /** Table cells must not break the table (no pipes, no newlines) nor turn into HTML (GitHub renders tags). */
 function cell(text: string): string {
@@ -32,6 +32,7 @@ export function renderMarkdown(report: BuildReport): string {
   out.push(`**${summaryLine(report)}**`, '');
   const cmp = comparisonText(report);
   if (cmp) out.push(cmp, '');
+  for (const line of boardsNotBuiltText(report)) out.push(`**${line}**`, '');
 
   if (report.boards.length) {
     out.push('| board | flash limit | RAM limit | examples | tasks | compile |', '| --- | ---: | ---: | ---: | --- | ---: |');

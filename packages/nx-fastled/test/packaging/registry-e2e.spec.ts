@@ -66,19 +66,21 @@ describe('published packages in a brand-new workspace (verdaccio)', () => {
 
   it('packs both packages without tests or fixtures and publishes them', () => {
     for (const pkg of PACKAGES) {
-      const dry = run('npm', ['pack', '--dry-run', '--json', '--ignore-scripts'], pkg.dir, baseEnv);
-      expectOk(dry);
-      const files: string[] = JSON.parse(dry.stdout)[0].files.map((f: { path: string }) => f.path).sort();
+      // `prepack` rebuilds dist/ from a clean folder, so nothing stale from an earlier build is published.
+      const tarballs = path.join(tmp, 'tarballs');
+      fs.mkdirSync(tarballs, { recursive: true });
+      const pack = run('npm', ['pack', '--json', '--pack-destination', tarballs], pkg.dir, baseEnv);
+      expectOk(pack);
+      const [info] = JSON.parse(pack.stdout.slice(pack.stdout.indexOf('[')));
+      const files: string[] = info.files.map((f: { path: string }) => f.path).sort();
       packed[pkg.name] = files;
       process.stdout.write(`e2e: ${pkg.name} packs ${files.length} files:\n  ${files.join('\n  ')}\n`);
       expect(files).toEqual(expect.arrayContaining(['package.json', 'README.md', 'LICENSE', 'dist/index.js', 'dist/index.d.ts']));
       expect(files.filter((f) => /(^|\/)(test|fixtures)\/|\.spec\.|\.tsbuildinfo$|^src\//.test(f))).toEqual([]);
-      const tarballs = path.join(tmp, 'tarballs');
-      fs.mkdirSync(tarballs, { recursive: true });
-      const pack = run('npm', ['pack', '--ignore-scripts', '--pack-destination', tarballs], pkg.dir, baseEnv);
-      expectOk(pack);
-      const tgz = path.join(tarballs, pack.stdout.trim().split('\n').pop()!);
-      expectOk(run('npm', ['publish', tgz, '--registry', registry!.url], tmp, baseEnv));
+      // Every compiled module has its source: nothing left over from a deleted one.
+      const orphans = files.filter((f) => /^dist\/.*\.js$/.test(f) && !fs.existsSync(path.join(pkg.dir, f.replace(/^dist\//, 'src/').replace(/\.js$/, '.ts'))));
+      expect(orphans).toEqual([]);
+      expectOk(run('npm', ['publish', path.join(tarballs, info.filename), '--registry', registry!.url], tmp, baseEnv));
     }
     expect(packed['nx-fastled']).toEqual(expect.arrayContaining(['bin/nx-fastled-task.cjs', 'generators.json', 'dist/generators/init/schema.json', 'cores/native/Arduino.h']));
     expect(packed['nx-fastled-cache']).toEqual(expect.arrayContaining(['bin/nx-fastled-cache.cjs', 'dist/cli.js']));
@@ -136,7 +138,8 @@ describe('published packages in a brand-new workspace (verdaccio)', () => {
 
     // A fresh clone on another machine: no dist, no .nx, an empty local cache; only the remote cache.
     const clone = path.join(tmp, 'clone');
-    fs.cpSync(ws, clone, { recursive: true, filter: (src) => !/\/(dist|\.nx)$/.test(src) });
+    fs.cpSync(ws, clone, { recursive: true, filter: (src) => !/\/(dist|\.nx|node_modules)$/.test(src) });
+    expectOk(run('npm', ['ci', '--prefer-offline'], clone, baseEnv));
     const second = run('npx', ['nx', 'run-many', '-t', 'build', '--outputStyle=static'], clone, {
       ...baseEnv,
       ...vars,

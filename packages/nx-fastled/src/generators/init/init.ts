@@ -15,17 +15,24 @@ export interface InitGeneratorSchema {
   skipFormat?: boolean;
 }
 
-/** Adds `dist` to .gitignore unless a line already ignores it; creates .gitignore if there is none. */
+/** Whether a .gitignore line ignores `entry` (a folder path): the folder itself or one of its parents. */
+function covers(line: string, entry: string): boolean {
+  const l = line.replace(/^\//, '').replace(/\/$/, '');
+  return l === entry || entry.startsWith(`${l}/`);
+}
+
+/**
+ * Adds the output folder and Nx's per-checkout folders (`.nx/cache`, `.nx/workspace-data`, as `nx init` does)
+ * to .gitignore unless a line already ignores them; creates .gitignore if there is none.
+ */
 function ignoreOutputDir(tree: Tree): boolean {
   const file = '.gitignore';
   const text = tree.exists(file) ? tree.read(file, 'utf-8') ?? '' : '';
-  const ignored = text
-    .split(/\r?\n/)
-    .map((l) => l.trim())
-    .some((l) => [DEFAULT_OUTPUT_DIR, `/${DEFAULT_OUTPUT_DIR}`, `${DEFAULT_OUTPUT_DIR}/`, `/${DEFAULT_OUTPUT_DIR}/`].includes(l));
-  if (ignored) return false;
+  const lines = text.split(/\r?\n/).map((l) => l.trim());
+  const missing = [DEFAULT_OUTPUT_DIR, '.nx/cache', '.nx/workspace-data'].filter((entry) => !lines.some((l) => covers(l, entry)));
+  if (!missing.length) return false;
   const sep = text === '' || text.endsWith('\n') ? '' : '\n';
-  tree.write(file, `${text}${sep}${DEFAULT_OUTPUT_DIR}\n`);
+  tree.write(file, `${text}${sep}${missing.join('\n')}\n`);
   return true;
 }
 

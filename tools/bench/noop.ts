@@ -1,0 +1,186 @@
+// Scenario `noop`: what a warm, nothing-changed `nx run-many -t build` costs over Nx's own floor, measured in
+// the same run. The floor is a generated workspace with as many cached `nx:noop` tasks as the library's run
+// has tasks (no plugin, one project per task). Both commands run alternately, `NOOP_REPEATS` times each,
+// with the same flags and environment; the figures are medians.
+//
+// Also: graph construction (`nx run-many -t build --graph=<file>`, no task runs) in three states:
+//   cold          a copy of the workspace without `.nx` (a fresh clone: no Nx caches, no plugin memos),
+//   memo restored the same with the plugin's content-keyed memos copied in (what a CI cache could carry),
+//   warm          the warm workspace itself (nothing changed since the last command).
+// And one warm run with NX_PERF_LOGGING=true, its "Load Nx Plugin"-style lines summed per label.
+import { spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { figures, HIT_STATUSES, NxRun, round, runNx } from './nx-run';
+import type { BenchContext, ScenarioEntry } from './scenarios';
+import { exportTaskGraph } from './task-graph';
+import { BenchWorkspace, copyWorkspace, createWorkspace, NX_BIN, nxEnv } from './workspace';
+
+export const NOOP_REPEATS = 5;
+/** The plugin's memo files that are keyed by content only (see docs/CI_CACHE.md). */
+export const PORTABLE_MEMOS = ['graph-cache.json', 'scan-cache.json'];
+/** The issue's targets for the nothing-changed command and for graph construction. */
+export const NOOP_TARGETS = { warmOverFloor: 1.3, ciWarmOverFloor: 1.6, coldGraphSeconds: 2 };
+
+function log(msg: string): void {
+  process.stderr.write(`[bench ${new Date().toISOString().slice(11, 19)}] ${msg}\n`);
+}
+
+const median = (xs: number[]) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+};
+
+/** A workspace of `n` independent projects, each with one cached nx:noop `build` target. */
+export function createFloorWorkspace(root: string, n: number, nodeModules: string): string {
+  fs.mkdirSync(root, { recursive: true });
+  fs.writeFileSync(path.join(root, 'package.json'), JSON.stringify({ name: 'nx-floor', private: true }, null, 2));
+  fs.writeFileSync(path.join(root, 'nx.json'), JSON.stringify({ useDaemonProcess: false, analytics: false }, null, 2));
+  fs.writeFileSync(path.join(root, '.gitignore'), 'node_modules\ndist\n.nx\n');
+  for (let i = 0; i < n; i++) {
+    const name = `p${String(i).padStart(4, '0')}`;
+    const dir = path.join(root, 'projects', name);
+    fs.mkdirSync(dir, { recursive: true });
+    fs.writeFileSync(path.join(dir, 'project.json'), JSON.stringify({ name, targets: { build: { executor: 'nx:noop', cache: true } } }, null, 2));
+  }
+  fs.symlinkSync(nodeModules, path.join(root, 'node_modules'));
+  return root;
+}
+
+/** `nx run-many -t build` with the benchmark's flags in any workspace; wall seconds and Nx's hit count. */
+function timeNx(root: string, cacheDir: string, extra: Record<string, string> = {}): { seconds: number; hits: number; tasks: number; out: string } {
+  const ws = { root, cacheDir, board: 'uno' } as BenchWorkspace;
+  const env = nxEnv(ws, { NX_FASTLED_BOARDS: undefined, ...extra });
+  const t0 = process.hrtime.bigint();
+  const r = spawnSync(NX_BIN, ['run-many', '-t', 'build', '--parallel=2', '--outputStyle=static'], { cwd: root, env, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
+  const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
+  if (r.status !== 0) throw new Error(`nx run-many in ${root} failed (${r.status}):\n${(r.stdout + r.stderr).slice(-3000)}`);
+  const m = /read the output from the cache instead of running the command for (\d+) out of (\d+) tasks/.exec(r.stdout);
+  return { seconds, hits: m ? Number(m[1]) : 0, tasks: m ? Number(m[2]) : 0, out: r.stdout + r.stderr };
+}
+
+/** Sums NX_PERF_LOGGING lines (`<label>: <ms>ms` / `Time for '<label>' <ms>`) per label, largest first. */
+export function perfBreakdown(text: string): { label: string; ms: number }[] {
+  const sums = new Map<string, number>();
+  for (const line of text.split('\n')) {
+    const m = /^\s*(?:Time for ')?(.+?)'?[: ]\s*([\d.]+)\s*ms\s*$/.exec(line) ?? /^Time for '(.+)' ([\d.]+)$/.exec(line.trim());
+    if (!m) continue;
+    const label = m[1].replace(/\s+\d+$/, '').slice(0, 120);
+    sums.set(label, (sums.get(label) ?? 0) + Number(m[2]));
+  }
+  return [...sums].map(([label, ms]) => ({ label, ms: round(ms, 1) })).sort((a, b) => b.ms - a.ms).slice(0, 15);
+}
+
+function graphSeconds(ws: BenchWorkspace): number {
+  return round(exportTaskGraph(ws).graphSeconds);
+}
+
+export async function noopScenario(ctx: BenchContext): Promise<ScenarioEntry> {
+  const { library, board } = ctx.opts;
+  const nodeModules = ctx.nodeModules();
+  let ws: BenchWorkspace;
+  let coldRun: NxRun | undefined;
+  const coldGraphWs = (src: BenchWorkspace) => copyWorkspace(src, ctx.dir('noop', 'graph-cold', 'ws'), { cacheDir: ctx.dir('noop', 'graph-cold', 'nx-cache') });
+  let graphCold: number;
+  if (ctx.cold) {
+    ws = ctx.cold.ws;
+    graphCold = graphSeconds(coldGraphWs(ws));
+  } else {
+    ws = createWorkspace({ root: ctx.dir('noop', 'ws'), library, board, cacheDir: ctx.dir('noop', 'nx-cache'), nodeModules });
+    log('noop: cold graph construction in a fresh copy');
+    graphCold = graphSeconds(coldGraphWs(ws));
+    log(`noop: cold graph ${graphCold}s; priming the workspace (cold build)`);
+    coldRun = runNx(ws, 'noop-prime');
+    log(`noop: primed: ${coldRun.tasks.length} tasks in ${round(coldRun.wallSeconds, 1)}s`);
+  }
+  const warmup = runNx(ws, 'noop-warmup');
+  const tasks = warmup.tasks.length;
+  const failed = new Set(warmup.tasks.filter((t) => !HIT_STATUSES.has(t.status)).map((t) => t.id));
+
+  // Graph construction with the plugin's memos carried over, and warm.
+  const memoWs = copyWorkspace(ws, ctx.dir('noop', 'graph-memo', 'ws'), { cacheDir: ctx.dir('noop', 'graph-memo', 'nx-cache') });
+  // Only the content-keyed memos a CI cache could carry to a fresh runner (the stat and probe memos are keyed
+  // by absolute path, size, mtime and inode: useless on another machine).
+  const memoDir = '.nx/workspace-data/nx-fastled';
+  fs.mkdirSync(path.join(memoWs.root, memoDir), { recursive: true });
+  for (const f of PORTABLE_MEMOS) if (fs.existsSync(path.join(ws.root, memoDir, f))) fs.copyFileSync(path.join(ws.root, memoDir, f), path.join(memoWs.root, memoDir, f));
+  const graphMemo = graphSeconds(memoWs);
+  const graphWarm = graphSeconds(ws);
+  log(`noop: graph construction cold ${graphCold}s, memo restored ${graphMemo}s, warm ${graphWarm}s`);
+
+  const floorRoot = createFloorWorkspace(ctx.dir('noop', 'floor', 'ws'), tasks, nodeModules);
+  const floorCache = ctx.dir('noop', 'floor', 'nx-cache');
+  timeNx(floorRoot, floorCache);
+  const floor: number[] = [];
+  const warm: number[] = [];
+  let lastWarm: NxRun = warmup;
+  for (let i = 0; i < NOOP_REPEATS; i++) {
+    const f = timeNx(floorRoot, floorCache);
+    if (f.hits !== tasks) throw new Error(`floor run ${i}: ${f.hits}/${f.tasks} hits, expected ${tasks}`);
+    floor.push(round(f.seconds));
+    lastWarm = runNx(ws, `noop-${i}`);
+    warm.push(round(lastWarm.wallSeconds));
+    log(`noop: round ${i + 1}/${NOOP_REPEATS}: floor ${round(f.seconds, 2)}s, ${path.basename(library)} ${round(lastWarm.wallSeconds, 2)}s`);
+  }
+  const perf = timeNx(ws.root, ws.cacheDir, { NX_PERF_LOGGING: 'true', NX_FASTLED_BOARDS: board });
+  const breakdown = perfBreakdown(perf.out);
+  const noGraphCache = timeNx(ws.root, ws.cacheDir, { NX_FASTLED_GRAPH_CACHE: 'false', NX_FASTLED_BOARDS: board });
+
+  const floorMedian = median(floor);
+  const warmMedian = median(warm);
+  const ratio = round(warmMedian / floorMedian, 3);
+  const f = figures(lastWarm);
+  const unexpected = lastWarm.tasks.filter((t) => !HIT_STATUSES.has(t.status) && !failed.has(t.id)).map((t) => t.id);
+  const entry: ScenarioEntry = {
+    name: 'noop',
+    expectation: `100% hits; warm ÷ floor ≤ ${NOOP_TARGETS.warmOverFloor}; cold graph ≤ ${NOOP_TARGETS.coldGraphSeconds} s`,
+    ok: unexpected.length === 0,
+    ...f,
+    wallSeconds: round(warmMedian),
+    floorSeconds: round(floorMedian),
+    warmOverFloor: ratio,
+    warmSamples: warm,
+    floorSamples: floor,
+    floorTasks: tasks,
+    warmWithoutGraphCacheSeconds: round(noGraphCache.seconds),
+    graphColdSeconds: graphCold,
+    graphMemoRestoredSeconds: graphMemo,
+    graphWarmSeconds: graphWarm,
+    perfBreakdownMs: breakdown,
+    targets: [
+      { target: `warm ÷ floor ≤ ${NOOP_TARGETS.warmOverFloor}`, value: `${round(warmMedian, 2)} s / ${round(floorMedian, 2)} s = ${ratio}`, pass: ratio <= NOOP_TARGETS.warmOverFloor },
+      { target: `cold graph construction ≤ ${NOOP_TARGETS.coldGraphSeconds} s`, value: `${graphCold} s (memo restored ${graphMemo} s, warm ${graphWarm} s)`, pass: graphCold <= NOOP_TARGETS.coldGraphSeconds },
+    ],
+    machine: { loadAvg: os.loadavg().map((x) => round(x, 2)) },
+    ...(unexpected.length ? { unexpectedRuns: unexpected.slice(0, 40) } : {}),
+  };
+  ctx.floor = { seconds: floorMedian, tasks };
+  log(`noop: warm median ${round(warmMedian, 2)}s, floor median ${round(floorMedian, 2)}s: ${ratio}x; without the graph cache ${round(noGraphCache.seconds, 2)}s`);
+  return entry;
+}
+
+export function renderNoop(e: ScenarioEntry): string[] {
+  const x = e as ScenarioEntry & Record<string, any>;
+  const out = [
+    `Nothing changed (\`noop\`): warm \`nx run-many -t build\` against Nx's floor (${x.floorTasks} cached \`nx:noop\` tasks in a generated workspace), ${x.warmSamples?.length ?? 0} alternating runs each, medians:`,
+    '',
+    '| measure | value |',
+    '| --- | ---: |',
+    `| warm, nothing changed (s) | ${x.wallSeconds} (${(x.warmSamples ?? []).join(', ')}) |`,
+    `| Nx floor (s) | ${x.floorSeconds} (${(x.floorSamples ?? []).join(', ')}) |`,
+    `| **warm ÷ floor** | **${x.warmOverFloor}** |`,
+    `| warm with the graph cache off (\`NX_FASTLED_GRAPH_CACHE=false\`, s) | ${x.warmWithoutGraphCacheSeconds} |`,
+    `| graph construction, cold: fresh copy, no \`.nx\` (s) | ${x.graphColdSeconds} |`,
+    `| graph construction, plugin memos restored (s) | ${x.graphMemoRestoredSeconds} |`,
+    `| graph construction, warm (s) | ${x.graphWarmSeconds} |`,
+    '',
+  ];
+  for (const t of x.targets ?? []) out.push(`- ${t.target}: ${t.value}: ${t.pass ? 'met' : '**not met**'}`);
+  if (x.perfBreakdownMs?.length) {
+    out.push('', 'One warm run with `NX_PERF_LOGGING=true`, summed per label (ms):', '', '| label | ms |', '| --- | ---: |');
+    for (const p of x.perfBreakdownMs) out.push(`| ${String(p.label).replace(/\|/g, '\\|')} | ${p.ms} |`);
+  }
+  out.push('');
+  return out;
+}
