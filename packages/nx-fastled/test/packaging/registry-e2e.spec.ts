@@ -127,7 +127,7 @@ describe('published packages in a brand-new workspace (verdaccio)', () => {
     const first = run('npx', ['nx', 'run-many', '-t', 'build', '--outputStyle=static'], ws, { ...baseEnv, ...vars });
     expectOk(first);
     // The end of the run says where the results are and what was built.
-    expect(first.stdout).toContain('nx-fastled: report: dist/report/report.html');
+    expect(first.stdout).toContain('nx-fastled: build report: dist/report/report.html');
     expect(first.stdout).toMatch(/nx-fastled: 3 example builds done, 0 failed, 1 not built .*native 2\/0\/0, uno 1\/0\/1/);
     const hex = 'dist/uno/flat15/examples/Hello/Hello.hex';
     expect(fs.existsSync(path.join(ws, hex))).toBe(true);

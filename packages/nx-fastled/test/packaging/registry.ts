@@ -104,11 +104,12 @@ export async function startRegistry(bin: string, dir: string, env: NodeJS.Proces
     env,
     stdio: ['ignore', out, out],
   });
-  const deadline = Date.now() + 60_000;
+  // Generous: verdaccio takes long to start on a loaded 2-core machine.
+  const deadline = Date.now() + 240_000;
   while (!(await ping(url))) {
     if (child.exitCode !== null || Date.now() > deadline) {
       child.kill('SIGKILL');
-      throw new Error(`verdaccio did not start on ${url}:\n${fs.readFileSync(logFile, 'utf8')}`);
+      throw new Error(`verdaccio did not start on ${url} (exit code ${child.exitCode}):\n${fs.readFileSync(logFile, 'utf8')}`);
     }
     await new Promise((r) => setTimeout(r, 250));
   }
