@@ -42,18 +42,30 @@ export function createFloorWorkspace(root: string, n: number, nodeModules: strin
     const name = `p${String(i).padStart(4, '0')}`;
     const dir = path.join(root, 'projects', name);
     fs.mkdirSync(dir, { recursive: true });
-    fs.writeFileSync(path.join(dir, 'project.json'), JSON.stringify({ name, targets: { build: { executor: 'nx:noop', cache: true } } }, null, 2));
+    fs.writeFileSync(
+      path.join(dir, 'project.json'),
+      JSON.stringify({ name, targets: { build: { executor: 'nx:noop', cache: true } } }, null, 2),
+    );
   }
   fs.symlinkSync(nodeModules, path.join(root, 'node_modules'));
   return root;
 }
 
 /** `nx run-many -t build` with the benchmark's flags in any workspace; wall seconds and Nx's hit count. */
-function timeNx(root: string, cacheDir: string, extra: Record<string, string> = {}): { seconds: number; hits: number; tasks: number; out: string } {
+function timeNx(
+  root: string,
+  cacheDir: string,
+  extra: Record<string, string> = {},
+): { seconds: number; hits: number; tasks: number; out: string } {
   const ws = { root, cacheDir, board: 'uno' } as BenchWorkspace;
   const env = nxEnv(ws, { NX_FASTLED_BOARDS: undefined, ...extra });
   const t0 = process.hrtime.bigint();
-  const r = spawnSync(NX_BIN, ['run-many', '-t', 'build', '--parallel=2', '--outputStyle=static'], { cwd: root, env, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
+  const r = spawnSync(NX_BIN, ['run-many', '-t', 'build', '--parallel=2', '--outputStyle=static'], {
+    cwd: root,
+    env,
+    encoding: 'utf8',
+    maxBuffer: 64 * 1024 * 1024,
+  });
   const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
   if (r.status !== 0) throw new Error(`nx run-many in ${root} failed (${r.status}):\n${(r.stdout + r.stderr).slice(-3000)}`);
   const m = /read the output from the cache instead of running the command for (\d+) out of (\d+) tasks/.exec(r.stdout);
@@ -69,7 +81,10 @@ export function perfBreakdown(text: string): { label: string; ms: number }[] {
     const label = m[1].replace(/\s+\d+$/, '').slice(0, 120);
     sums.set(label, (sums.get(label) ?? 0) + Number(m[2]));
   }
-  return [...sums].map(([label, ms]) => ({ label, ms: round(ms, 1) })).sort((a, b) => b.ms - a.ms).slice(0, 15);
+  return [...sums]
+    .map(([label, ms]) => ({ label, ms: round(ms, 1) }))
+    .sort((a, b) => b.ms - a.ms)
+    .slice(0, 15);
 }
 
 function graphSeconds(ws: BenchWorkspace): number {
@@ -81,7 +96,8 @@ export async function noopScenario(ctx: BenchContext): Promise<ScenarioEntry> {
   const nodeModules = ctx.nodeModules();
   let ws: BenchWorkspace;
   let coldRun: NxRun | undefined;
-  const coldGraphWs = (src: BenchWorkspace) => copyWorkspace(src, ctx.dir('noop', 'graph-cold', 'ws'), { cacheDir: ctx.dir('noop', 'graph-cold', 'nx-cache') });
+  const coldGraphWs = (src: BenchWorkspace) =>
+    copyWorkspace(src, ctx.dir('noop', 'graph-cold', 'ws'), { cacheDir: ctx.dir('noop', 'graph-cold', 'nx-cache') });
   let graphCold: number;
   if (ctx.cold) {
     ws = ctx.cold.ws;
@@ -104,7 +120,8 @@ export async function noopScenario(ctx: BenchContext): Promise<ScenarioEntry> {
   // by absolute path, size, mtime and inode: useless on another machine).
   const memoDir = '.nx/workspace-data/nx-fastled';
   fs.mkdirSync(path.join(memoWs.root, memoDir), { recursive: true });
-  for (const f of PORTABLE_MEMOS) if (fs.existsSync(path.join(ws.root, memoDir, f))) fs.copyFileSync(path.join(ws.root, memoDir, f), path.join(memoWs.root, memoDir, f));
+  for (const f of PORTABLE_MEMOS)
+    if (fs.existsSync(path.join(ws.root, memoDir, f))) fs.copyFileSync(path.join(ws.root, memoDir, f), path.join(memoWs.root, memoDir, f));
   const graphMemo = graphSeconds(memoWs);
   const graphWarm = graphSeconds(ws);
   log(`noop: graph construction cold ${graphCold}s, memo restored ${graphMemo}s, warm ${graphWarm}s`);
@@ -121,7 +138,9 @@ export async function noopScenario(ctx: BenchContext): Promise<ScenarioEntry> {
     floor.push(round(f.seconds));
     lastWarm = runNx(ws, `noop-${i}`);
     warm.push(round(lastWarm.wallSeconds));
-    log(`noop: round ${i + 1}/${NOOP_REPEATS}: floor ${round(f.seconds, 2)}s, ${path.basename(library)} ${round(lastWarm.wallSeconds, 2)}s`);
+    log(
+      `noop: round ${i + 1}/${NOOP_REPEATS}: floor ${round(f.seconds, 2)}s, ${path.basename(library)} ${round(lastWarm.wallSeconds, 2)}s`,
+    );
   }
   const perf = timeNx(ws.root, ws.cacheDir, { NX_PERF_LOGGING: 'true', NX_FASTLED_BOARDS: board });
   const breakdown = perfBreakdown(perf.out);
@@ -149,18 +168,29 @@ export async function noopScenario(ctx: BenchContext): Promise<ScenarioEntry> {
     graphWarmSeconds: graphWarm,
     perfBreakdownMs: breakdown,
     targets: [
-      { target: `warm ÷ floor ≤ ${NOOP_TARGETS.warmOverFloor}`, value: `${round(warmMedian, 2)} s / ${round(floorMedian, 2)} s = ${ratio}`, pass: ratio <= NOOP_TARGETS.warmOverFloor },
-      { target: `cold graph construction ≤ ${NOOP_TARGETS.coldGraphSeconds} s`, value: `${graphCold} s (memo restored ${graphMemo} s, warm ${graphWarm} s)`, pass: graphCold <= NOOP_TARGETS.coldGraphSeconds },
+      {
+        target: `warm ÷ floor ≤ ${NOOP_TARGETS.warmOverFloor}`,
+        value: `${round(warmMedian, 2)} s / ${round(floorMedian, 2)} s = ${ratio}`,
+        pass: ratio <= NOOP_TARGETS.warmOverFloor,
+      },
+      {
+        target: `cold graph construction ≤ ${NOOP_TARGETS.coldGraphSeconds} s`,
+        value: `${graphCold} s (memo restored ${graphMemo} s, warm ${graphWarm} s)`,
+        pass: graphCold <= NOOP_TARGETS.coldGraphSeconds,
+      },
     ],
     machine: { loadAvg: os.loadavg().map((x) => round(x, 2)) },
     ...(unexpected.length ? { unexpectedRuns: unexpected.slice(0, 40) } : {}),
   };
   ctx.floor = { seconds: floorMedian, tasks };
-  log(`noop: warm median ${round(warmMedian, 2)}s, floor median ${round(floorMedian, 2)}s: ${ratio}x; without the graph cache ${round(noGraphCache.seconds, 2)}s`);
+  log(
+    `noop: warm median ${round(warmMedian, 2)}s, floor median ${round(floorMedian, 2)}s: ${ratio}x; without the graph cache ${round(noGraphCache.seconds, 2)}s`,
+  );
   return entry;
 }
 
 export function renderNoop(e: ScenarioEntry): string[] {
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- the scenario's extra figures, written by noopScenario above
   const x = e as ScenarioEntry & Record<string, any>;
   const out = [
     `Nothing changed (\`noop\`): warm \`nx run-many -t build\` against Nx's floor (${x.floorTasks} cached \`nx:noop\` tasks in a generated workspace), ${x.warmSamples?.length ?? 0} alternating runs each, medians:`,

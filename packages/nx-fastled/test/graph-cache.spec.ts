@@ -45,7 +45,8 @@ describe('graph result cache', () => {
   });
 
   it('holds no absolute path, time or machine detail', () => {
-    for (const needle of [ws.root, fs.realpathSync(os.tmpdir()), REPO_ROOT, '/usr/', os.homedir()]) expect(first.text).not.toContain(needle);
+    for (const needle of [ws.root, fs.realpathSync(os.tmpdir()), REPO_ROOT, '/usr/', os.homedir()])
+      expect(first.text).not.toContain(needle);
   });
 
   it('recomputes when a source file, an option or an NX_FASTLED_ variable changes', () => {
@@ -74,7 +75,11 @@ describe('graph result cache', () => {
     const before = stored(ws);
     const parent = fs.mkdtempSync(path.join(os.tmpdir(), 'nxf-graph-copy-'));
     const root = path.join(parent, 'deeper', 'copy');
-    fs.cpSync(ws.root, root, { recursive: true, verbatimSymlinks: true, filter: (src) => !src.startsWith(path.join(ws.root, '.nx')) && !src.startsWith(path.join(ws.root, 'dist')) });
+    fs.cpSync(ws.root, root, {
+      recursive: true,
+      verbatimSymlinks: true,
+      filter: (src) => !src.startsWith(path.join(ws.root, '.nx')) && !src.startsWith(path.join(ws.root, 'dist')),
+    });
     fs.mkdirSync(path.join(root, path.dirname(CACHE)), { recursive: true });
     fs.copyFileSync(path.join(ws.root, CACHE), path.join(root, CACHE));
     const copy = openWorkspace(root, path.join(parent, 'nx-cache'));

@@ -16,7 +16,14 @@ function interactiveNx(ws: TestWorkspace, args: string[], cacheDir: string, inpu
   const env = nxEnv(cacheDir, { CI: 'false' });
   for (const k of ['GITHUB_ACTIONS', 'BUILD_ID', 'BUILD_NUMBER', 'GITLAB_CI', 'JENKINS_URL', 'TF_BUILD']) delete env[k];
   const command = [NX_BIN, ...args].map((a) => `'${a.replace(/'/g, `'\\''`)}'`).join(' ');
-  return spawnSync('script', ['-qec', command, '/dev/null'], { cwd: ws.root, env, input, encoding: 'utf8', timeout: 20 * 60_000, maxBuffer: 64 * 1024 * 1024 });
+  return spawnSync('script', ['-qec', command, '/dev/null'], {
+    cwd: ws.root,
+    env,
+    input,
+    encoding: 'utf8',
+    timeout: 20 * 60_000,
+    maxBuffer: 64 * 1024 * 1024,
+  });
 }
 
 function hashes(root: string): Record<string, string> {
@@ -28,7 +35,11 @@ function copyOf(ws: TestWorkspace, name: string): TestWorkspace {
   const parent = fs.mkdtempSync(path.join(os.tmpdir(), `nxf-${name}-`));
   const root = path.join(parent, 'ws');
   fs.cpSync(ws.root, root, { recursive: true, verbatimSymlinks: true, filter: (src) => !/\/(dist|\.nx)$/.test(src) });
-  return { ...ws, root, nx: (args, env) => spawnSync(NX_BIN, args, { cwd: root, encoding: 'utf8', env: nxEnv(path.join(parent, 'nx-cache'), env) }) } as TestWorkspace;
+  return {
+    ...ws,
+    root,
+    nx: (args, env) => spawnSync(NX_BIN, args, { cwd: root, encoding: 'utf8', env: nxEnv(path.join(parent, 'nx-cache'), env) }),
+  } as TestWorkspace;
 }
 
 describe('a first interactive run and a CI run key tasks alike', () => {

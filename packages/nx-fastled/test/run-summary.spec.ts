@@ -8,12 +8,8 @@ import { makeWorkspace, TestWorkspace } from './support/workspace';
 function pathWithoutAvr(dir: string): string {
   fs.mkdirSync(dir, { recursive: true });
   for (const bin of ['/usr/local/bin', '/usr/bin', '/bin', path.dirname(process.execPath)]) {
-    let names: string[] = [];
-    try {
-      names = fs.readdirSync(bin);
-    } catch {
-      continue;
-    }
+    if (!fs.existsSync(bin)) continue;
+    const names = fs.readdirSync(bin);
     for (const name of names) {
       if (name.startsWith('avr-') || fs.existsSync(path.join(dir, name))) continue;
       fs.symlinkSync(path.join(bin, name), path.join(dir, name));
@@ -27,7 +23,10 @@ describe('end-of-run summary', () => {
   let out: string;
   beforeAll(() => {
     ws = makeWorkspace({ libraries: ['Flat15'], boards: ['native', 'uno'] });
-    const r = ws.nx(['run-many', '-t', 'build', '--outputStyle=static'], { PATH: pathWithoutAvr(path.join(path.dirname(ws.root), 'bin')), HOME: path.dirname(ws.root) });
+    const r = ws.nx(['run-many', '-t', 'build', '--outputStyle=static'], {
+      PATH: pathWithoutAvr(path.join(path.dirname(ws.root), 'bin')),
+      HOME: path.dirname(ws.root),
+    });
     out = `${r.stdout}${r.stderr}`;
     if (r.status !== 0) throw new Error(`nx run-many failed (${r.status}):\n${out.slice(-4000)}`);
   });

@@ -40,12 +40,19 @@ function pluginCode(): string {
   if (pluginCodeDigest) return pluginCodeDigest;
   const entry = path.join(__dirname, __filename.endsWith('.ts') ? '../index.ts' : '../index.js');
   const h = createHash('sha256');
-  for (const file of moduleClosure(entry)) h.update(`${path.relative(PLUGIN_ROOT, file)}\0`).update(fs.readFileSync(file)).update('\0');
+  for (const file of moduleClosure(entry))
+    h.update(`${path.relative(PLUGIN_ROOT, file)}\0`)
+      .update(fs.readFileSync(file))
+      .update('\0');
   return (pluginCodeDigest = h.digest('hex'));
 }
 
 /** The cache key of one createNodes call; see the top of the file for what it covers. */
-export async function graphCacheKey(files: readonly string[], rawOptions: NxFastledOptions | undefined, workspaceRoot: string): Promise<string> {
+export async function graphCacheKey(
+  files: readonly string[],
+  rawOptions: NxFastledOptions | undefined,
+  workspaceRoot: string,
+): Promise<string> {
   const h = createHash('sha256');
   const part = (label: string, value: string) => h.update(`${label}\0${value}\n`);
   part('format', String(FORMAT_VERSION));
@@ -53,7 +60,10 @@ export async function graphCacheKey(files: readonly string[], rawOptions: NxFast
   part('nx', installedNxVersion() ?? '');
   const read = readOptions(workspaceRoot, rawOptions);
   part('options', JSON.stringify(read));
-  for (const name of Object.keys(process.env).filter((k) => k.startsWith('NX_FASTLED_')).sort()) part(`env:${name}`, process.env[name] ?? '');
+  for (const name of Object.keys(process.env)
+    .filter((k) => k.startsWith('NX_FASTLED_'))
+    .sort())
+    part(`env:${name}`, process.env[name] ?? '');
   const options = normalizeOptions(read, process.env);
   const dir = memoDir(workspaceRoot);
   const memo = new StatMemo(path.join(dir, 'stat-memo.json'));

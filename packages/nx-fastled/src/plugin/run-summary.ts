@@ -48,7 +48,10 @@ export function summaryLines(
   }
   const lines: string[] = [];
   if (perBoard.size) {
-    const total = [...perBoard.values()].reduce((a, c) => ({ built: a.built + c.built, failed: a.failed + c.failed, notBuilt: a.notBuilt + c.notBuilt }), { built: 0, failed: 0, notBuilt: 0 });
+    const total = [...perBoard.values()].reduce(
+      (a, c) => ({ built: a.built + c.built, failed: a.failed + c.failed, notBuilt: a.notBuilt + c.notBuilt }),
+      { built: 0, failed: 0, notBuilt: 0 },
+    );
     const boards = [...perBoard.entries()]
       .sort(([a], [b]) => (a < b ? -1 : 1))
       .map(([b, c]) => `${b} ${c.built}/${c.failed}/${c.notBuilt}`)
@@ -57,10 +60,13 @@ export function summaryLines(
       `nx-fastled: ${total.built} example builds done, ${total.failed} failed, ${total.notBuilt} not built (the example's filters exclude the board); per board built/failed/not built: ${boards}`,
     );
   }
-  for (const m of missing) lines.push(`nx-fastled: board "${m.board}" was not built: ${m.missing} was not found; install it with: ${m.install}`);
+  for (const m of missing)
+    lines.push(`nx-fastled: board "${m.board}" was not built: ${m.missing} was not found; install it with: ${m.install}`);
   if (report.failures.length) {
     const shown = report.failures.slice(0, 5).map((f) => f.id);
-    lines.push(`nx-fastled: failed tasks: ${shown.join(', ')}${report.failures.length > shown.length ? ` and ${report.failures.length - shown.length} more` : ''}`);
+    lines.push(
+      `nx-fastled: failed tasks: ${shown.join(', ')}${report.failures.length > shown.length ? ` and ${report.failures.length - shown.length} more` : ''}`,
+    );
   }
   lines.push(`nx-fastled: build report: ${path.relative(workspaceRoot, reportHtml).split(path.sep).join('/')}`);
   return lines;

@@ -22,10 +22,15 @@ export function ensureVerdaccio(env: NodeJS.ProcessEnv): string {
   fs.mkdirSync(dir, { recursive: true });
   fs.writeFileSync(
     path.join(dir, 'package.json'),
-    JSON.stringify({ name: 'nxf-verdaccio', private: true, dependencies: { verdaccio: VERDACCIO_VERSION }, overrides: { 'node-fetch': '2.7.0' } }, null, 2),
+    JSON.stringify(
+      { name: 'nxf-verdaccio', private: true, dependencies: { verdaccio: VERDACCIO_VERSION }, overrides: { 'node-fetch': '2.7.0' } },
+      null,
+      2,
+    ),
   );
   const r = spawnSync('npm', ['install', '--no-audit', '--no-fund', '--prefer-offline'], { cwd: dir, env, encoding: 'utf8' });
-  if (r.status !== 0 || !fs.existsSync(bin)) throw new Error(`installing verdaccio ${VERDACCIO_VERSION} into ${dir} failed:\n${r.stdout}\n${r.stderr}`);
+  if (r.status !== 0 || !fs.existsSync(bin))
+    throw new Error(`installing verdaccio ${VERDACCIO_VERSION} into ${dir} failed:\n${r.stdout}\n${r.stderr}`);
   return bin;
 }
 
@@ -64,7 +69,8 @@ export interface Registry {
 
 /** Starts verdaccio on loopback with a fresh storage under `dir`; our packages are local-only (no uplink). */
 export async function startRegistry(bin: string, dir: string, env: NodeJS.ProcessEnv): Promise<Registry> {
-  const upstream = spawnSync('npm', ['config', 'get', 'registry'], { env, encoding: 'utf8' }).stdout.trim() || 'https://registry.npmjs.org/';
+  const upstream =
+    spawnSync('npm', ['config', 'get', 'registry'], { env, encoding: 'utf8' }).stdout.trim() || 'https://registry.npmjs.org/';
   const port = await freePort();
   const url = `http://127.0.0.1:${port}/`;
   fs.mkdirSync(dir, { recursive: true });
