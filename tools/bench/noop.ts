@@ -68,7 +68,9 @@ function timeNx(
   });
   const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
   if (r.status !== 0) throw new Error(`nx run-many in ${root} failed (${r.status}):\n${(r.stdout + r.stderr).slice(-3000)}`);
-  const m = /read the output from the cache instead of running the command for (\d+) out of (\d+) tasks/.exec(r.stdout);
+  // Nx colours its summary even when piped: strip the escapes before reading the hit count.
+  const plain = r.stdout.replace(new RegExp(`${String.fromCharCode(27)}\\[[0-9;]*m`, 'g'), '');
+  const m = /read the output from the cache instead of running the command for (\d+) out of (\d+) tasks/.exec(plain);
   return { seconds, hits: m ? Number(m[1]) : 0, tasks: m ? Number(m[2]) : 0, out: r.stdout + r.stderr };
 }
 
