@@ -352,6 +352,7 @@ export function planExample(
     program: r.linker,
     outDir: root,
     name: ex.name,
+    sketch: ex.inoFiles[0],
     elf,
     flags: settings.linkFlags,
     objects: compiles.map((c) => c.object),

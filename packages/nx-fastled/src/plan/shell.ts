@@ -74,6 +74,19 @@ export function sketchInvocation(step: CompileStep, tool: TaskTool): string | un
   return toolCall(tool, `sketch --out ${quote(s.cpp)}${append} ${s.inoFiles.map(quote).join(' ')}`);
 }
 
+/**
+ * After a compile of workspace sources: `nx-fastled-task inputs` checks that nothing the compiler read (its
+ * depfile) nor the `.ino` files the sketch step read changed since Nx hashed the workspace for this run
+ * (hashing/input-manifest.ts), before the object is published. Not keyed on the task CLI's digest: the check
+ * never changes what the object holds.
+ */
+export function inputsCheck(step: CompileStep, tool: TaskTool): string {
+  const q = quote(step.object);
+  const generated = step.sketch ? ` --generated ${quote(step.sketch.cpp)}` : '';
+  const read = step.sketch ? ` -- ${step.sketch.inoFiles.map(quote).join(' ')}` : '';
+  return `node ${quote(tool.path)} inputs --depfile ${q}.$$.d --object ${q}.$$.tmp --output ${q}${generated}${read}`;
+}
+
 export function compileCommand(step: CompileStep, b: PlanBoard, tool: TaskTool): string {
   // gcc names the file and line; say what was compiled for which board and where headers were looked for,
   // which is what a missing `#include` needs next.
@@ -81,11 +94,14 @@ export function compileCommand(step: CompileStep, b: PlanBoard, tool: TaskTool):
   const hint = `nx-fastled: ${step.unit} did not compile for ${b.name}; headers were searched in: ${searched}. A missing header usually means a library the code needs is not in the workspace, or the code does not support this board.`;
   const failing = `{ printf '%s\\n' ${quote(hint)} >&2; exit 1; }`;
   const sketch = sketchInvocation(step, tool);
+  // Workspace TUs (not the core, which reads no workspace file) write a depfile for the inputs check.
+  const depfile = step.inputs ? ` -MD -MF ${quote(step.object)}.$$.d` : '';
   return [
     prelude(b),
     `mkdir -p ${quote(path.dirname(step.object))}`,
     ...(sketch ? [sketch] : []),
-    `{ ${compileInvocation(step, b.env)} || ${failing}; }`,
+    `{ ${compileInvocation(step, b.env)}${depfile} || ${failing}; }`,
+    ...(step.inputs ? [inputsCheck(step, tool)] : []),
     publish(step.object),
   ].join(' && ');
 }
@@ -133,6 +149,7 @@ export function linkCommand(step: LinkStep, b: PlanBoard, tool: TaskTool): strin
     '--linker',
     quote(step.program),
   ];
+  if (step.sketch) toolArgs.push('--sketch', quote(step.sketch));
   if (step.objcopy) toolArgs.push('--objcopy', quote(step.objcopy.program), `--hex-flags=${quote(step.objcopy.hex.join(' '))}`);
   if (step.objcopy?.eep) toolArgs.push(`--eep-flags=${quote(step.objcopy.eep.join(' '))}`);
   if (step.size) toolArgs.push('--size', quote(step.size));

@@ -109,6 +109,8 @@ export interface LinkStep extends StepBase {
   /** Folder and base name of the outputs: `<outDir>/<name>.elf`, `.hex`, `.eep`, `.size.json`. */
   outDir: string;
   name: string;
+  /** The sketch's main `.ino`, named when the linker finds no setup() or loop(). */
+  sketch?: string;
   elf: string;
   flags: Flag[];
   objects: string[];

@@ -18,6 +18,7 @@ import { writeAtomic } from '../util/atomic';
 import { normalizeOptions, readOptions, NxFastledOptions, NormalizedOptions } from './options';
 import { ExampleProjectNotes, MissingBoard, summaryLines } from './run-summary';
 import { memoDir, resolveRequestedBoards } from './state';
+import { removeRunManifest } from './input-manifest';
 
 const TAIL_LINES = 20;
 const TAIL_LINE_CHARS = 400;
@@ -53,6 +54,7 @@ export interface RunRecord {
 }
 
 export async function postTasksExecution(rawOptions: NxFastledOptions | undefined, context: PostTasksExecutionContext): Promise<void> {
+  removeRunManifest();
   const options = normalizeOptions(readOptions(context.workspaceRoot, rawOptions), process.env);
   const record: RunRecord = {
     version: 1,

@@ -1,8 +1,10 @@
 // preTasksExecution: tells the tasks where this machine's toolchains are. Locations go into the environment
 // (never into hashed configuration) under names that carry the toolchain identity; see plugin/shell.ts.
+// Then records the run's input manifest (hashing/input-manifest.ts, plugin/input-manifest.ts).
 import * as path from 'node:path';
 import type { PreTasksExecutionContext } from '@nx/devkit';
 import { StatMemo } from '../hashing/stat-memo';
+import { writeRunManifest } from './input-manifest';
 import { ProbeMemo } from '../toolchain/identity';
 import { normalizeOptions, readOptions, NxFastledOptions } from './options';
 import { toolchainVars } from './shell';
@@ -22,4 +24,5 @@ export async function preTasksExecution(rawOptions: NxFastledOptions | undefined
   }
   memo.save();
   probes.save();
+  await writeRunManifest(context.workspaceRoot, (context as { id?: string }).id);
 }
