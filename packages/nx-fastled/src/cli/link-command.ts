@@ -75,11 +75,22 @@ export const LINK_COMMAND = defineCommand({
     'flash-limit': { type: 'string', description: 'flash bytes available' },
     'ram-limit': { type: 'string', description: 'RAM bytes available' },
     'no-heal': { type: 'boolean', description: 'a damaged input is reported, not removed' },
+    sketch: { type: 'string', description: 'the main .ino, named in the message when setup() or loop() is missing' },
   },
   required: ['board', 'bin', 'out-dir', 'name', 'linker'],
   maxPositionals: 0,
   rest: true,
 });
+
+/** `setup` / `loop` the linker found no definition of (an empty sketch, or one that only declares them). */
+export function missingEntryPoints(linkerStderr: string): string[] {
+  return ['setup', 'loop'].filter((f) => new RegExp(`undefined reference to [\`'‘"]?${f}\\b`).test(linkerStderr));
+}
+
+export function missingEntryMessage(sketch: string, missing: string[]): string {
+  const what = missing.length === 2 ? 'neither setup() nor loop()' : `no ${missing[0]}() function`;
+  return `nx-fastled: ${sketch}: the sketch defines ${what} (the linker found no definition): every Arduino sketch needs "void setup()" and "void loop()"; add them, even empty`;
+}
 
 export function runLink(argv: string[]): void {
   const args = parseCommand(LINK_COMMAND, argv);
@@ -122,6 +133,8 @@ export function runLink(argv: string[]): void {
           throw new ToolError(tooLargeMessage(elf, board, r, overLimits(r)).replace('too large', 'too large (the linker refused it)'));
         }
       }
+      const missing = missingEntryPoints(stderr);
+      if (missing.length) throw new ToolError(missingEntryMessage(flags.sketch ?? elf, missing));
       throw e;
     }
     const objcopy = flags.objcopy;

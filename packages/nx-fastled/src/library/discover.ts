@@ -6,9 +6,12 @@
 //                       the include directory is `src/`.
 //   1.0 ("flat"):      sources are the .c/.cpp/.S files in the root and in `utility/`; the include directory
 //                       is the root.
-// Examples: every folder under `examples/` holding `<Folder>.ino` is a sketch; a folder without `.ino` files
-// is a group (`examples/Fx/FxWave/FxWave.ino`) and is searched further. A sketch is all `.ino` files of its
-// folder (the main one first, the rest sorted), its `.c/.cpp/.S` files, and everything under its `src/`.
+// Examples: every folder under `examples/` holding `<Folder>.ino` (or the legacy `<Folder>.pde`, as arduino-cli
+// accepts) is a sketch; a folder without sketch files is a group (`examples/Fx/FxWave/FxWave.ino`) and is
+// searched further. A sketch is all `.ino`/`.pde` files of its folder (the main one first, the rest sorted), its
+// `.c/.cpp/.S` files, and everything under its `src/`. A sketch folder arduino-cli would refuse (no main file,
+// both `.ino` and `.pde` main files, an upper-case extension) is a problem; files that look like code but are
+// not compiled are listed in `skipped` with the reason.
 import * as path from 'node:path/posix';
 import { match } from 'micromatch';
 import { parseProperties, Properties, PropertiesError } from '../toolchain/properties';
@@ -40,6 +43,12 @@ export interface LibraryProblem {
   message: string;
 }
 
+/** A file discovery saw and deliberately did not compile, with why (shown in the project's metadata). */
+export interface SkippedFile {
+  file: string;
+  reason: string;
+}
+
 export interface ArduinoLibrary {
   root: string;
   name: string;
@@ -60,10 +69,16 @@ export interface ArduinoLibrary {
   archives: string[];
   examples: Example[];
   problems: LibraryProblem[];
+  skipped: SkippedFile[];
 }
 
 export const SOURCE_PATTERN = '**/*.{c,cpp,S}';
 const SOURCE_EXT = /\.(c|cpp|S)$/;
+/** Sketch files: exact lower case, as arduino-cli matches `<Folder>.ino` / `<Folder>.pde`. */
+const SKETCH_EXT = /\.(ino|pde)$/;
+const SKETCH_EXT_ANY_CASE = /\.(ino|pde)$/i;
+/** Looks like code, is not compiled: reported rather than silently ignored. */
+const CODE_LIKE = /\.(cc|cxx|c\+\+|C|CPP|CC|s|asm|ino|pde|INO|PDE)$/;
 
 export class LibraryError extends Error {
   constructor(readonly file: string, readonly line: number | undefined, message: string) {
@@ -100,11 +115,24 @@ export function discoverLibrary(propertiesFile: string, propertiesText: string, 
       ? match(inLibrary, `src/${SOURCE_PATTERN}`)
       : inLibrary.filter((f) => SOURCE_EXT.test(f) && (!f.includes('/') || /^utility\/[^/]+$/.test(f)));
   const problems: LibraryProblem[] = [];
+  const skipped: SkippedFile[] = [];
   const examples = findExamples(
     inLibrary.filter((f) => f.startsWith('examples/')).map((f) => f.slice('examples/'.length)),
     join('examples'),
     problems,
+    skipped,
   );
+  const compiled = new Set(sources);
+  for (const f of inLibrary) {
+    if (f.startsWith('examples/') || compiled.has(f)) continue;
+    const inSourceArea = layout === '1.5' ? f.startsWith('src/') : true;
+    if (!inSourceArea) continue;
+    if (CODE_LIKE.test(f)) {
+      skipped.push({ file: join(f), reason: `not compiled: library sources are .c, .cpp and .S files (${path.extname(f)} is not one)` });
+    } else if (layout === '1.0' && SOURCE_EXT.test(f) && f.includes('/')) {
+      skipped.push({ file: join(f), reason: 'not compiled: a library without src/ (1.0 layout) compiles only its root folder and utility/' });
+    }
+  }
   const srcPrefix = layout === '1.5' ? 'src/' : '';
   const headers = inLibrary
     .filter((f) => f.startsWith(srcPrefix) && !f.slice(srcPrefix.length).includes('/'))
@@ -127,6 +155,7 @@ export function discoverLibrary(propertiesFile: string, propertiesText: string, 
     includeDirs: [layout === '1.5' ? join('src') : root],
     examples,
     problems,
+    skipped: skipped.sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0)),
   };
 }
 
@@ -147,7 +176,7 @@ function parseLibraryProperties(file: string, text: string): Properties {
 }
 
 /** @param files paths relative to the examples folder */
-function findExamples(files: string[], examplesDir: string, problems: LibraryProblem[]): Example[] {
+function findExamples(files: string[], examplesDir: string, problems: LibraryProblem[], skipped: SkippedFile[]): Example[] {
   const byDir = new Map<string, string[]>();
   for (const f of files) {
     const dir = path.dirname(f);
@@ -157,21 +186,44 @@ function findExamples(files: string[], examplesDir: string, problems: LibraryPro
   const examples: Example[] = [];
   const visit = (dir: string) => {
     const here = byDir.get(dir) ?? [];
-    const inos = here.filter((f) => f.endsWith('.ino')).sort();
+    const inos = here.filter((f) => SKETCH_EXT.test(f)).sort();
+    const wrongCase = here.filter((f) => SKETCH_EXT_ANY_CASE.test(f) && !SKETCH_EXT.test(f)).sort();
     const name = path.basename(dir);
-    if (dir !== '.' && inos.length > 0) {
-      const main = `${name}.ino`;
-      if (!inos.includes(main)) {
+    const where = `${examplesDir}/${dir}`;
+    if (dir !== '.' && (inos.length > 0 || wrongCase.length > 0)) {
+      if (wrongCase.length > 0) {
+        const fixed = wrongCase.map((f) => `${f.slice(0, -4)}${f.slice(-4).toLowerCase()}`);
         problems.push({
-          file: `${examplesDir}/${dir}`,
-          message: `example folder has .ino files (${inos.join(', ')}) but no ${main}: rename the main sketch to ${main} (the Arduino sketch specification requires the main .ino to be named like its folder)`,
+          file: `${where}/${wrongCase[0]}`,
+          message: `sketch file extension in upper case (${wrongCase.join(', ')}): arduino-cli only recognises ".ino" and ".pde" in lower case and reports "no valid sketch found"; rename to ${fixed.join(', ')}`,
         });
         return;
       }
+      const mains = [`${name}.ino`, `${name}.pde`].filter((m) => inos.includes(m));
+      if (mains.length === 0) {
+        problems.push({
+          file: where,
+          message: `example folder has sketch files (${inos.join(', ')}) but no ${name}.ino: rename the main sketch to ${name}.ino (the Arduino sketch specification requires the main .ino to be named like its folder)`,
+        });
+        return;
+      }
+      if (mains.length > 1) {
+        problems.push({
+          file: where,
+          message: `multiple main sketch files found (${mains.join(', ')}), as arduino-cli reports it: keep ${name}.ino and remove or rename ${name}.pde (.pde is the legacy extension)`,
+        });
+        return;
+      }
+      const main = mains[0];
       const sketchFiles = files.filter((f) => f.startsWith(`${dir}/`)).map((f) => f.slice(dir.length + 1));
       const extra = sketchFiles.filter(
         (f) => SOURCE_EXT.test(f) && (!f.includes('/') || f.startsWith('src/')),
       );
+      for (const f of sketchFiles) {
+        if (CODE_LIKE.test(f) && !SKETCH_EXT.test(f)) {
+          skipped.push({ file: `${where}/${f}`, reason: `not compiled: a sketch compiles its .ino/.pde files and .c, .cpp and .S files (${path.extname(f)} is not one)` });
+        }
+      }
       examples.push({
         path: dir,
         dir: `${examplesDir}/${dir}`,
@@ -190,6 +242,9 @@ function findExamples(files: string[], examplesDir: string, problems: LibraryPro
     const children = new Set<string>();
     for (const d of byDir.keys()) {
       if (d !== dir && d.startsWith(prefix)) children.add(d.slice(prefix.length).split('/')[0]);
+    }
+    if (dir !== '.' && children.size === 0 && here.some((f) => SOURCE_EXT.test(f) || CODE_LIKE.test(f))) {
+      skipped.push({ file: where, reason: `not a sketch: no ${name}.ino (or .pde) in the folder, so its code files are not built` });
     }
     for (const child of [...children].sort()) visit(prefix + child);
   };

@@ -46,8 +46,8 @@ export function makeClosure(workspaceRoot: string, fileHashes: Map<string, strin
     closure(files, includeDirs, b, forcedIncludes = []) {
       const dirs = includeDirs.map((d) => absolute(d, b));
       const system = b.resolved.recipe.systemIncludeDirs;
-      // a sketch's .ino files are one translation unit; anything else is one TU per file
-      const units = files.length > 1 && files.every((f) => f.endsWith('.ino')) ? [files] : files.map((f) => [f]);
+      // a sketch's .ino/.pde files are one translation unit; anything else is one TU per file
+      const units = files.length > 1 && files.every((f) => /\.(ino|pde)$/.test(f)) ? [files] : files.map((f) => [f]);
       if (units.length === 1) {
         const c = scanner.closure(units[0], dirs, system, forcedIncludes, { predefined: macros(b, languageOf(units[0][0])) });
         return { files: c.files, globs: c.globs };

@@ -27,6 +27,9 @@ import { addTestProject, testsBoard } from './test-targets';
 import { assertSupportedNx } from '../nx-compat';
 import type { ResolvedBoard, UnresolvedBoard } from '../toolchain/identity';
 import { withGraphCache } from './graph-cache';
+import { shortHash, uniqueKeys } from '../library/unique-names';
+import { supportsArchitecture } from '../library/library-fields';
+import { isLinked, linkMessage, LinkedEntry, symbolicLinks } from '../library/links';
 
 export const LIBRARY_GLOB = '**/library.properties';
 
@@ -78,29 +81,97 @@ export async function buildGraph(
     }
   }
 
-  for (const file of libraryFiles) {
-    const projects: Projects = results.length === 0 ? { ...shared } : {};
+  // Discover every library first: names and output folders must be unique across all of them.
+  const found = libraryFiles.map((file) => {
     const libRoot = path.posix.dirname(file);
-    let lib: ArduinoLibrary;
     try {
       const text = fs.readFileSync(path.join(context.workspaceRoot, file), 'utf8');
-      lib = discoverLibrary(file, text, state.filesUnder(libRoot));
+      return { file, libRoot, lib: discoverLibrary(file, text, state.filesUnder(libRoot)) };
     } catch (e) {
-      const message = e instanceof LibraryError ? e.message : `${file}: ${(e as Error).message}`;
-      projects[libRoot] = failingProject(
-        `${path.posix.basename(libRoot === '.' ? context.workspaceRoot : libRoot)}`,
-        libRoot,
-        options.targetNames.build,
-        `nx-fastled: ${message}`,
-        ['nx-fastled:library', 'nx-fastled:invalid'],
-      );
-      results.push([file, { projects: projects as Record<string, ProjectConfiguration> }]);
+      return { file, libRoot, error: e instanceof LibraryError ? e.message : `${file}: ${(e as Error).message}` };
+    }
+  });
+  const ids = uniqueKeys(
+    found,
+    (f) => (f.lib ? projectName(f.lib.id) : projectName(path.posix.basename(f.libRoot === '.' ? context.workspaceRoot : f.libRoot))),
+    (f) => f.libRoot,
+  );
+
+  for (const f of found) {
+    const projects: Projects = results.length === 0 ? { ...shared } : {};
+    const { key, clashesWith } = ids.get(f)!;
+    if (!f.lib) {
+      projects[f.libRoot] = failingProject(key, f.libRoot, options.targetNames.build, `nx-fastled: ${f.error}`, ['nx-fastled:library', 'nx-fastled:invalid']);
+      results.push([f.file, { projects: projects as Record<string, ProjectConfiguration> }]);
       continue;
     }
+    // Linked sources are reported below, never compiled (library/links.ts says why).
+    const links = symbolicLinks(context.workspaceRoot, f.libRoot, state.filesUnder(f.libRoot));
+    const unlinked = (files: string[]) => files.filter((s) => !isLinked(links, s));
+    const lib: ArduinoLibrary = {
+      ...f.lib,
+      id: key,
+      sources: unlinked(f.lib.sources),
+      examples: f.lib.examples.map((ex) => ({ ...ex, extraSources: unlinked(ex.extraSources), allSources: unlinked(ex.allSources) })),
+    };
     addLibrary(state.build, state, options.boards.map((b) => b.id), lib, cores, projects);
-    results.push([file, { projects: projects as Record<string, ProjectConfiguration> }]);
+    const meta = (projects[lib.root].metadata as { nxFastled: Record<string, unknown> }).nxFastled;
+    if (clashesWith.length) {
+      meta.renamed = `library id "${f.lib.id}" is also the id of ${clashesWith.join(', ')}: this library's projects and outputs use "${key}"`;
+    }
+    addLinkReports(links, lib, options.targetNames.build, projects, meta);
+    results.push([f.file, { projects: projects as Record<string, ProjectConfiguration> }]);
   }
   state.save();
+  return survivingDuplicates(results, options.targetNames.build);
+}
+
+const LINKED_CODE = /\.(c|cpp|S|ino|pde|h|hpp|hh|cc|cxx|tpp|ipp|inc)$/i;
+
+/** Links: a failing project for a linked source, header or folder, metadata for anything else. */
+function addLinkReports(links: LinkedEntry[], lib: ArduinoLibrary, target: string, projects: Projects, meta: Record<string, unknown>): void {
+  const skipped = [...lib.skipped];
+  for (const link of links) {
+    if (link.kind === 'directory' || link.kind === 'dangling' || LINKED_CODE.test(link.file)) {
+      const rel = lib.root === '.' ? link.file : link.file.slice(lib.root.length + 1);
+      projects[link.file] = failingProject(`${lib.id}/${rel}`, link.file, target, `nx-fastled: ${linkMessage(link)}`, ['nx-fastled:invalid', `lib:${lib.id}`]);
+    } else {
+      skipped.push({ file: link.file, reason: linkMessage(link) });
+    }
+  }
+  if (skipped.length) meta.skipped = skipped.sort((a, b) => (a.file < b.file ? -1 : 1));
+}
+
+/**
+ * Last line of defence against "Failed to process project graph": if two projects still share a name (a name
+ * nothing above foresaw, e.g. a library id equal to a board name), the first (by root) keeps it and each
+ * other becomes a failing project naming both folders, so everything else still builds.
+ */
+function survivingDuplicates(results: Array<readonly [string, CreateNodesResult]>, target: string): Array<readonly [string, CreateNodesResult]> {
+  const roots = new Map<string, string[]>();
+  for (const [, r] of results) {
+    for (const [root, p] of Object.entries(r.projects ?? {})) {
+      const name = p.name ?? root;
+      if (!roots.has(name)) roots.set(name, []);
+      roots.get(name)!.push(root);
+    }
+  }
+  for (const [name, list] of roots) {
+    if (list.length < 2) continue;
+    const [keep, ...others] = list.slice().sort();
+    for (const [, r] of results) {
+      for (const root of others) {
+        if (!r.projects?.[root]) continue;
+        (r.projects as Projects)[root] = failingProject(
+          `${name}-${shortHash(root)}`,
+          root,
+          target,
+          `nx-fastled: two projects would both be named "${name}": ${keep} and ${root}; rename one of the folders (or the library) so their names differ`,
+          ['nx-fastled:invalid'],
+        );
+      }
+    }
+  }
   return results;
 }
 
@@ -122,7 +193,12 @@ function addLibrary(
     }
   }
   const exampleNames: string[] = [];
-  for (const ex of lib.examples) {
+  // `My Example` and `My_Example` would share project names: colliding examples get a suffixed path for
+  // names and output folders (their sources stay where they are).
+  const exampleKeys = uniqueKeys(lib.examples, (ex) => projectName(ex.path), (ex) => ex.dir);
+  for (const original of lib.examples) {
+    const { key: exPath, clashesWith } = exampleKeys.get(original)!;
+    const ex = clashesWith.length ? { ...original, path: exPath } : original;
     const dependsOn: { projects: string[]; target: string }[] = [];
     const boardNotes: Record<string, string> = {};
     let invalid: string | undefined;
@@ -167,7 +243,12 @@ function addLibrary(
       name,
       root: ex.dir,
       tags: ['nx-fastled', 'nx-fastled:example', `lib:${lib.id}`],
-      metadata: { nxFastled: { boards: boardNotes } } as ProjectConfiguration['metadata'],
+      metadata: {
+        nxFastled: {
+          boards: boardNotes,
+          ...(clashesWith.length ? { renamed: `example name also normalises like ${clashesWith.join(', ')}: this example's projects and outputs use "${exPath}"` } : {}),
+        },
+      } as ProjectConfiguration['metadata'],
       targets: {
         [t.build]: {
           executor: 'nx:noop',
@@ -187,12 +268,33 @@ function addLibrary(
     const rel = problem.file;
     projects[rel] = failingProject(`${lib.id}/${rel.slice(lib.root.length + 1)}`, rel, t.build, `nx-fastled: ${problem.file}${problem.line ? `:${problem.line}` : ''}: ${problem.message}`, ['nx-fastled:example', 'nx-fastled:invalid', `lib:${lib.id}`]);
   }
+  // A library without examples is still compiled (and archived) by its own build, on every board its
+  // `architectures=` admits: otherwise a syntax error in it would pass green.
+  const archives =
+    lib.examples.length === 0
+      ? [...libs.entries()]
+          .filter(([, { b }]) => supportsArchitecture(lib.fields.architectures, b.resolved.board.traits.family))
+          .map(([, { lp }]) => lp.archiveProject)
+          .filter((p): p is string => !!p)
+      : [];
+  const dependsOn = [
+    ...(exampleNames.length ? [{ projects: exampleNames, target: t.build }] : []),
+    ...(archives.length ? [{ projects: archives, target: t.archive }] : []),
+  ];
+  const what = lib.examples.length === 0 ? `Compile and archive the ${lib.sources.length} sources of ${lib.name}, which has no examples` : `Build all ${exampleNames.length} examples of ${lib.name}`;
   projects[lib.root] = {
     name: projectName(lib.id),
     root: lib.root,
     tags: ['nx-fastled', 'nx-fastled:library', `lib:${lib.id}`],
     metadata: {
-      nxFastled: { layout: lib.layout, version: lib.version, sources: lib.sources.length, examples: lib.examples.length, boards: boardInfo(state, boards) },
+      nxFastled: {
+        layout: lib.layout,
+        version: lib.version,
+        sources: lib.sources.length,
+        examples: lib.examples.length,
+        boards: boardInfo(state, boards),
+        ...(lib.skipped.length ? { skipped: lib.skipped } : {}),
+      },
     } as ProjectConfiguration['metadata'],
     targets: {
       [t.build]: {
@@ -200,8 +302,8 @@ function addLibrary(
         cache: true,
         // No file inputs: a README or CI file in the library folder must not select the whole library.
         inputs: [{ externalDependencies: [] }],
-        dependsOn: exampleNames.length ? [{ projects: exampleNames, target: t.build }] : undefined,
-        metadata: { description: `Build all ${exampleNames.length} examples of ${lib.name} (layout ${lib.layout}, ${lib.sources.length} library sources)` },
+        dependsOn: dependsOn.length ? dependsOn : undefined,
+        metadata: { description: `${what} (layout ${lib.layout}, ${lib.sources.length} library sources)` },
       },
     },
   };
