@@ -203,7 +203,7 @@ function findExamples(files: string[], examplesDir: string, problems: LibraryPro
       if (mains.length === 0) {
         problems.push({
           file: where,
-          message: `example folder has sketch files (${inos.join(', ')}) but no ${name}.ino: rename the main sketch to ${name}.ino (the Arduino sketch specification requires the main .ino to be named like its folder)`,
+          message: `example folder has .ino files (${inos.join(', ')}) but no ${name}.ino: rename the main sketch to ${name}.ino (the Arduino sketch specification requires the main .ino to be named like its folder)`,
         });
         return;
       }
