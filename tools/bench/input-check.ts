@@ -12,7 +12,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
-import { hashFile } from 'nx/src/native';
+import { nxHashFile as hashFile } from '../../packages/nx-fastled/src/nx-compat';
 import { buildManifest, memoText } from '../../packages/nx-fastled/src/hashing/input-manifest';
 import { parseDepfile } from '../../packages/nx-fastled/src/scan/depfile';
 

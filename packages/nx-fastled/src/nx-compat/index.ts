@@ -53,6 +53,15 @@ export async function workspaceFiles(workspaceRoot: string): Promise<WorkspaceFi
   return getAllFileDataInContext(workspaceRoot);
 }
 
+/**
+ * Nx's own content hash of one file (its native `hashFile`, the function its workspace walk uses), so a hash
+ * taken now can be compared with the one Nx's snapshot holds (hashing/input-manifest.ts).
+ */
+export function nxHashFile(absPath: string): string | null {
+  const { hashFile } = require('nx/src/native') as { hashFile(file: string): string | null };
+  return hashFile(absPath);
+}
+
 /** Nx's per-checkout data folder (`.nx/workspace-data` by default); `nx reset` empties it. */
 export function workspaceDataDirectory(workspaceRoot: string): string {
   const { workspaceDataDirectoryForWorkspace } = require('nx/src/utils/cache-directory') as {

@@ -1,15 +1,14 @@
 // The run's input manifest (format and reasons in hashing/input-manifest.ts), from Nx's own file snapshot.
 //
-// In a plugin worker, the workspace context is loaded from the archive its host wrote when it walked the
-// workspace for this command: the very hashes the task hasher uses (nx/src/utils/workspace-context.ts,
+// In a plugin worker, the workspace context (read through nx-compat) is loaded from the archive its host wrote
+// when it walked the workspace for this command: the very hashes the task hasher uses (nx/src/utils/workspace-context.ts,
 // `WorkspaceContext.fromArchive`; without the daemon the walk happens once, before the graph is built).
 // Tasks find the manifest through NXF_INPUTS; postTasksExecution deletes it, and manifests of runs that were
 // killed are removed after a day.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { randomBytes } from 'node:crypto';
-import { getAllFileDataInContext } from 'nx/src/utils/workspace-context';
-import { hashFile } from 'nx/src/native';
+import { nxHashFile, workspaceFiles } from '../nx-compat';
 import { buildManifest, MANIFEST_ENV, memoText } from '../hashing/input-manifest';
 import { writeAtomic } from '../util/atomic';
 import { memoDir } from './state';
@@ -23,9 +22,9 @@ function runsDir(workspaceRoot: string): string {
 export async function writeRunManifest(workspaceRoot: string, runId: string | undefined): Promise<void> {
   const dir = runsDir(workspaceRoot);
   pruneStale(dir);
-  const files = await getAllFileDataInContext(workspaceRoot);
+  const files = await workspaceFiles(workspaceRoot);
   const memoFile = path.join(memoDir(workspaceRoot), 'input-memo.json');
-  const { manifest, memo } = buildManifest(workspaceRoot, files, hashFile, memoFile);
+  const { manifest, memo } = buildManifest(workspaceRoot, files, nxHashFile, memoFile);
   const id = (runId ?? '').replace(/[^A-Za-z0-9]/g, '') || randomBytes(8).toString('hex');
   const file = path.join(dir, `${id}-${process.pid}.json`);
   writeAtomic(file, JSON.stringify(manifest));
