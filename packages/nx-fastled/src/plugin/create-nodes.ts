@@ -27,6 +27,7 @@ import { addTestProject, testsBoard } from './test-targets';
 import { assertSupportedNx } from '../nx-compat';
 import type { ResolvedBoard, UnresolvedBoard } from '../toolchain/identity';
 import { withGraphCache } from './graph-cache';
+import { BoardLibraryUses } from './library-uses';
 
 export const LIBRARY_GLOB = '**/library.properties';
 
@@ -72,19 +73,38 @@ export async function buildGraph(
     if (!entry) {
       shared[root] = failingProject(`${request.id}/toolchain`, root, 'check', unknownBoardMessage(request.name), [`board:${request.id}`]);
     } else if (!entry.ok && request.explicit) {
-      shared[root] = failingProject(`${request.id}/toolchain`, root, 'check', missingToolchainMessage(entry.missing), [`board:${request.id}`]);
+      shared[root] = failingProject(`${request.id}/toolchain`, root, 'check', missingToolchainMessage(entry.missing), [
+        `board:${request.id}`,
+      ]);
     } else if (entry.ok) {
       cores.set(request.id, coreProjects(state.build, boardContext(entry), shared));
     }
   }
 
-  for (const file of libraryFiles) {
+  // Every library first: an example of one can use any other (library resolution).
+  const discovered = libraryFiles.map((file) => {
+    const libRoot = path.posix.dirname(file);
+    try {
+      const text = fs.readFileSync(path.join(context.workspaceRoot, file), 'utf8');
+      return { file, lib: discoverLibrary(file, text, state.filesUnder(libRoot)) };
+    } catch (e) {
+      return { file, error: e as Error };
+    }
+  });
+  const workspaceLibs = discovered.flatMap((d) => (d.lib ? [d.lib] : []));
+  const uses = new Map<string, BoardLibraryUses>();
+  for (const request of options.boards) {
+    const entry = state.boards.get(request.id);
+    if (entry?.ok) uses.set(request.id, new BoardLibraryUses(state, boardContext(entry), workspaceLibs));
+  }
+
+  for (const { file, lib: found, error } of discovered) {
     const projects: Projects = results.length === 0 ? { ...shared } : {};
     const libRoot = path.posix.dirname(file);
     let lib: ArduinoLibrary;
     try {
-      const text = fs.readFileSync(path.join(context.workspaceRoot, file), 'utf8');
-      lib = discoverLibrary(file, text, state.filesUnder(libRoot));
+      if (error) throw error;
+      lib = found!;
     } catch (e) {
       const message = e instanceof LibraryError ? e.message : `${file}: ${(e as Error).message}`;
       projects[libRoot] = failingProject(
@@ -97,7 +117,15 @@ export async function buildGraph(
       results.push([file, { projects: projects as Record<string, ProjectConfiguration> }]);
       continue;
     }
-    addLibrary(state.build, state, options.boards.map((b) => b.id), lib, cores, projects);
+    addLibrary(
+      state.build,
+      state,
+      options.boards.map((b) => b.id),
+      lib,
+      cores,
+      uses,
+      projects,
+    );
     results.push([file, { projects: projects as Record<string, ProjectConfiguration> }]);
   }
   state.save();
@@ -110,16 +138,39 @@ function addLibrary(
   boards: string[],
   lib: ArduinoLibrary,
   cores: Map<string, CoreProjects>,
+  uses: Map<string, BoardLibraryUses>,
   projects: Projects,
 ): void {
   const t = ctx.options.targetNames;
-  const libs = new Map<string, { b: BoardContext; lp: LibraryProjects }>();
+  const libs = new Map<string, { b: BoardContext; lp: LibraryProjects; u: BoardLibraryUses }>();
+  const libraryNotes: Record<string, string> = {};
   for (const board of boards) {
     const entry = state.boards.get(board);
-    if (entry?.ok) {
-      const b = boardContext(entry);
-      libs.set(board, { b, lp: libraryProjects(ctx, b, lib, projects) });
+    const u = uses.get(board);
+    if (!entry?.ok || !u) continue;
+    const unsupported = u.unsupported(lib);
+    if (unsupported) {
+      libraryNotes[board] = `skipped: ${unsupported}`;
+      continue;
     }
+    const b = boardContext(entry);
+    const ref = u.libs.ref(lib);
+    const deps = u.depUses(ref, projects);
+    const lp = libraryProjects(ctx, b, lib, projects, deps, {
+      compileSources: u.compilesSources(lib),
+      advice: u.libraryAdvice(lib),
+      defines: u.defines(lib.name),
+    });
+    libs.set(board, { b, lp, u });
+    const notes = [
+      deps.length ? `uses ${deps.map((d) => d.name).join(', ')}` : '',
+      u.precompiled(lib).length
+        ? `precompiled ${u.precompiled(lib).join(', ')}${u.compilesSources(lib) ? ' (sources compiled too)' : ''}`
+        : '',
+      lib.fields.dotALinkage ? 'linked as an archive (dot_a_linkage)' : '',
+      ...u.missingDepends(lib),
+    ].filter(Boolean);
+    libraryNotes[board] = notes.length ? notes.join('; ') : 'built';
   }
   const exampleNames: string[] = [];
   for (const ex of lib.examples) {
@@ -148,15 +199,29 @@ function addLibrary(
         boardNotes[board] = `skipped: ${verdict.reason}`;
         continue;
       }
-      const { b, lp } = libs.get(board)!;
-      const link = exampleBoardProjects(ctx, b, lib, ex, lp, cores.get(board)!, projects);
+      const built = libs.get(board);
+      if (!built) {
+        boardNotes[board] = libraryNotes[board] ?? 'skipped: library not built for this board';
+        continue;
+      }
+      const { b, lp, u } = built;
+      const plan = u.example(lib, ex, lp.settings.sketchSources, lp.settings.sketchAppend, projects);
+      if ('skip' in plan) {
+        boardNotes[board] = `skipped: ${plan.skip}`;
+        continue;
+      }
+      const link = exampleBoardProjects(ctx, b, lib, ex, lp, cores.get(board)!, projects, plan.deps, plan.own);
       if (testsBoard(ctx, b)) addTestProject(ctx, b, lib, ex, lp, link, state.readText, projects);
       dependsOn.push({ projects: [link], target: t.link });
-      boardNotes[board] = 'built';
+      boardNotes[board] = plan.uses.length ? `built (uses ${plan.uses.join(', ')})` : 'built';
     }
     const name = projectName(`${lib.id}/${ex.path}`);
     if (invalid) {
-      projects[ex.dir] = failingProject(name, ex.dir, t.build, `nx-fastled: ${invalid}`, ['nx-fastled:example', 'nx-fastled:invalid', `lib:${lib.id}`]);
+      projects[ex.dir] = failingProject(name, ex.dir, t.build, `nx-fastled: ${invalid}`, [
+        'nx-fastled:example',
+        'nx-fastled:invalid',
+        `lib:${lib.id}`,
+      ]);
       exampleNames.push(name);
       continue;
     }
@@ -185,14 +250,33 @@ function addLibrary(
   }
   for (const problem of lib.problems) {
     const rel = problem.file;
-    projects[rel] = failingProject(`${lib.id}/${rel.slice(lib.root.length + 1)}`, rel, t.build, `nx-fastled: ${problem.file}${problem.line ? `:${problem.line}` : ''}: ${problem.message}`, ['nx-fastled:example', 'nx-fastled:invalid', `lib:${lib.id}`]);
+    projects[rel] = failingProject(
+      `${lib.id}/${rel.slice(lib.root.length + 1)}`,
+      rel,
+      t.build,
+      `nx-fastled: ${problem.file}${problem.line ? `:${problem.line}` : ''}: ${problem.message}`,
+      ['nx-fastled:example', 'nx-fastled:invalid', `lib:${lib.id}`],
+    );
   }
   projects[lib.root] = {
     name: projectName(lib.id),
     root: lib.root,
     tags: ['nx-fastled', 'nx-fastled:library', `lib:${lib.id}`],
     metadata: {
-      nxFastled: { layout: lib.layout, version: lib.version, sources: lib.sources.length, examples: lib.examples.length, boards: boardInfo(state, boards) },
+      nxFastled: {
+        layout: lib.layout,
+        version: lib.version,
+        sources: lib.sources.length,
+        examples: lib.examples.length,
+        architectures: lib.fields.architectures,
+        ...(lib.fields.depends.length ? { depends: lib.fields.depends.map((d) => (d.version ? `${d.name} (${d.version})` : d.name)) } : {}),
+        ...(lib.fields.includes.length ? { includes: lib.fields.includes } : {}),
+        ...(lib.fields.precompiled ? { precompiled: lib.fields.precompiled } : {}),
+        ...(lib.fields.dotALinkage ? { dotALinkage: true } : {}),
+        boards: boardInfo(state, boards),
+        // Per board: the libraries this library's sources use, or why it is not built there.
+        resolution: libraryNotes,
+      },
     } as ProjectConfiguration['metadata'],
     targets: {
       [t.build]: {
@@ -201,7 +285,9 @@ function addLibrary(
         // No file inputs: a README or CI file in the library folder must not select the whole library.
         inputs: [{ externalDependencies: [] }],
         dependsOn: exampleNames.length ? [{ projects: exampleNames, target: t.build }] : undefined,
-        metadata: { description: `Build all ${exampleNames.length} examples of ${lib.name} (layout ${lib.layout}, ${lib.sources.length} library sources)` },
+        metadata: {
+          description: `Build all ${exampleNames.length} examples of ${lib.name} (layout ${lib.layout}, ${lib.sources.length} library sources)`,
+        },
       },
     },
   };
@@ -216,7 +302,12 @@ function boardInfo(state: PluginState, boards: string[]): Record<string, Record<
     else if (!e.ok) out[board] = { status: `not built: ${e.missing.missing}`, install: e.missing.install };
     else {
       const t = e.recipe.traits ?? e.board.traits;
-      out[board] = { status: 'resolved', traits: `platform ${t.platform}, family ${t.family}, target ${t.target}, memory ${t.memory}`, ...(e.recipe.info ?? {}), located: e.located.sources.join('; ') };
+      out[board] = {
+        status: 'resolved',
+        traits: `platform ${t.platform}, family ${t.family}, target ${t.target}, memory ${t.memory}`,
+        ...(e.recipe.info ?? {}),
+        located: e.located.sources.join('; '),
+      };
     }
   }
   return out;

@@ -46,6 +46,11 @@ export interface NxFastledOptions {
   targetNames?: { build?: string; compile?: string; archive?: string; link?: string; run?: string; test?: string };
   /** The `test` target (see plugin/test-targets.ts): which boards run their examples, and for how long. */
   test?: TestOptions;
+  /**
+   * Extra compiler flags (usually `-D` defines) per library name and board, for the library's own TUs and
+   * every TU that uses it: `{ "SomeLib": { "native": ["-DSOMELIB_NO_HW=1"] } }`.
+   */
+  libraryDefines?: Record<string, Record<string, string[]>>;
 }
 
 export interface TestOptions {
@@ -79,6 +84,7 @@ export interface NormalizedOptions {
   outputDir: string;
   targetNames: { build: string; compile: string; archive: string; link: string; run: string; test: string };
   test: Required<Omit<TestOptions, 'boards'>> & { boards?: string[] };
+  libraryDefines: Record<string, Record<string, string[]>>;
 }
 
 /** Defaults of the options above: the plugin and the init generator read them from here. */
@@ -119,6 +125,7 @@ export function normalizeOptions(raw: NxFastledOptions | undefined, env: Record<
     toolchains: o.toolchains ?? {},
     exclude: [...(o.exclude ?? [])].sort(),
     outputDir: (o.outputDir ?? DEFAULT_OUTPUT_DIR).replace(/\/+$/, ''),
+    libraryDefines: o.libraryDefines ?? {},
     targetNames: {
       build: o.targetNames?.build ?? 'build',
       compile: o.targetNames?.compile ?? 'compile',
