@@ -176,6 +176,7 @@ function addLibrary(
   for (const ex of lib.examples) {
     const dependsOn: { projects: string[]; target: string }[] = [];
     const boardNotes: Record<string, string> = {};
+    const usesByBoard: Record<string, string[]> = {};
     let invalid: string | undefined;
     for (const board of boards) {
       const entry = state.boards.get(board);
@@ -213,7 +214,8 @@ function addLibrary(
       const link = exampleBoardProjects(ctx, b, lib, ex, lp, cores.get(board)!, projects, plan.deps, plan.own);
       if (testsBoard(ctx, b)) addTestProject(ctx, b, lib, ex, lp, link, state.readText, projects);
       dependsOn.push({ projects: [link], target: t.link });
-      boardNotes[board] = plan.uses.length ? `built (uses ${plan.uses.join(', ')})` : 'built';
+      boardNotes[board] = 'built';
+      if (plan.uses.length) usesByBoard[board] = plan.uses;
     }
     const name = projectName(`${lib.id}/${ex.path}`);
     if (invalid) {
@@ -232,7 +234,9 @@ function addLibrary(
       name,
       root: ex.dir,
       tags: ['nx-fastled', 'nx-fastled:example', `lib:${lib.id}`],
-      metadata: { nxFastled: { boards: boardNotes } } as ProjectConfiguration['metadata'],
+      // `boards` says built or why not (the report lists every note but 'built' as a skip); `uses` the
+      // libraries library resolution found per board.
+      metadata: { nxFastled: { boards: boardNotes, ...(Object.keys(usesByBoard).length ? { uses: usesByBoard } : {}) } } as ProjectConfiguration['metadata'],
       targets: {
         [t.build]: {
           executor: 'nx:noop',
