@@ -52,7 +52,10 @@ describe('library resolution (arduino-cli rules) with real compilers', () => {
   }, 900_000);
 
   it('builds every example; the chain resolves ChainB and the platform Wire for uno', () => {
-    expect({ status: first.status, err: first.status === 0 ? '' : first.stdout.slice(-4000) + first.stderr }).toEqual({ status: 0, err: '' });
+    expect({ status: first.status, err: first.status === 0 ? '' : first.stdout.slice(-4000) + first.stderr }).toEqual({
+      status: 0,
+      err: '',
+    });
     const chain = show(ws, 'chaina/Chain').metadata.nxFastled;
     expect(chain.boards).toEqual(Object.fromEntries(BOARDS.map((b) => [b, 'built'])));
     // The host core has Wire.h itself; uno takes Wire from the platform's bundled libraries.
@@ -81,7 +84,9 @@ describe('library resolution (arduino-cli rules) with real compilers', () => {
 
   it('architectures=avr: skipped on native with the reason, built on uno', () => {
     const boards = show(ws, 'avronly/PortBlink').metadata.nxFastled.boards as Record<string, string>;
-    expect(boards.native).toBe('skipped: library.properties of AvrOnly says architectures=avr: it does not support native (architecture native)');
+    expect(boards.native).toBe(
+      'skipped: library.properties of AvrOnly says architectures=avr: it does not support native (architecture native)',
+    );
     if (HAS_AVR) expect(boards.uno).toBe('built');
   });
 
@@ -93,7 +98,10 @@ describe('library resolution (arduino-cli rules) with real compilers', () => {
     // Both offer Shared.h at the same location and architecture: name and folder equal to the header win.
     expect(run(ws, 'dist/native/usesshared/examples/Who/Who.elf')).toBe('shared=Shared\r\n');
     const compiles = ws.lastRun().tasks.filter((t) => t.target === 'compile');
-    const missed = compiles.filter((t) => !t.status.includes('cache')).map((t) => t.project).sort();
+    const missed = compiles
+      .filter((t) => !t.status.includes('cache'))
+      .map((t) => t.project)
+      .sort();
     const expected = BOARDS.flatMap((b) => [`${b}/shared/src/Shared.cpp`, `${b}/usesshared/examples/Who/Who.ino`]).sort();
     expect(missed).toEqual(expected);
     expect(compiles.length).toBeGreaterThan(20);

@@ -66,7 +66,11 @@ export const SOURCE_PATTERN = '**/*.{c,cpp,S}';
 const SOURCE_EXT = /\.(c|cpp|S)$/;
 
 export class LibraryError extends Error {
-  constructor(readonly file: string, readonly line: number | undefined, message: string) {
+  constructor(
+    readonly file: string,
+    readonly line: number | undefined,
+    message: string,
+  ) {
     super(line ? `${file}:${line}: ${message}` : `${file}: ${message}`);
     this.name = 'LibraryError';
   }
@@ -91,7 +95,10 @@ export function discoverLibrary(propertiesFile: string, propertiesText: string, 
   const root = path.dirname(propertiesFile);
   const props = parseLibraryProperties(propertiesFile, propertiesText);
   const rel = (f: string) => (root === '.' ? f : f.slice(root.length + 1));
-  const inLibrary = files.filter((f) => root === '.' || f.startsWith(`${root}/`)).map(rel).sort();
+  const inLibrary = files
+    .filter((f) => root === '.' || f.startsWith(`${root}/`))
+    .map(rel)
+    .sort();
 
   const layout: '1.0' | '1.5' = inLibrary.some((f) => f.startsWith('src/')) ? '1.5' : '1.0';
   const join = (f: string) => (root === '.' ? f : `${root}/${f}`);
@@ -111,7 +118,10 @@ export function discoverLibrary(propertiesFile: string, propertiesText: string, 
     .map((f) => f.slice(srcPrefix.length))
     .filter((f) => HEADER_EXTENSIONS.includes(path.extname(f)))
     .sort();
-  const archives = inLibrary.filter((f) => f.startsWith(srcPrefix) && /^[^/]+\/[^/]+\.a$/.test(f.slice(srcPrefix.length))).map(join).sort();
+  const archives = inLibrary
+    .filter((f) => f.startsWith(srcPrefix) && /^[^/]+\/[^/]+\.a$/.test(f.slice(srcPrefix.length)))
+    .map(join)
+    .sort();
   return {
     root,
     dirName: root === '.' ? props.get('name')! : path.basename(root),
@@ -136,7 +146,11 @@ function parseLibraryProperties(file: string, text: string): Properties {
     props = parseProperties(text, file);
   } catch (e) {
     if (e instanceof PropertiesError) {
-      throw new LibraryError(file, e.line, `${e.message.slice(e.message.indexOf(': ') + 2)}; every line of library.properties must be "key=value" (Arduino library specification)`);
+      throw new LibraryError(
+        file,
+        e.line,
+        `${e.message.slice(e.message.indexOf(': ') + 2)}; every line of library.properties must be "key=value" (Arduino library specification)`,
+      );
     }
     throw e;
   }
@@ -169,9 +183,7 @@ function findExamples(files: string[], examplesDir: string, problems: LibraryPro
         return;
       }
       const sketchFiles = files.filter((f) => f.startsWith(`${dir}/`)).map((f) => f.slice(dir.length + 1));
-      const extra = sketchFiles.filter(
-        (f) => SOURCE_EXT.test(f) && (!f.includes('/') || f.startsWith('src/')),
-      );
+      const extra = sketchFiles.filter((f) => SOURCE_EXT.test(f) && (!f.includes('/') || f.startsWith('src/')));
       examples.push({
         path: dir,
         dir: `${examplesDir}/${dir}`,
@@ -179,7 +191,14 @@ function findExamples(files: string[], examplesDir: string, problems: LibraryPro
         inoFiles: [main, ...inos.filter((f) => f !== main)].map((f) => `${examplesDir}/${dir}/${f}`),
         extraSources: extra.sort().map((f) => `${examplesDir}/${dir}/${f}`),
         allSources: sketchFiles
-          .filter((f) => SOURCE_EXT.test(f) && !f.split('/').slice(0, -1).some((d) => d.startsWith('.') || d === 'build'))
+          .filter(
+            (f) =>
+              SOURCE_EXT.test(f) &&
+              !f
+                .split('/')
+                .slice(0, -1)
+                .some((d) => d.startsWith('.') || d === 'build'),
+          )
           .sort()
           .map((f) => `${examplesDir}/${dir}/${f}`),
         folderFiles: here.slice().sort(),

@@ -36,7 +36,12 @@ export function makeClosure(workspaceRoot: string, fileHashes: Map<string, strin
       const r = b.resolved.recipe;
       let text: string | undefined;
       try {
-        text = predefinedMacros(path.join(b.resolved.located.binDir, r.compiler[language]), r.compileFlags[language], X_LANGUAGE[language], probes.probe);
+        text = predefinedMacros(
+          path.join(b.resolved.located.binDir, r.compiler[language]),
+          r.compileFlags[language],
+          X_LANGUAGE[language],
+          probes.probe,
+        );
       } catch {
         text = undefined;
       }
@@ -65,7 +70,9 @@ export function makeClosure(workspaceRoot: string, fileHashes: Map<string, strin
     },
     scan(files, includeDirs, b, forcedIncludes = []) {
       const dirs = includeDirs.map((d) => absolute(d, b));
-      const c = scanner.closure(files, dirs, b.resolved.recipe.systemIncludeDirs, forcedIncludes, { predefined: macros(b, languageOf(files[0])) });
+      const c = scanner.closure(files, dirs, b.resolved.recipe.systemIncludeDirs, forcedIncludes, {
+        predefined: macros(b, languageOf(files[0])),
+      });
       return { files: c.files, unresolved: [...new Set(c.unresolved.map((u) => u.spec))].sort() };
     },
     save: () => {

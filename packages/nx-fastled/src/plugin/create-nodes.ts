@@ -68,16 +68,18 @@ export async function buildGraph(
   // Per-board projects shared by every library (toolchain checks, the core) go with the first library.
   const shared: Projects = {};
   for (const request of options.boards) {
-    const entry = state.boards.get(request.id);
-    const root = path.posix.join(options.outputDir, request.id, 'toolchain');
+    const entry = state.boards.get(request.name);
+    const root = path.posix.join(options.outputDir, request.name, 'toolchain');
     if (!entry) {
-      shared[root] = failingProject(`${request.id}/toolchain`, root, 'check', unknownBoardMessage(request.name), [`board:${request.id}`]);
+      shared[root] = failingProject(`${request.name}/toolchain`, root, 'check', unknownBoardMessage(request.name), [
+        `board:${request.name}`,
+      ]);
     } else if (!entry.ok && request.explicit) {
-      shared[root] = failingProject(`${request.id}/toolchain`, root, 'check', missingToolchainMessage(entry.missing), [
-        `board:${request.id}`,
+      shared[root] = failingProject(`${request.name}/toolchain`, root, 'check', missingToolchainMessage(entry.missing), [
+        `board:${request.name}`,
       ]);
     } else if (entry.ok) {
-      cores.set(request.id, coreProjects(state.build, boardContext(entry), shared));
+      cores.set(request.name, coreProjects(state.build, boardContext(entry), shared));
     }
   }
 
@@ -94,8 +96,8 @@ export async function buildGraph(
   const workspaceLibs = discovered.flatMap((d) => (d.lib ? [d.lib] : []));
   const uses = new Map<string, BoardLibraryUses>();
   for (const request of options.boards) {
-    const entry = state.boards.get(request.id);
-    if (entry?.ok) uses.set(request.id, new BoardLibraryUses(state, boardContext(entry), workspaceLibs));
+    const entry = state.boards.get(request.name);
+    if (entry?.ok) uses.set(request.name, new BoardLibraryUses(state, boardContext(entry), workspaceLibs));
   }
 
   for (const { file, lib: found, error } of discovered) {
@@ -120,7 +122,7 @@ export async function buildGraph(
     addLibrary(
       state.build,
       state,
-      options.boards.map((b) => b.id),
+      options.boards.map((b) => b.name),
       lib,
       cores,
       uses,
@@ -180,7 +182,7 @@ function addLibrary(
     let invalid: string | undefined;
     for (const board of boards) {
       const entry = state.boards.get(board);
-      const request = ctx.options.boards.find((r) => r.id === board)!;
+      const request = ctx.options.boards.find((r) => r.name === board)!;
       if (!entry || (!entry.ok && request.explicit)) {
         dependsOn.push({ projects: [`${board}/toolchain`], target: 'check' });
         boardNotes[board] = entry ? `toolchain missing: ${(entry as { missing: { missing: string } }).missing.missing}` : 'unknown board';
@@ -190,7 +192,7 @@ function addLibrary(
         boardNotes[board] = `skipped: toolchain not found (${entry.missing.missing}); install with: ${entry.missing.install}`;
         continue;
       }
-      const verdict = exampleVerdict(state, ex, entry.board, entry.recipe.traits);
+      const verdict = exampleVerdict(state, ex, entry.board);
       if (!verdict.admitted && verdict.invalid) {
         invalid = verdict.reason;
         boardNotes[board] = `error: ${verdict.reason}`;
@@ -236,7 +238,9 @@ function addLibrary(
       tags: ['nx-fastled', 'nx-fastled:example', `lib:${lib.id}`],
       // `boards` says built or why not (the report lists every note but 'built' as a skip); `uses` the
       // libraries library resolution found per board.
-      metadata: { nxFastled: { boards: boardNotes, ...(Object.keys(usesByBoard).length ? { uses: usesByBoard } : {}) } } as ProjectConfiguration['metadata'],
+      metadata: {
+        nxFastled: { boards: boardNotes, ...(Object.keys(usesByBoard).length ? { uses: usesByBoard } : {}) },
+      } as ProjectConfiguration['metadata'],
       targets: {
         [t.build]: {
           executor: 'nx:noop',
@@ -277,9 +281,7 @@ function addLibrary(
         ...(lib.fields.includes.length ? { includes: lib.fields.includes } : {}),
         ...(lib.fields.precompiled ? { precompiled: lib.fields.precompiled } : {}),
         ...(lib.fields.dotALinkage ? { dotALinkage: true } : {}),
-        boards: boardInfo(state, boards),
-        // Per board: the libraries this library's sources use, or why it is not built there.
-        resolution: libraryNotes,
+        boards: libraryNotes,
       },
     } as ProjectConfiguration['metadata'],
     targets: {
@@ -295,24 +297,4 @@ function addLibrary(
       },
     },
   };
-}
-
-/** What `nx show project <library>` says about each board: FQBN, menus, limits, FastLED traits, or why it is absent. */
-function boardInfo(state: PluginState, boards: string[]): Record<string, Record<string, string>> {
-  const out: Record<string, Record<string, string>> = {};
-  for (const board of boards) {
-    const e = state.boards.get(board);
-    if (!e) out[board] = { status: 'unknown board' };
-    else if (!e.ok) out[board] = { status: `not built: ${e.missing.missing}`, install: e.missing.install };
-    else {
-      const t = e.recipe.traits ?? e.board.traits;
-      out[board] = {
-        status: 'resolved',
-        traits: `platform ${t.platform}, family ${t.family}, target ${t.target}, memory ${t.memory}`,
-        ...(e.recipe.info ?? {}),
-        located: e.located.sources.join('; '),
-      };
-    }
-  }
-  return out;
 }

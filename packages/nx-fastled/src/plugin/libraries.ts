@@ -111,7 +111,14 @@ export class BoardLibraries {
     const refs: LibraryRef[] = workspace.map((lib) => ({
       kind: 'workspace',
       lib,
-      cand: { key: lib.root, name: lib.name, dirName: lib.dirName, location: 'workspace', architectures: lib.fields.architectures, headers: lib.headers },
+      cand: {
+        key: lib.root,
+        name: lib.name,
+        dirName: lib.dirName,
+        location: 'workspace',
+        architectures: lib.fields.architectures,
+        headers: lib.headers,
+      },
     }));
     for (const ext of platformLibraries(resolved)) {
       if (ext.problem) continue;
@@ -119,7 +126,14 @@ export class BoardLibraries {
         kind: 'platform',
         ext,
         rel: `libraries/${ext.dirName}`,
-        cand: { key: `${resolved.board.name}:libraries/${ext.dirName}`, name: ext.name, dirName: ext.dirName, location: 'platform', architectures: ext.fields.architectures, headers: ext.headers },
+        cand: {
+          key: `${resolved.board.name}:libraries/${ext.dirName}`,
+          name: ext.name,
+          dirName: ext.dirName,
+          location: 'platform',
+          architectures: ext.fields.architectures,
+          headers: ext.headers,
+        },
       });
     }
     this.refs = refs;
@@ -138,7 +152,9 @@ export class BoardLibraries {
 
   /** Include dirs a library contributes to the units that use it. */
   includeDirs(ref: LibraryRef): Arg[] {
-    return ref.kind === 'workspace' ? ref.lib.includeDirs : [{ root: 'core', rel: ref.ext.includeDir === '.' ? ref.rel : `${ref.rel}/${ref.ext.includeDir}` }];
+    return ref.kind === 'workspace'
+      ? ref.lib.includeDirs
+      : [{ root: 'core', rel: ref.ext.includeDir === '.' ? ref.rel : `${ref.rel}/${ref.ext.includeDir}` }];
   }
 
   supports(ref: LibraryRef): boolean {
@@ -160,7 +176,10 @@ export class BoardLibraries {
 
   /** Every library a unit set needs, transitively, own library excluded. */
   closure(own: LibraryRef, direct: LibraryRef[]): LibraryRef[] {
-    return libraryClosure(direct.map((d) => d.cand), (c) => this.depsOf(this.byCand.get(c)!).deps.map((d) => d.cand))
+    return libraryClosure(
+      direct.map((d) => d.cand),
+      (c) => this.depsOf(this.byCand.get(c)!).deps.map((d) => d.cand),
+    )
       .map((c) => this.byCand.get(c)!)
       .filter((r) => r !== own);
   }
@@ -169,7 +188,14 @@ export class BoardLibraries {
    * What an example needs: its sketch TU (the `.ino` files as one C++ unit) and its extra sources are
    * resolved with its own library on the path, then each library found brings its own dependencies.
    */
-  forExample(lib: ArduinoLibrary, ino: string[], extra: string[], sketchDir: string, forced: string[], appended: string[]): ExampleLibraries {
+  forExample(
+    lib: ArduinoLibrary,
+    ino: string[],
+    extra: string[],
+    sketchDir: string,
+    forced: string[],
+    appended: string[],
+  ): ExampleLibraries {
     const own = this.ref(lib);
     const settings = this.settingsOf(own);
     const units: MissingProbe[] = [
@@ -186,7 +212,10 @@ export class BoardLibraries {
 
   /** Which of `ref`'s libraries are incompatible (for messages). */
   incompatible(refs: LibraryRef[]): LibraryRef[] {
-    const bad = incompatible(refs.map((r) => r.cand), this.arch);
+    const bad = incompatible(
+      refs.map((r) => r.cand),
+      this.arch,
+    );
     return refs.filter((r) => bad.includes(r.cand));
   }
 
@@ -203,7 +232,14 @@ export class BoardLibraries {
    * The detector's preprocessor run for one unit, given the libraries in use. `files` are workspace-relative
    * (or absolute for a platform library's sources); `.ino` files are one sketch unit.
    */
-  private probe(settings: UnitSettings, files: string[], language: Language, after: Arg[], forced: string[], appended: string[] = []): MissingProbe {
+  private probe(
+    settings: UnitSettings,
+    files: string[],
+    language: Language,
+    after: Arg[],
+    forced: string[],
+    appended: string[] = [],
+  ): MissingProbe {
     const r = this.resolved.recipe;
     return (imported) => {
       const dirs: Arg[] = [...settings.includeDirs];
@@ -221,7 +257,9 @@ export class BoardLibraries {
       const candidates = new Set(scanned.unresolved.filter((s) => this.index.has(s)));
       if (candidates.size === 0) return [];
       const h = createHash('sha256');
-      h.update(`${this.resolved.identity}\n${language}\n${settings.flags[language].join(' ')}\n${dirs.map((d) => (typeof d === 'string' ? d : `<${d.root}>/${d.rel}`)).join('\n')}\n`);
+      h.update(
+        `${this.resolved.identity}\n${language}\n${settings.flags[language].join(' ')}\n${dirs.map((d) => (typeof d === 'string' ? d : `<${d.root}>/${d.rel}`)).join('\n')}\n`,
+      );
       h.update(`${this.deps.platformDigest}\n${files.join('\n')}\n${[...candidates].sort().join(' ')}\n${appended.join('\n')}\n`);
       for (const f of scanned.files) h.update(`${f}\t${this.deps.fileHash(f) ?? ''}\n`);
       for (const f of files) if (path.isAbsolute(f)) h.update(`${f}\t${fs.readFileSync(f, 'latin1')}\n`);
@@ -231,11 +269,16 @@ export class BoardLibraries {
         if (isSketch) {
           let cpp: string;
           try {
-            cpp = sketchToCpp(files.map((f) => ({ path: f, text: new Uint8Array(fs.readFileSync(path.join(this.deps.workspaceRoot, f))) })));
+            cpp = sketchToCpp(
+              files.map((f) => ({ path: f, text: new Uint8Array(fs.readFileSync(path.join(this.deps.workspaceRoot, f))) })),
+            );
           } catch {
             return []; // the sketch step reports a sketch it cannot convert, with file and line
           }
-          source = { text: `${cpp}${cpp.endsWith('\n') ? '' : '\n'}${appended.map((l) => `${l}\n`).join('')}`, extraFlags: ['-iquote', String(after[0])] };
+          source = {
+            text: `${cpp}${cpp.endsWith('\n') ? '' : '\n'}${appended.map((l) => `${l}\n`).join('')}`,
+            extraFlags: ['-iquote', String(after[0])],
+          };
         }
         return missingHeaders(
           {

@@ -6,8 +6,13 @@ import * as path from 'node:path/posix';
 import * as nodePath from 'node:path';
 import type { ArduinoLibrary, Example } from '../library/discover';
 import { digestTrees } from '../hashing/tree-digest';
-import { incompatibleMessage, missingDependencies, missingDependencyMessage, missingHeaderMessage, type MessageContext } from '../library/messages';
-import type { Arg } from '../toolchain/types';
+import {
+  incompatibleMessage,
+  missingDependencies,
+  missingDependencyMessage,
+  missingHeaderMessage,
+  type MessageContext,
+} from '../library/messages';
 import { BoardLibraries, type LibraryRef, type UnitSettings } from './libraries';
 import type { IncludeDir, LibraryDep } from '../plan';
 import { librarySettings, platformLibraryProjects, type BoardContext, type Projects } from './projects';
@@ -44,7 +49,8 @@ export class BoardLibraryUses {
       fileHash: (f) => state.fileHashes.get(f),
       scan: (files, dirs, forced) => state.scan(files, dirs, b, forced),
       memo: state.missingHeaders,
-      platformDigest: digestTrees([{ label: 'libraries', path: nodePath.join(b.resolved.located.coreDir, 'libraries') }], state.statMemo).digest,
+      platformDigest: digestTrees([{ label: 'libraries', path: nodePath.join(b.resolved.located.coreDir, 'libraries') }], state.statMemo)
+        .digest,
     });
     this.ctx = { board: b.resolved.board.name, arch: this.libs.arch };
   }
@@ -145,9 +151,22 @@ export class BoardLibraryUses {
   }
 
   /** An example on this board: the libraries it uses, or why it is skipped. */
-  example(lib: ArduinoLibrary, ex: Example, sketchSources: 'arduino' | 'all', sketchAppend: string[], projects: Projects): ExamplePlanInput | { skip: string } {
+  example(
+    lib: ArduinoLibrary,
+    ex: Example,
+    sketchSources: 'arduino' | 'all',
+    sketchAppend: string[],
+    projects: Projects,
+  ): ExamplePlanInput | { skip: string } {
     const appended = sketchAppend.map((l) => /#\s*include\s*[<"]([^>"]+)[>"]/.exec(l)?.[1]).filter((x): x is string => !!x);
-    const r = this.libs.forExample(lib, ex.inoFiles, sketchSources === 'all' ? ex.allSources : ex.extraSources, ex.dir, ['Arduino.h', ...appended], sketchAppend);
+    const r = this.libs.forExample(
+      lib,
+      ex.inoFiles,
+      sketchSources === 'all' ? ex.allSources : ex.extraSources,
+      ex.dir,
+      ['Arduino.h', ...appended],
+      sketchAppend,
+    );
     const own = this.libs.ref(lib);
     const bad = r.unsupported.filter((u) => u !== own);
     if (bad.length) return { skip: bad.map((u) => incompatibleMessage(u.cand, this.ctx)).join('; ') };

@@ -64,7 +64,10 @@ export interface TestOptions {
   wallLimitMs?: number;
   /** Per example (`<library id>/<example path>`, e.g. `fastled/Blink`): the same keys as a sketch's
    *  `// @nx-fastled-sim:` line (ms, pins, order, leds, clocked, loops, skip), which they override. */
-  examples?: Record<string, { ms?: number; pins?: number[]; order?: string; leds?: number; clocked?: [number, number]; loops?: number; skip?: boolean }>;
+  examples?: Record<
+    string,
+    { ms?: number; pins?: number[]; order?: string; leds?: number; clocked?: [number, number]; loops?: number; skip?: boolean }
+  >;
 }
 
 export interface BoardRequest {
@@ -117,7 +120,9 @@ export function nxJsonPluginOptions(workspaceRoot: string): NxFastledOptions | u
 
 export function normalizeOptions(raw: NxFastledOptions | undefined, env: Record<string, string | undefined>): NormalizedOptions {
   const o = raw ?? {};
-  const fromEnv = env.NX_FASTLED_BOARDS?.split(',').map((b) => b.trim()).filter(Boolean);
+  const fromEnv = env.NX_FASTLED_BOARDS?.split(',')
+    .map((b) => b.trim())
+    .filter(Boolean);
   const names = fromEnv?.length ? fromEnv : o.boards?.length ? o.boards : DEFAULT_BOARDS;
   return {
     boards: requests(names, !!fromEnv?.length),

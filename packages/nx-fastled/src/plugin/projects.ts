@@ -85,7 +85,8 @@ function tags(step: PlanStep, kind: string[], after: string[] = []): string[] {
   return [TAG, ...kind, `board:${step.board}`, ...after, ...(step.library ? [`lib:${step.library}`] : [])];
 }
 
-const withSidecars = (outputs: string[]) => outputs.flatMap((o) => (/\.(o|a)$/.test(o) ? [o, `${o}.sha256`] : [o])).map((o) => `{workspaceRoot}/${o}`);
+const withSidecars = (outputs: string[]) =>
+  outputs.flatMap((o) => (/\.(o|a)$/.test(o) ? [o, `${o}.sha256`] : [o])).map((o) => `{workspaceRoot}/${o}`);
 
 export function compileProject(ctx: BuildContext, b: BoardContext, step: CompileStep): ProjectConfiguration {
   const inputs = step.inputs
@@ -182,7 +183,14 @@ export interface LibraryProjects {
   archive?: string;
 }
 
-export function libraryProjects(ctx: BuildContext, b: BoardContext, lib: ArduinoLibrary, projects: Projects, deps: LibraryDep[] = [], opts: LibraryOptions = {}): LibraryProjects {
+export function libraryProjects(
+  ctx: BuildContext,
+  b: BoardContext,
+  lib: ArduinoLibrary,
+  projects: Projects,
+  deps: LibraryDep[] = [],
+  opts: LibraryOptions = {},
+): LibraryProjects {
   const plan = planLibrary(planContext(ctx), b, lib, deps, opts);
   for (const step of plan.compiles) addProject(projects, compileProject(ctx, b, step));
   if (plan.archive) addProject(projects, archiveProject(ctx, b, plan.archive));
@@ -208,7 +216,13 @@ export function exampleBoardProjects(
 }
 
 /** A platform-bundled library's compile and archive projects on one board (once per board). */
-export function platformLibraryProjects(ctx: BuildContext, b: BoardContext, lib: PlatformLibrary, deps: LibraryDep[], projects: Projects): { file: string; step: string } | undefined {
+export function platformLibraryProjects(
+  ctx: BuildContext,
+  b: BoardContext,
+  lib: PlatformLibrary,
+  deps: LibraryDep[],
+  projects: Projects,
+): { file: string; step: string } | undefined {
   const plan = planPlatformLibrary(planContext(ctx), b, lib, deps);
   for (const step of plan.compiles) addProject(projects, compileProject(ctx, b, step));
   if (!plan.archive) return undefined;
@@ -217,7 +231,11 @@ export function platformLibraryProjects(ctx: BuildContext, b: BoardContext, lib:
 }
 
 /** A library's compile flags and include path on a board, as plain strings (for library resolution). */
-export function librarySettings(ctx: BuildContext, b: BoardContext, lib: ArduinoLibrary): { flags: Record<'c' | 'cpp' | 'S', string[]>; includeDirs: Arg[]; sketchSources: 'arduino' | 'all'; sketchAppend: string[] } {
+export function librarySettings(
+  ctx: BuildContext,
+  b: BoardContext,
+  lib: ArduinoLibrary,
+): { flags: Record<'c' | 'cpp' | 'S', string[]>; includeDirs: Arg[]; sketchSources: 'arduino' | 'all'; sketchAppend: string[] } {
   const s = planLibrarySettings(planContext(ctx), b, lib);
   const values = (f: { value: string }[]) => f.map((x) => x.value);
   return {

@@ -84,7 +84,11 @@ export function toolFiles(): string[] {
   const useDist = fs.existsSync(path.join(PLUGIN_ROOT, 'dist/task-cli.js'));
   const base = path.join(PLUGIN_ROOT, useDist ? 'dist' : 'src');
   const ext = useDist ? '.js' : '.ts';
-  return [path.join(PLUGIN_ROOT, 'bin/nx-fastled-task.cjs'), path.join(base, `task-cli${ext}`), ...moduleClosure(path.join(base, `cli/main${ext}`))];
+  return [
+    path.join(PLUGIN_ROOT, 'bin/nx-fastled-task.cjs'),
+    path.join(base, `task-cli${ext}`),
+    ...moduleClosure(path.join(base, `cli/main${ext}`)),
+  ];
 }
 
 /**
