@@ -72,7 +72,7 @@ describe('library resolution (arduino-cli rules) with real compilers', () => {
 
   it('links the precompiled archive for the board (src/<mcu>/) and still compiles the sources (precompiled=true)', () => {
     expect(run(ws, 'dist/native/precomp/examples/Answer/Answer.elf')).toBe('precomp=42\r\n');
-    const boards = show(ws, 'precomp').metadata.nxFastled.boards as Record<string, string>;
+    const boards = show(ws, 'precomp').metadata.nxFastled.resolution as Record<string, string>;
     expect(boards.native).toContain(`precompiled libraries/Precomp/src/${os.machine()}/libprecomp.a (sources compiled too)`);
     if (HAS_AVR) expect(boards.uno).toContain('precompiled libraries/Precomp/src/atmega328p/libprecomp.a');
   });

@@ -5,7 +5,7 @@
 // `<outputDir>/<board>/<lib>/obj/<rel>.o`, `<outputDir>/<board>/<lib>/examples/<path>/<Name>.elf`.
 import * as path from 'node:path/posix';
 import type { ArduinoLibrary, Example } from '../library/discover';
-import { languageOf } from '../toolchain/avr';
+import { languageOf } from '../toolchain/sources';
 import type { ResolvedBoard } from '../toolchain/identity';
 import type { LibraryProfile } from '../toolchain/types';
 import type {
@@ -30,7 +30,7 @@ const WHY_ARCHIVE_D = 'D: zero timestamps, uids and modes, so archives are byte-
 /** Environment variable names for a board's toolchain, unique per identity (a stale graph cannot use them). */
 export function envRefs(board: string, identity: string): EnvRefs {
   const base = `NXF_${board.toUpperCase().replace(/[^A-Z0-9]/g, '_')}_${identity.slice(0, 12)}`;
-  return { bin: `${base}_BIN`, core: `${base}_CORE` };
+  return { bin: `${base}_BIN`, core: `${base}_CORE`, variant: `${base}_VARIANT` };
 }
 
 export function planBoard(resolved: ResolvedBoard): PlanBoard {
@@ -69,15 +69,15 @@ export function planCore(ctx: PlanContext, b: PlanBoard): CorePlan {
   const r = b.resolved.recipe;
   const includeDirs: IncludeDir[] = r.coreIncludeDirs.map((dir) => ({ dir, why: `the Arduino core and variant of ${board}` }));
   const compiles = r.coreSources.map((src): CompileStep => {
-    const root = out(ctx, board, 'core/obj', src.rel);
+    const root = out(ctx, board, 'core/obj', src.root === 'variant' ? `variant/${src.rel}` : src.rel);
     const object = `${root}.o`;
     return {
       kind: 'compile',
       role: 'core',
-      id: `${board}/core/${src.rel}`,
+      id: stepId(`${board}/core/${src.root === 'variant' ? `variant/${src.rel}` : src.rel}`),
       root,
       board,
-      description: `Compile the Arduino core's ${src.rel} for ${board}`,
+      description: `Compile the Arduino ${src.root === 'variant' ? "variant's" : "core's"} ${src.rel} for ${board}`,
       env: envOf(b),
       outputs: [object],
       language: src.language,
@@ -85,12 +85,12 @@ export function planCore(ctx: PlanContext, b: PlanBoard): CorePlan {
       flags: [
         ...recipeFlags(b, src.language),
         ...(r.coreFileFlags[src.language] ?? []),
-        { value: `-frandom-seed=core/${src.rel}`, why: WHY_SEED },
+        { value: `-frandom-seed=${src.root === 'variant' ? 'variant' : 'core'}/${src.rel}`, why: WHY_SEED },
       ],
       includeDirs,
-      source: { root: 'core', rel: src.rel },
+      source: { root: src.root ?? 'core', rel: src.rel },
       object,
-      unit: `core/${src.rel}`,
+      unit: `${src.root === 'variant' ? 'variant' : 'core'}/${src.rel}`,
     };
   });
   const root = out(ctx, board, 'core');
@@ -467,7 +467,7 @@ export function planExample(
   const elf = `${root}/${ex.name}.elf`;
   const outputs = [
     elf,
-    ...b.resolved.board.produces.filter((p) => p !== 'elf').map((p) => `${root}/${ex.name}.${p}`),
+    ...(r.produces ?? b.resolved.board.produces).filter((p) => p !== 'elf').map((p) => `${root}/${ex.name}.${p}`),
     `${root}/${ex.name}.size.json`,
   ];
   // The Arduino builder links library objects loose (every member kept) unless dot_a_linkage=true; then
@@ -478,7 +478,11 @@ export function planExample(
   const precompiled = [...new Set([...(opts.precompiled ?? []), ...deps.flatMap((d) => d.precompiled)])];
   archives.push(...precompiled.map((file) => ({ file, whole: false })));
   if (settings.linkCore) archives.push({ file: core.archive.archive, whole: false, step: core.archive.id });
-  const limits = r.limits ? `, checked against ${r.limits.flash} bytes flash and ${r.limits.ram} bytes RAM` : '';
+  const limitText = [
+    r.limits?.flash !== undefined ? `${r.limits.flash} bytes flash` : '',
+    r.limits?.ram !== undefined ? `${r.limits.ram} bytes RAM` : '',
+  ].filter(Boolean);
+  const limits = limitText.length ? `, checked against ${limitText.join(' and ')}` : '';
   const link: LinkStep = {
     kind: 'link',
     id: stepId(`${board}/${lib.id}/${exRel}`),
@@ -500,6 +504,7 @@ export function planExample(
       ? { objcopy: { program: r.objcopy, hex: r.objcopyHex, ...(r.objcopyEep ? { eep: r.objcopyEep } : {}) } }
       : {}),
     ...(r.size ? { size: r.size } : {}),
+    ...(r.sizeRegex && (r.sizeRegex.flash || r.sizeRegex.data) ? { sizeRegex: r.sizeRegex } : {}),
     ...(r.limits ? { limits: r.limits } : {}),
     compileSteps: compiles.map((c) => c.id),
     archiveSteps: archives.flatMap((a) => (a.step ? [a.step] : [])),

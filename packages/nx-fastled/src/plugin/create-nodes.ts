@@ -68,18 +68,16 @@ export async function buildGraph(
   // Per-board projects shared by every library (toolchain checks, the core) go with the first library.
   const shared: Projects = {};
   for (const request of options.boards) {
-    const entry = state.boards.get(request.name);
-    const root = path.posix.join(options.outputDir, request.name, 'toolchain');
+    const entry = state.boards.get(request.id);
+    const root = path.posix.join(options.outputDir, request.id, 'toolchain');
     if (!entry) {
-      shared[root] = failingProject(`${request.name}/toolchain`, root, 'check', unknownBoardMessage(request.name), [
-        `board:${request.name}`,
-      ]);
+      shared[root] = failingProject(`${request.id}/toolchain`, root, 'check', unknownBoardMessage(request.name), [`board:${request.id}`]);
     } else if (!entry.ok && request.explicit) {
-      shared[root] = failingProject(`${request.name}/toolchain`, root, 'check', missingToolchainMessage(entry.missing), [
-        `board:${request.name}`,
+      shared[root] = failingProject(`${request.id}/toolchain`, root, 'check', missingToolchainMessage(entry.missing), [
+        `board:${request.id}`,
       ]);
     } else if (entry.ok) {
-      cores.set(request.name, coreProjects(state.build, boardContext(entry), shared));
+      cores.set(request.id, coreProjects(state.build, boardContext(entry), shared));
     }
   }
 
@@ -96,8 +94,8 @@ export async function buildGraph(
   const workspaceLibs = discovered.flatMap((d) => (d.lib ? [d.lib] : []));
   const uses = new Map<string, BoardLibraryUses>();
   for (const request of options.boards) {
-    const entry = state.boards.get(request.name);
-    if (entry?.ok) uses.set(request.name, new BoardLibraryUses(state, boardContext(entry), workspaceLibs));
+    const entry = state.boards.get(request.id);
+    if (entry?.ok) uses.set(request.id, new BoardLibraryUses(state, boardContext(entry), workspaceLibs));
   }
 
   for (const { file, lib: found, error } of discovered) {
@@ -122,7 +120,7 @@ export async function buildGraph(
     addLibrary(
       state.build,
       state,
-      options.boards.map((b) => b.name),
+      options.boards.map((b) => b.id),
       lib,
       cores,
       uses,
@@ -182,7 +180,7 @@ function addLibrary(
     let invalid: string | undefined;
     for (const board of boards) {
       const entry = state.boards.get(board);
-      const request = ctx.options.boards.find((r) => r.name === board)!;
+      const request = ctx.options.boards.find((r) => r.id === board)!;
       if (!entry || (!entry.ok && request.explicit)) {
         dependsOn.push({ projects: [`${board}/toolchain`], target: 'check' });
         boardNotes[board] = entry ? `toolchain missing: ${(entry as { missing: { missing: string } }).missing.missing}` : 'unknown board';
@@ -192,7 +190,7 @@ function addLibrary(
         boardNotes[board] = `skipped: toolchain not found (${entry.missing.missing}); install with: ${entry.missing.install}`;
         continue;
       }
-      const verdict = exampleVerdict(state, ex, entry.board);
+      const verdict = exampleVerdict(state, ex, entry.board, entry.recipe.traits);
       if (!verdict.admitted && verdict.invalid) {
         invalid = verdict.reason;
         boardNotes[board] = `error: ${verdict.reason}`;
@@ -281,7 +279,9 @@ function addLibrary(
         ...(lib.fields.includes.length ? { includes: lib.fields.includes } : {}),
         ...(lib.fields.precompiled ? { precompiled: lib.fields.precompiled } : {}),
         ...(lib.fields.dotALinkage ? { dotALinkage: true } : {}),
-        boards: libraryNotes,
+        boards: boardInfo(state, boards),
+        // Per board: the libraries this library's sources use, or why it is not built there.
+        resolution: libraryNotes,
       },
     } as ProjectConfiguration['metadata'],
     targets: {
@@ -297,4 +297,24 @@ function addLibrary(
       },
     },
   };
+}
+
+/** What `nx show project <library>` says about each board: FQBN, menus, limits, FastLED traits, or why it is absent. */
+function boardInfo(state: PluginState, boards: string[]): Record<string, Record<string, string>> {
+  const out: Record<string, Record<string, string>> = {};
+  for (const board of boards) {
+    const e = state.boards.get(board);
+    if (!e) out[board] = { status: 'unknown board' };
+    else if (!e.ok) out[board] = { status: `not built: ${e.missing.missing}`, install: e.missing.install };
+    else {
+      const t = e.recipe.traits ?? e.board.traits;
+      out[board] = {
+        status: 'resolved',
+        traits: `platform ${t.platform}, family ${t.family}, target ${t.target}, memory ${t.memory}`,
+        ...(e.recipe.info ?? {}),
+        located: e.located.sources.join('; '),
+      };
+    }
+  }
+  return out;
 }
