@@ -47,7 +47,7 @@ describe('graph shape (fake boards, no compiler)', () => {
   beforeAll(async () => {
     root = tempWorkspace(['Legacy10', 'Flat15']);
     projects = await graph(root, new Map([['fake', fakeBoard('fake')]]));
-  });
+  }, 120_000);
   afterAll(() => fs.rmSync(root, { recursive: true, force: true }));
 
   it('projects, commands, inputs, outputs and dependencies (snapshot)', () => {

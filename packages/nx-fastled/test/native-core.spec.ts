@@ -8,7 +8,17 @@ import * as path from 'node:path';
 import { REPO_ROOT } from './support/workspace';
 
 const CORE = path.join(REPO_ROOT, 'packages/nx-fastled/cores/native');
-const CXX = ['-c', '-O1', '-std=gnu++11', '-fpermissive', '-fno-exceptions', '-fno-threadsafe-statics', '-DARDUINO=10819', '-DARDUINO_ARCH_NATIVE', `-I${CORE}`];
+const CXX = [
+  '-c',
+  '-O1',
+  '-std=gnu++11',
+  '-fpermissive',
+  '-fno-exceptions',
+  '-fno-threadsafe-statics',
+  '-DARDUINO=10819',
+  '-DARDUINO_ARCH_NATIVE',
+  `-I${CORE}`,
+];
 
 describe('native host core', () => {
   let dir: string;
@@ -16,14 +26,20 @@ describe('native host core', () => {
   beforeAll(() => {
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'nxf-core-'));
     const objects: string[] = [];
-    for (const f of fs.readdirSync(CORE).filter((f) => f.endsWith('.cpp')).sort()) {
+    for (const f of fs
+      .readdirSync(CORE)
+      .filter((f) => f.endsWith('.cpp'))
+      .sort()) {
       const o = path.join(dir, `${f}.o`);
       // The core itself stays warning-free, so a library's -Wall build is not drowned in the core's noise.
       execFileSync('g++', [...CXX, '-Wall', '-Wextra', '-Werror', path.join(CORE, f), '-o', o]);
       objects.push(o);
     }
     const sketch = path.join(dir, 'ApiTour.cpp');
-    fs.writeFileSync(sketch, `#include <Arduino.h>\n#line 1 "ApiTour.ino"\n${fs.readFileSync(path.join(__dirname, 'native-core/ApiTour.ino'), 'utf8')}`);
+    fs.writeFileSync(
+      sketch,
+      `#include <Arduino.h>\n#line 1 "ApiTour.ino"\n${fs.readFileSync(path.join(__dirname, 'native-core/ApiTour.ino'), 'utf8')}`,
+    );
     execFileSync('g++', [...CXX, '-w', sketch, '-o', `${sketch}.o`]);
     program = path.join(dir, 'ApiTour');
     execFileSync('g++', [`${sketch}.o`, ...objects, '-o', program, '-lm']);
@@ -31,7 +47,11 @@ describe('native host core', () => {
   afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
 
   it('runs String, Printable, Serial input, Wire, SPI and EEPROM as the Arduino API does', () => {
-    const r = spawnSync(program, [], { input: '17 abc -2.5 trailing word\n', encoding: 'utf8', env: { ...process.env, NX_FASTLED_NATIVE_LOOPS: '1' } });
+    const r = spawnSync(program, [], {
+      input: '17 abc -2.5 trailing word\n',
+      encoding: 'utf8',
+      env: { ...process.env, NX_FASTLED_NATIVE_LOOPS: '1' },
+    });
     expect(r.status).toBe(0);
     expect(r.stdout.split('\r\n')).toEqual([
       'Temp: 21.5C ok',

@@ -81,7 +81,11 @@ const SKETCH_EXT_ANY_CASE = /\.(ino|pde)$/i;
 const CODE_LIKE = /\.(cc|cxx|c\+\+|C|CPP|CC|s|asm|ino|pde|INO|PDE)$/;
 
 export class LibraryError extends Error {
-  constructor(readonly file: string, readonly line: number | undefined, message: string) {
+  constructor(
+    readonly file: string,
+    readonly line: number | undefined,
+    message: string,
+  ) {
     super(line ? `${file}:${line}: ${message}` : `${file}: ${message}`);
     this.name = 'LibraryError';
   }
@@ -106,7 +110,10 @@ export function discoverLibrary(propertiesFile: string, propertiesText: string, 
   const root = path.dirname(propertiesFile);
   const props = parseLibraryProperties(propertiesFile, propertiesText);
   const rel = (f: string) => (root === '.' ? f : f.slice(root.length + 1));
-  const inLibrary = files.filter((f) => root === '.' || f.startsWith(`${root}/`)).map(rel).sort();
+  const inLibrary = files
+    .filter((f) => root === '.' || f.startsWith(`${root}/`))
+    .map(rel)
+    .sort();
 
   const layout: '1.0' | '1.5' = inLibrary.some((f) => f.startsWith('src/')) ? '1.5' : '1.0';
   const join = (f: string) => (root === '.' ? f : `${root}/${f}`);
@@ -139,7 +146,10 @@ export function discoverLibrary(propertiesFile: string, propertiesText: string, 
     .map((f) => f.slice(srcPrefix.length))
     .filter((f) => HEADER_EXTENSIONS.includes(path.extname(f)))
     .sort();
-  const archives = inLibrary.filter((f) => f.startsWith(srcPrefix) && /^[^/]+\/[^/]+\.a$/.test(f.slice(srcPrefix.length))).map(join).sort();
+  const archives = inLibrary
+    .filter((f) => f.startsWith(srcPrefix) && /^[^/]+\/[^/]+\.a$/.test(f.slice(srcPrefix.length)))
+    .map(join)
+    .sort();
   return {
     root,
     dirName: root === '.' ? props.get('name')! : path.basename(root),
@@ -165,7 +175,11 @@ function parseLibraryProperties(file: string, text: string): Properties {
     props = parseProperties(text, file);
   } catch (e) {
     if (e instanceof PropertiesError) {
-      throw new LibraryError(file, e.line, `${e.message.slice(e.message.indexOf(': ') + 2)}; every line of library.properties must be "key=value" (Arduino library specification)`);
+      throw new LibraryError(
+        file,
+        e.line,
+        `${e.message.slice(e.message.indexOf(': ') + 2)}; every line of library.properties must be "key=value" (Arduino library specification)`,
+      );
     }
     throw e;
   }
@@ -231,7 +245,14 @@ function findExamples(files: string[], examplesDir: string, problems: LibraryPro
         inoFiles: [main, ...inos.filter((f) => f !== main)].map((f) => `${examplesDir}/${dir}/${f}`),
         extraSources: extra.sort().map((f) => `${examplesDir}/${dir}/${f}`),
         allSources: sketchFiles
-          .filter((f) => SOURCE_EXT.test(f) && !f.split('/').slice(0, -1).some((d) => d.startsWith('.') || d === 'build'))
+          .filter(
+            (f) =>
+              SOURCE_EXT.test(f) &&
+              !f
+                .split('/')
+                .slice(0, -1)
+                .some((d) => d.startsWith('.') || d === 'build'),
+          )
           .sort()
           .map((f) => `${examplesDir}/${dir}/${f}`),
         folderFiles: here.slice().sort(),

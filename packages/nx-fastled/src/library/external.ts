@@ -64,7 +64,9 @@ export function loadLibrary(dir: string, location: LibraryLocation): ExternalLib
   }
   const recursive = hasProps && isDir(path.join(dir, 'src'));
   const includeDir = recursive ? 'src' : '.';
-  const headers = listFiles(dir, includeDir, false).filter((f) => HEADER_EXTENSIONS.includes(path.extname(f))).map((f) => path.basename(f));
+  const headers = listFiles(dir, includeDir, false)
+    .filter((f) => HEADER_EXTENSIONS.includes(path.extname(f)))
+    .map((f) => path.basename(f));
   if (!hasProps && headers.length === 0) return undefined; // arduino-cli: "invalid library: no header files found"
   const utilityDir = !recursive && isDir(path.join(dir, 'utility')) ? 'utility' : undefined;
   const sources = recursive

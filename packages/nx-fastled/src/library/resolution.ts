@@ -33,7 +33,12 @@ const MAX_ROUNDS = 64;
  * Resolves the units one after the other with one shared list of libraries in use, as the detector's queue
  * does. `initial` is what is on the include path from the start (the example's own library).
  */
-export function resolveUnits(initial: readonly LibraryCandidate[], arch: string, index: HeaderIndex, units: MissingProbe[]): UnitResolution {
+export function resolveUnits(
+  initial: readonly LibraryCandidate[],
+  arch: string,
+  index: HeaderIndex,
+  units: MissingProbe[],
+): UnitResolution {
   const imported: LibraryCandidate[] = [...initial];
   const added: LibraryCandidate[] = [];
   const choices: HeaderChoice[] = [];
@@ -71,7 +76,10 @@ export function resolveUnits(initial: readonly LibraryCandidate[], arch: string,
  * Every library a build needs, in the order found: `start` and, transitively, what each library's own
  * sources resolve to (`depsOf`).
  */
-export function libraryClosure(start: readonly LibraryCandidate[], depsOf: (lib: LibraryCandidate) => readonly LibraryCandidate[]): LibraryCandidate[] {
+export function libraryClosure(
+  start: readonly LibraryCandidate[],
+  depsOf: (lib: LibraryCandidate) => readonly LibraryCandidate[],
+): LibraryCandidate[] {
   const out: LibraryCandidate[] = [];
   const queue = [...start];
   while (queue.length) {

@@ -49,7 +49,9 @@ describe('computePriority (librariesresolver/cpp.go)', () => {
     expect(computePriority(lib('Servo', { architectures: ['avr'] }), 'Servo.h', 'avr')).toBe(1010 + 700 + 10000);
     expect(computePriority(lib('Servo', { architectures: ['sam'] }), 'Servo.h', 'avr')).toBe(0 + 700 + 10000);
     expect(computePriority(lib('Servo', { location: 'platform' }), 'Servo.h', 'avr')).toBe(1000 + 700 + 2);
-    expect(computePriority(lib('Adafruit GFX Library', { dirName: 'Adafruit_GFX_Library', location: 'sketchbook' }), 'Adafruit_GFX.h', 'avr')).toBe(1000 + 300 + 3);
+    expect(
+      computePriority(lib('Adafruit GFX Library', { dirName: 'Adafruit_GFX_Library', location: 'sketchbook' }), 'Adafruit_GFX.h', 'avr'),
+    ).toBe(1000 + 300 + 3);
     expect(computePriority(lib('x', { dirName: 'servo-master', location: 'sketchbook' }), 'Servo.h', 'avr')).toBe(1000 + 400 + 3);
     expect(computePriority(lib('MyServo', { location: 'sketchbook' }), 'Servo.h', 'avr')).toBe(1000 + 200 + 3);
     expect(computePriority(lib('Other', { location: 'builtin' }), 'Servo.h', 'avr')).toBe(1000);
@@ -155,7 +157,13 @@ describe('resolveUnits (the detector loop)', () => {
 describe('depends= and external libraries', () => {
   it('names a missing dependency and how to get it', () => {
     const index = new HeaderIndex([lib('A')]);
-    const missing = missingDependencies([{ name: 'A', version: '' }, { name: 'Adafruit BusIO', version: '>=1.0' }], index);
+    const missing = missingDependencies(
+      [
+        { name: 'A', version: '' },
+        { name: 'Adafruit BusIO', version: '>=1.0' },
+      ],
+      index,
+    );
     expect(missing).toEqual([{ name: 'Adafruit BusIO', version: '>=1.0' }]);
     const msg = missingDependencyMessage('Adafruit GFX Library', missing[0], { board: 'uno', arch: 'avr', sketchbook: '/home/me/Arduino' });
     expect(msg).toContain('depends on Adafruit BusIO (>=1.0)');

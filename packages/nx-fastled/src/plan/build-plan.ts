@@ -16,6 +16,7 @@ import type {
   Flag,
   IncludeDir,
   Language,
+  LibraryDep,
   LinkArchive,
   LinkStep,
   PlanBoard,
@@ -178,13 +179,46 @@ export interface LibraryPlan {
   archive?: ArchiveStep;
 }
 
+const WHY_DEFINES = 'plugin option libraryDefines';
+
+function depDefines(deps: LibraryDep[]): string[] {
+  return [...new Set(deps.flatMap((d) => d.defines))];
+}
+
+function depKeys(deps: LibraryDep[]): string[] | undefined {
+  const keys = [...new Set(deps.flatMap((d) => d.keys))].sort();
+  return keys.length ? keys : undefined;
+}
+
+/** Settings with extra defines (`libraryDefines`) appended for every language. */
+function withDefines(settings: LibrarySettings, defines: string[]): LibrarySettings {
+  if (!defines.length) return settings;
+  const add = (f: Flag[]) => [...f, ...flags(defines, WHY_DEFINES)];
+  return { ...settings, flags: { c: add(settings.flags.c), cpp: add(settings.flags.cpp), S: add(settings.flags.S) } };
+}
+
+export interface LibraryOptions {
+  /** false for `precompiled=full` with an archive for the board: the sources are not compiled. */
+  compileSources?: boolean;
+  advice?: string[];
+  /** `libraryDefines` for this library on this board. */
+  defines?: string[];
+}
+
 /**
  * A library's own TUs and archive. `deps` are resolved libraries it includes: their include folders follow
  * its own (their archives are linked by the examples that use them).
  */
-export function planLibrary(ctx: PlanContext, b: PlanBoard, lib: ArduinoLibrary, deps: LibraryPlan[] = []): LibraryPlan {
+export function planLibrary(
+  ctx: PlanContext,
+  b: PlanBoard,
+  lib: ArduinoLibrary,
+  deps: LibraryDep[] = [],
+  opts: LibraryOptions = {},
+): LibraryPlan {
   const board = b.name;
-  const settings = librarySettings(ctx, b, lib);
+  const base = librarySettings(ctx, b, lib);
+  const settings = withDefines(base, [...(opts.defines ?? []), ...depDefines(deps)]);
   // A 1.0 library's own TUs also see utility/, as the Arduino builder compiles them.
   const utility =
     lib.layout === '1.0' ? [path.join(lib.root, 'utility')].filter((d) => lib.sources.some((s) => s.startsWith(`${d}/`))) : [];
@@ -193,7 +227,8 @@ export function planLibrary(ctx: PlanContext, b: PlanBoard, lib: ArduinoLibrary,
     ...depIncludeDirs(deps),
     ...utility.map((dir) => ({ dir, why: 'a 1.0-layout library compiles its own TUs with utility/ on the path' })),
   ];
-  const compiles = lib.sources.map((src): CompileStep => {
+  const keys = depKeys(deps);
+  const compiles = (opts.compileSources === false ? [] : lib.sources).map((src): CompileStep => {
     const rel = lib.root === '.' ? src : src.slice(lib.root.length + 1);
     const root = out(ctx, board, lib.id, 'obj', rel);
     const object = `${root}.o`;
@@ -221,9 +256,11 @@ export function planLibrary(ctx: PlanContext, b: PlanBoard, lib: ArduinoLibrary,
       object,
       unit: src,
       inputs,
+      ...(keys ? { keys } : {}),
+      ...(opts.advice?.length ? { advice: opts.advice } : {}),
     };
   });
-  const plan: LibraryPlan = { library: lib, settings, compiles };
+  const plan: LibraryPlan = { library: lib, settings: base, compiles };
   if (compiles.length) {
     const root = out(ctx, board, lib.id);
     plan.archive = archiveStep(
@@ -240,10 +277,101 @@ export function planLibrary(ctx: PlanContext, b: PlanBoard, lib: ArduinoLibrary,
   return plan;
 }
 
-function depIncludeDirs(deps: LibraryPlan[]): IncludeDir[] {
-  return deps.flatMap((d) =>
-    d.library.includeDirs.map((dir) => ({ dir, why: `${d.library.name}'s include folder (a library this one uses)` })),
-  );
+function depIncludeDirs(deps: LibraryDep[]): IncludeDir[] {
+  return deps.flatMap((d) => d.includeDirs);
+}
+
+/** A platform-bundled library (`<core>/libraries/<dir>`, outside the workspace) as the planner needs it. */
+export interface PlatformLibrary {
+  name: string;
+  /** Output id, e.g. `platform-wire`. */
+  id: string;
+  /** Its folder relative to the core folder, e.g. `libraries/Wire`. */
+  rel: string;
+  /** Sources relative to `rel`. */
+  sources: string[];
+  includeDirs: IncludeDir[];
+  /** `utility` for a 1.0 library's own TUs, relative to `rel`. */
+  utility?: string;
+  /** `<dir>=<digest>` of its files: they are outside the workspace, so the key carries their digest. */
+  key: string;
+  defines: string[];
+}
+
+/** A platform library's TUs (sources rooted at the core folder, bytes in the key by digest) and archive. */
+export function planPlatformLibrary(
+  ctx: PlanContext,
+  b: PlanBoard,
+  lib: PlatformLibrary,
+  deps: LibraryDep[] = [],
+): { compiles: CompileStep[]; archive?: ArchiveStep } {
+  const board = b.name;
+  const r = b.resolved.recipe;
+  const defines = [...lib.defines, ...depDefines(deps)];
+  const langFlags = (language: Language) => [...recipeFlags(b, language), ...flags(defines, WHY_DEFINES)];
+  const includeDirs: IncludeDir[] = [
+    ...r.coreIncludeDirs.map((dir) => ({ dir, why: `the Arduino core and variant of ${board}` })),
+    ...lib.includeDirs,
+    ...depIncludeDirs(deps),
+    ...(lib.utility
+      ? [
+          {
+            dir: { root: 'core' as const, rel: `${lib.rel}/${lib.utility}` },
+            why: 'a 1.0-layout library compiles its own TUs with utility/ on the path',
+          },
+        ]
+      : []),
+  ];
+  const keys = [lib.key, ...(depKeys(deps) ?? [])];
+  const compiles = lib.sources.map((src): CompileStep => {
+    const root = out(ctx, board, lib.id, 'obj', src);
+    const object = `${root}.o`;
+    const language = languageOf(src);
+    return {
+      kind: 'compile',
+      role: 'library',
+      id: stepId(`${board}/${lib.id}/${src}`),
+      root,
+      board,
+      library: lib.id,
+      description: `Compile ${lib.name}'s ${src} (bundled with the ${board} platform) for ${board}`,
+      env: envOf(b),
+      outputs: [object],
+      language,
+      program: { root: 'bin', rel: r.compiler[language] },
+      flags: [...langFlags(language), { value: `-frandom-seed=${lib.rel}/${src}`, why: WHY_SEED }],
+      includeDirs,
+      source: { root: 'core', rel: `${lib.rel}/${src}` },
+      object,
+      unit: `${lib.rel}/${src}`,
+      keys,
+    };
+  });
+  if (!compiles.length) return { compiles };
+  const root = out(ctx, board, lib.id);
+  return {
+    compiles,
+    archive: archiveStep(
+      b,
+      `${board}/${lib.id}`,
+      root,
+      `${root}/lib${lib.id}.a`,
+      compiles,
+      'library',
+      `Archive ${lib.name} (bundled with the ${board} platform) for ${board}`,
+      lib.id,
+    ),
+  };
+}
+
+/** How an example's own library is linked and what resolution found for it. */
+export interface ExampleOptions {
+  /** false for the own library's `dot_a_linkage=true`. */
+  whole?: boolean;
+  /** The own library's precompiled archives. */
+  precompiled?: string[];
+  defines?: string[];
+  advice?: string[];
 }
 
 export interface ExamplePlan {
@@ -261,17 +389,28 @@ export function planExample(
   lp: LibraryPlan,
   ex: Example,
   core: CorePlan,
-  deps: LibraryPlan[] = [],
+  deps: LibraryDep[] = [],
+  opts: ExampleOptions = {},
 ): ExamplePlan {
   const board = b.name;
   const lib = lp.library;
   const r = b.resolved.recipe;
   const exRel = `examples/${ex.path}`;
-  const settings = lp.settings;
+  const settings = withDefines(lp.settings, [...new Set([...(opts.defines ?? []), ...depDefines(deps)])]);
+  const keys = depKeys(deps);
   const includeDirs: IncludeDir[] = [...settings.includeDirs, ...depIncludeDirs(deps), { dir: ex.dir, why: 'the sketch folder' }];
   const dirs: Arg[] = includeDirs.map((d) => d.dir);
   const compiles: CompileStep[] = [];
-  const common = { kind: 'compile' as const, role: 'sketch' as const, board, library: lib.id, env: envOf(b), includeDirs };
+  const common = {
+    kind: 'compile' as const,
+    role: 'sketch' as const,
+    board,
+    library: lib.id,
+    env: envOf(b),
+    includeDirs,
+    ...(keys ? { keys } : {}),
+    ...(opts.advice?.length ? { advice: opts.advice } : {}),
+  };
 
   {
     const main = ex.inoFiles[0];
@@ -331,9 +470,13 @@ export function planExample(
     ...(r.produces ?? b.resolved.board.produces).filter((p) => p !== 'elf').map((p) => `${root}/${ex.name}.${p}`),
     `${root}/${ex.name}.size.json`,
   ];
-  const archives: LinkArchive[] = [lp, ...deps]
-    .filter((p) => p.archive)
-    .map((p) => ({ file: p.archive!.archive, whole: r.wholeArchive, step: p.archive!.id }));
+  // The Arduino builder links library objects loose (every member kept) unless dot_a_linkage=true; then
+  // precompiled archives where platform.txt puts {compiler.libraries.ldflags}, before the core.
+  const archives: LinkArchive[] = [];
+  if (lp.archive) archives.push({ file: lp.archive.archive, whole: r.wholeArchive && opts.whole !== false, step: lp.archive.id });
+  for (const d of deps) if (d.archive) archives.push({ file: d.archive.file, whole: r.wholeArchive && d.whole, step: d.archive.step });
+  const precompiled = [...new Set([...(opts.precompiled ?? []), ...deps.flatMap((d) => d.precompiled)])];
+  archives.push(...precompiled.map((file) => ({ file, whole: false })));
   if (settings.linkCore) archives.push({ file: core.archive.archive, whole: false, step: core.archive.id });
   const limitText = [
     r.limits?.flash !== undefined ? `${r.limits.flash} bytes flash` : '',
@@ -365,7 +508,8 @@ export function planExample(
     ...(r.sizeRegex && (r.sizeRegex.flash || r.sizeRegex.data) ? { sizeRegex: r.sizeRegex } : {}),
     ...(r.limits ? { limits: r.limits } : {}),
     compileSteps: compiles.map((c) => c.id),
-    archiveSteps: archives.map((a) => a.step),
+    archiveSteps: archives.flatMap((a) => (a.step ? [a.step] : [])),
+    ...(precompiled.length ? { inputs: precompiled } : {}),
   };
   return { compiles, link };
 }

@@ -91,16 +91,24 @@ export function compileCommand(step: CompileStep, b: PlanBoard, tool: TaskTool):
   // gcc names the file and line; say what was compiled for which board and where headers were looked for,
   // which is what a missing `#include` needs next.
   const searched = step.includeDirs.map(({ dir }) => (typeof dir === 'string' ? dir : `<${b.name} ${dir.root}>/${dir.rel}`)).join(', ');
-  const hint = `nx-fastled: ${step.unit} did not compile for ${b.name}; headers were searched in: ${searched}. A missing header usually means a library the code needs is not in the workspace, or the code does not support this board.`;
-  const failing = `{ printf '%s\\n' ${quote(hint)} >&2; exit 1; }`;
+  const advice = step.advice ?? [];
+  const hint = `nx-fastled: ${step.unit} did not compile for ${b.name}; headers were searched in: ${searched}.${advice.length ? ` ${advice.join(' ')}` : ''}`;
+  // Library resolution ran when the graph was computed: a header the compiler still cannot find, with no
+  // advice from it, is one that no library available to this build offers. Name each such header.
+  const err = `${quote(step.object)}.err.$$`;
+  const perHeader = advice.length
+    ? ''
+    : `; sed -n 's/^.*fatal error: \\(.*\\): No such file or directory$/\\1/p' ${err} | while IFS= read -r h; do printf 'nx-fastled: %s: no library available to this build offers it (the workspace and the %s platform were searched): add the library that provides it to the workspace, or install it with arduino-cli lib install <its name> and set the "sketchbook" option; if the code includes it only for other boards, it does not support %s.\\n' "$h" ${quote(b.name)} ${quote(b.name)}; done >&2`;
+  const failing = `{ cat ${err} >&2; printf '%s\\n' ${quote(hint)} >&2${perHeader}; rm -f ${err}; exit 1; }`;
   const sketch = sketchInvocation(step, tool);
   // Workspace TUs (not the core, which reads no workspace file) write a depfile for the inputs check.
   const depfile = step.inputs ? ` -MD -MF ${quote(step.object)}.$$.d` : '';
+  const keys = step.keys?.length ? ` ${step.keys.join(' ')}` : '';
   return [
-    prelude(b),
+    `${prelude(b)}${keys}`,
     `mkdir -p ${quote(path.dirname(step.object))}`,
     ...(sketch ? [sketch] : []),
-    `{ ${compileInvocation(step, b.env)}${depfile} || ${failing}; }`,
+    `{ ${compileInvocation(step, b.env)}${depfile} 2>${err} || ${failing}; } && { cat ${err} >&2; rm -f ${err}; }`,
     ...(step.inputs ? [inputsCheck(step, tool)] : []),
     publish(step.object),
   ].join(' && ');

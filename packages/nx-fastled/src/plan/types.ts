@@ -83,6 +83,10 @@ export interface CompileStep extends StepBase {
   /** Workspace files read; undefined for the core, whose bytes are part of the toolchain identity. */
   inputs?: FileInputs;
   sketch?: SketchGeneration;
+  /** Words added to the command's key: digests of libraries outside the workspace that the TU reads. */
+  keys?: string[];
+  /** What to tell the user when the compile fails (library resolution's findings), instead of the generic hint. */
+  advice?: string[];
 }
 
 export interface ArchiveStep extends StepBase {
@@ -99,7 +103,26 @@ export interface ArchiveStep extends StepBase {
 export interface LinkArchive {
   file: string;
   whole: boolean;
-  step: string;
+  /** The archive step that writes it; absent for a precompiled archive shipped with a library. */
+  step?: string;
+}
+
+/**
+ * A library a TU uses, as library resolution found it (plugin/library-uses.ts): what its users compile and
+ * link with. Its include folders follow the user's own; its archive is linked after the user's library.
+ */
+export interface LibraryDep {
+  name: string;
+  includeDirs: IncludeDir[];
+  archive?: { file: string; step: string };
+  /** false for `dot_a_linkage=true`: linked as a plain archive (members nothing references are dropped). */
+  whole: boolean;
+  /** Workspace-relative precompiled archives (`src/<mcu>/*.a`, `precompiled=`). */
+  precompiled: string[];
+  /** Words added to the key of every compile that uses it (digests of files outside the workspace). */
+  keys: string[];
+  /** Extra flags (option `libraryDefines`) for the library's TUs and every TU that uses it. */
+  defines: string[];
 }
 
 export interface LinkStep extends StepBase {
@@ -124,6 +147,8 @@ export interface LinkStep extends StepBase {
   limits?: { flash?: number; ram?: number };
   compileSteps: string[];
   archiveSteps: string[];
+  /** Workspace files the link reads besides its dependencies' outputs (precompiled archives). */
+  inputs?: string[];
 }
 
 export type PlanStep = CompileStep | ArchiveStep | LinkStep;

@@ -13,6 +13,8 @@ import type { BoardContext } from './projects';
 
 export interface ClosureProvider {
   closure(files: string[], includeDirs: Arg[], board: BoardContext, forcedIncludes?: string[]): { files: string[]; globs: string[] };
+  /** One unit's workspace files and the include specs found nowhere on the path (every #if branch). */
+  scan(files: string[], includeDirs: Arg[], board: BoardContext, forcedIncludes?: string[]): { files: string[]; unresolved: string[] };
   save(): void;
 }
 
@@ -34,7 +36,12 @@ export function makeClosure(workspaceRoot: string, fileHashes: Map<string, strin
       const r = b.resolved.recipe;
       let text: string | undefined;
       try {
-        text = predefinedMacros(path.join(b.resolved.located.binDir, r.compiler[language]), r.compileFlags[language], X_LANGUAGE[language], probes.probe);
+        text = predefinedMacros(
+          path.join(b.resolved.located.binDir, r.compiler[language]),
+          r.compileFlags[language],
+          X_LANGUAGE[language],
+          probes.probe,
+        );
       } catch {
         text = undefined;
       }
@@ -60,6 +67,13 @@ export function makeClosure(workspaceRoot: string, fileHashes: Map<string, strin
         c.globs.forEach((g) => globs.add(g));
       }
       return { files: [...all].sort(), globs: [...globs].sort() };
+    },
+    scan(files, includeDirs, b, forcedIncludes = []) {
+      const dirs = includeDirs.map((d) => absolute(d, b));
+      const c = scanner.closure(files, dirs, b.resolved.recipe.systemIncludeDirs, forcedIncludes, {
+        predefined: macros(b, languageOf(files[0])),
+      });
+      return { files: c.files, unresolved: [...new Set(c.unresolved.map((u) => u.spec))].sort() };
     },
     save: () => {
       scanner.save();

@@ -30,6 +30,7 @@ import { withGraphCache } from './graph-cache';
 import { shortHash, uniqueKeys } from '../library/unique-names';
 import { supportsArchitecture } from '../library/library-fields';
 import { isLinked, linkMessage, LinkedEntry, symbolicLinks } from '../library/links';
+import { BoardLibraryUses } from './library-uses';
 
 export const LIBRARY_GLOB = '**/library.properties';
 
@@ -75,13 +76,16 @@ export async function buildGraph(
     if (!entry) {
       shared[root] = failingProject(`${request.id}/toolchain`, root, 'check', unknownBoardMessage(request.name), [`board:${request.id}`]);
     } else if (!entry.ok && request.explicit) {
-      shared[root] = failingProject(`${request.id}/toolchain`, root, 'check', missingToolchainMessage(entry.missing), [`board:${request.id}`]);
+      shared[root] = failingProject(`${request.id}/toolchain`, root, 'check', missingToolchainMessage(entry.missing), [
+        `board:${request.id}`,
+      ]);
     } else if (entry.ok) {
       cores.set(request.id, coreProjects(state.build, boardContext(entry), shared));
     }
   }
 
-  // Discover every library first: names and output folders must be unique across all of them.
+  // Discover every library first: names and output folders must be unique across all of them, and an
+  // example of one can use any other (library resolution).
   const found = libraryFiles.map((file) => {
     const libRoot = path.posix.dirname(file);
     try {
@@ -96,28 +100,49 @@ export async function buildGraph(
     (f) => (f.lib ? projectName(f.lib.id) : projectName(path.posix.basename(f.libRoot === '.' ? context.workspaceRoot : f.libRoot))),
     (f) => f.libRoot,
   );
-
-  for (const f of found) {
-    const projects: Projects = results.length === 0 ? { ...shared } : {};
-    const { key, clashesWith } = ids.get(f)!;
-    if (!f.lib) {
-      projects[f.libRoot] = failingProject(key, f.libRoot, options.targetNames.build, `nx-fastled: ${f.error}`, ['nx-fastled:library', 'nx-fastled:invalid']);
-      results.push([f.file, { projects: projects as Record<string, ProjectConfiguration> }]);
-      continue;
-    }
-    // Linked sources are reported below, never compiled (library/links.ts says why).
+  // Linked sources are reported below, never compiled (library/links.ts says why).
+  const prepared = found.map((f) => {
+    if (!f.lib) return { f };
     const links = symbolicLinks(context.workspaceRoot, f.libRoot, state.filesUnder(f.libRoot));
     const unlinked = (files: string[]) => files.filter((s) => !isLinked(links, s));
     const lib: ArduinoLibrary = {
       ...f.lib,
-      id: key,
+      id: ids.get(f)!.key,
       sources: unlinked(f.lib.sources),
       examples: f.lib.examples.map((ex) => ({ ...ex, extraSources: unlinked(ex.extraSources), allSources: unlinked(ex.allSources) })),
     };
-    addLibrary(state.build, state, options.boards.map((b) => b.id), lib, cores, projects);
+    return { f, lib, links };
+  });
+  const workspaceLibs = prepared.flatMap((p) => (p.lib ? [p.lib] : []));
+  const uses = new Map<string, BoardLibraryUses>();
+  for (const request of options.boards) {
+    const entry = state.boards.get(request.id);
+    if (entry?.ok) uses.set(request.id, new BoardLibraryUses(state, boardContext(entry), workspaceLibs));
+  }
+
+  for (const { f, lib, links } of prepared) {
+    const projects: Projects = results.length === 0 ? { ...shared } : {};
+    const { key, clashesWith } = ids.get(f)!;
+    if (!lib || !links) {
+      projects[f.libRoot] = failingProject(key, f.libRoot, options.targetNames.build, `nx-fastled: ${f.error}`, [
+        'nx-fastled:library',
+        'nx-fastled:invalid',
+      ]);
+      results.push([f.file, { projects: projects as Record<string, ProjectConfiguration> }]);
+      continue;
+    }
+    addLibrary(
+      state.build,
+      state,
+      options.boards.map((b) => b.id),
+      lib,
+      cores,
+      uses,
+      projects,
+    );
     const meta = (projects[lib.root].metadata as { nxFastled: Record<string, unknown> }).nxFastled;
     if (clashesWith.length) {
-      meta.renamed = `library id "${f.lib.id}" is also the id of ${clashesWith.join(', ')}: this library's projects and outputs use "${key}"`;
+      meta.renamed = `library id "${f.lib!.id}" is also the id of ${clashesWith.join(', ')}: this library's projects and outputs use "${key}"`;
     }
     addLinkReports(links, lib, options.targetNames.build, projects, meta);
     results.push([f.file, { projects: projects as Record<string, ProjectConfiguration> }]);
@@ -181,16 +206,39 @@ function addLibrary(
   boards: string[],
   lib: ArduinoLibrary,
   cores: Map<string, CoreProjects>,
+  uses: Map<string, BoardLibraryUses>,
   projects: Projects,
 ): void {
   const t = ctx.options.targetNames;
-  const libs = new Map<string, { b: BoardContext; lp: LibraryProjects }>();
+  const libs = new Map<string, { b: BoardContext; lp: LibraryProjects; u: BoardLibraryUses }>();
+  const libraryNotes: Record<string, string> = {};
   for (const board of boards) {
     const entry = state.boards.get(board);
-    if (entry?.ok) {
-      const b = boardContext(entry);
-      libs.set(board, { b, lp: libraryProjects(ctx, b, lib, projects) });
+    const u = uses.get(board);
+    if (!entry?.ok || !u) continue;
+    const unsupported = u.unsupported(lib);
+    if (unsupported) {
+      libraryNotes[board] = `skipped: ${unsupported}`;
+      continue;
     }
+    const b = boardContext(entry);
+    const ref = u.libs.ref(lib);
+    const deps = u.depUses(ref, projects);
+    const lp = libraryProjects(ctx, b, lib, projects, deps, {
+      compileSources: u.compilesSources(lib),
+      advice: u.libraryAdvice(lib),
+      defines: u.defines(lib.name),
+    });
+    libs.set(board, { b, lp, u });
+    const notes = [
+      deps.length ? `uses ${deps.map((d) => d.name).join(', ')}` : '',
+      u.precompiled(lib).length
+        ? `precompiled ${u.precompiled(lib).join(', ')}${u.compilesSources(lib) ? ' (sources compiled too)' : ''}`
+        : '',
+      lib.fields.dotALinkage ? 'linked as an archive (dot_a_linkage)' : '',
+      ...u.missingDepends(lib),
+    ].filter(Boolean);
+    libraryNotes[board] = notes.length ? notes.join('; ') : 'built';
   }
   const exampleNames: string[] = [];
   // `My Example` and `My_Example` would share project names: colliding examples get a suffixed path for
@@ -201,6 +249,7 @@ function addLibrary(
     const ex = clashesWith.length ? { ...original, path: exPath } : original;
     const dependsOn: { projects: string[]; target: string }[] = [];
     const boardNotes: Record<string, string> = {};
+    const usesByBoard: Record<string, string[]> = {};
     let invalid: string | undefined;
     for (const board of boards) {
       const entry = state.boards.get(board);
@@ -224,15 +273,30 @@ function addLibrary(
         boardNotes[board] = `skipped: ${verdict.reason}`;
         continue;
       }
-      const { b, lp } = libs.get(board)!;
-      const link = exampleBoardProjects(ctx, b, lib, ex, lp, cores.get(board)!, projects);
+      const built = libs.get(board);
+      if (!built) {
+        boardNotes[board] = libraryNotes[board] ?? 'skipped: library not built for this board';
+        continue;
+      }
+      const { b, lp, u } = built;
+      const plan = u.example(lib, ex, lp.settings.sketchSources, lp.settings.sketchAppend, projects);
+      if ('skip' in plan) {
+        boardNotes[board] = `skipped: ${plan.skip}`;
+        continue;
+      }
+      const link = exampleBoardProjects(ctx, b, lib, ex, lp, cores.get(board)!, projects, plan.deps, plan.own);
       if (testsBoard(ctx, b)) addTestProject(ctx, b, lib, ex, lp, link, state.readText, projects);
       dependsOn.push({ projects: [link], target: t.link });
       boardNotes[board] = 'built';
+      if (plan.uses.length) usesByBoard[board] = plan.uses;
     }
     const name = projectName(`${lib.id}/${ex.path}`);
     if (invalid) {
-      projects[ex.dir] = failingProject(name, ex.dir, t.build, `nx-fastled: ${invalid}`, ['nx-fastled:example', 'nx-fastled:invalid', `lib:${lib.id}`]);
+      projects[ex.dir] = failingProject(name, ex.dir, t.build, `nx-fastled: ${invalid}`, [
+        'nx-fastled:example',
+        'nx-fastled:invalid',
+        `lib:${lib.id}`,
+      ]);
       exampleNames.push(name);
       continue;
     }
@@ -243,10 +307,15 @@ function addLibrary(
       name,
       root: ex.dir,
       tags: ['nx-fastled', 'nx-fastled:example', `lib:${lib.id}`],
+      // `boards` says built or why not (the report lists every note but 'built' as a skip); `uses` the
+      // libraries library resolution found per board.
       metadata: {
         nxFastled: {
           boards: boardNotes,
-          ...(clashesWith.length ? { renamed: `example name also normalises like ${clashesWith.join(', ')}: this example's projects and outputs use "${exPath}"` } : {}),
+          ...(Object.keys(usesByBoard).length ? { uses: usesByBoard } : {}),
+          ...(clashesWith.length
+            ? { renamed: `example name also normalises like ${clashesWith.join(', ')}: this example's projects and outputs use "${exPath}"` }
+            : {}),
         },
       } as ProjectConfiguration['metadata'],
       targets: {
@@ -266,7 +335,13 @@ function addLibrary(
   }
   for (const problem of lib.problems) {
     const rel = problem.file;
-    projects[rel] = failingProject(`${lib.id}/${rel.slice(lib.root.length + 1)}`, rel, t.build, `nx-fastled: ${problem.file}${problem.line ? `:${problem.line}` : ''}: ${problem.message}`, ['nx-fastled:example', 'nx-fastled:invalid', `lib:${lib.id}`]);
+    projects[rel] = failingProject(
+      `${lib.id}/${rel.slice(lib.root.length + 1)}`,
+      rel,
+      t.build,
+      `nx-fastled: ${problem.file}${problem.line ? `:${problem.line}` : ''}: ${problem.message}`,
+      ['nx-fastled:example', 'nx-fastled:invalid', `lib:${lib.id}`],
+    );
   }
   // A library without examples is still compiled (and archived) by its own build, on every board its
   // `architectures=` admits: otherwise a syntax error in it would pass green.
@@ -292,7 +367,14 @@ function addLibrary(
         version: lib.version,
         sources: lib.sources.length,
         examples: lib.examples.length,
+        architectures: lib.fields.architectures,
+        ...(lib.fields.depends.length ? { depends: lib.fields.depends.map((d) => (d.version ? `${d.name} (${d.version})` : d.name)) } : {}),
+        ...(lib.fields.includes.length ? { includes: lib.fields.includes } : {}),
+        ...(lib.fields.precompiled ? { precompiled: lib.fields.precompiled } : {}),
+        ...(lib.fields.dotALinkage ? { dotALinkage: true } : {}),
         boards: boardInfo(state, boards),
+        // Per board: the libraries this library's sources use, or why it is not built there.
+        resolution: libraryNotes,
         ...(lib.skipped.length ? { skipped: lib.skipped } : {}),
       },
     } as ProjectConfiguration['metadata'],
@@ -318,7 +400,12 @@ function boardInfo(state: PluginState, boards: string[]): Record<string, Record<
     else if (!e.ok) out[board] = { status: `not built: ${e.missing.missing}`, install: e.missing.install };
     else {
       const t = e.recipe.traits ?? e.board.traits;
-      out[board] = { status: 'resolved', traits: `platform ${t.platform}, family ${t.family}, target ${t.target}, memory ${t.memory}`, ...(e.recipe.info ?? {}), located: e.located.sources.join('; ') };
+      out[board] = {
+        status: 'resolved',
+        traits: `platform ${t.platform}, family ${t.family}, target ${t.target}, memory ${t.memory}`,
+        ...(e.recipe.info ?? {}),
+        located: e.located.sources.join('; '),
+      };
     }
   }
   return out;

@@ -46,6 +46,11 @@ export interface NxFastledOptions {
   targetNames?: { build?: string; compile?: string; archive?: string; link?: string; run?: string; test?: string };
   /** The `test` target (see plugin/test-targets.ts): which boards run their examples, and for how long. */
   test?: TestOptions;
+  /**
+   * Extra compiler flags (usually `-D` defines) per library name and board, for the library's own TUs and
+   * every TU that uses it: `{ "SomeLib": { "native": ["-DSOMELIB_NO_HW=1"] } }`.
+   */
+  libraryDefines?: Record<string, Record<string, string[]>>;
 }
 
 export interface TestOptions {
@@ -59,7 +64,10 @@ export interface TestOptions {
   wallLimitMs?: number;
   /** Per example (`<library id>/<example path>`, e.g. `fastled/Blink`): the same keys as a sketch's
    *  `// @nx-fastled-sim:` line (ms, pins, order, leds, clocked, loops, skip), which they override. */
-  examples?: Record<string, { ms?: number; pins?: number[]; order?: string; leds?: number; clocked?: [number, number]; loops?: number; skip?: boolean }>;
+  examples?: Record<
+    string,
+    { ms?: number; pins?: number[]; order?: string; leds?: number; clocked?: [number, number]; loops?: number; skip?: boolean }
+  >;
 }
 
 export interface BoardRequest {
@@ -79,6 +87,7 @@ export interface NormalizedOptions {
   outputDir: string;
   targetNames: { build: string; compile: string; archive: string; link: string; run: string; test: string };
   test: Required<Omit<TestOptions, 'boards'>> & { boards?: string[] };
+  libraryDefines: Record<string, Record<string, string[]>>;
 }
 
 /** Defaults of the options above: the plugin and the init generator read them from here. */
@@ -111,7 +120,9 @@ export function nxJsonPluginOptions(workspaceRoot: string): NxFastledOptions | u
 
 export function normalizeOptions(raw: NxFastledOptions | undefined, env: Record<string, string | undefined>): NormalizedOptions {
   const o = raw ?? {};
-  const fromEnv = env.NX_FASTLED_BOARDS?.split(',').map((b) => b.trim()).filter(Boolean);
+  const fromEnv = env.NX_FASTLED_BOARDS?.split(',')
+    .map((b) => b.trim())
+    .filter(Boolean);
   const names = fromEnv?.length ? fromEnv : o.boards?.length ? o.boards : DEFAULT_BOARDS;
   return {
     boards: requests(names, !!fromEnv?.length),
@@ -119,6 +130,7 @@ export function normalizeOptions(raw: NxFastledOptions | undefined, env: Record<
     toolchains: o.toolchains ?? {},
     exclude: [...(o.exclude ?? [])].sort(),
     outputDir: (o.outputDir ?? DEFAULT_OUTPUT_DIR).replace(/\/+$/, ''),
+    libraryDefines: o.libraryDefines ?? {},
     targetNames: {
       build: o.targetNames?.build ?? 'build',
       compile: o.targetNames?.compile ?? 'compile',

@@ -16,8 +16,14 @@ import {
   CorePlan,
   LibraryPlan,
   linkCommand,
+  LibraryDep,
+  LibraryOptions,
+  librarySettings as planLibrarySettings,
   LinkStep,
+  ExampleOptions,
   PlanBoard,
+  planPlatformLibrary,
+  PlatformLibrary,
   planBoard,
   planCore,
   PlanContext,
@@ -79,7 +85,8 @@ function tags(step: PlanStep, kind: string[], after: string[] = []): string[] {
   return [TAG, ...kind, `board:${step.board}`, ...after, ...(step.library ? [`lib:${step.library}`] : [])];
 }
 
-const withSidecars = (outputs: string[]) => outputs.flatMap((o) => (/\.(o|a)$/.test(o) ? [o, `${o}.sha256`] : [o])).map((o) => `{workspaceRoot}/${o}`);
+const withSidecars = (outputs: string[]) =>
+  outputs.flatMap((o) => (/\.(o|a)$/.test(o) ? [o, `${o}.sha256`] : [o])).map((o) => `{workspaceRoot}/${o}`);
 
 export function compileProject(ctx: BuildContext, b: BoardContext, step: CompileStep): ProjectConfiguration {
   const inputs = step.inputs
@@ -135,6 +142,8 @@ export function linkProject(ctx: BuildContext, b: BoardContext, step: LinkStep):
         inputs: [
           { dependentTasksOutputFiles: '**/*.o', transitive: false },
           { dependentTasksOutputFiles: '**/*.a', transitive: false },
+          // Precompiled archives shipped with a library are workspace files, not any task's output.
+          ...(step.inputs ?? []).map((f) => `{workspaceRoot}/${f}`),
           NO_LOCKFILE,
         ] as TargetConfiguration['inputs'],
         outputs: step.outputs.map((o) => `{workspaceRoot}/${o}`),
@@ -174,8 +183,15 @@ export interface LibraryProjects {
   archive?: string;
 }
 
-export function libraryProjects(ctx: BuildContext, b: BoardContext, lib: ArduinoLibrary, projects: Projects, deps: LibraryPlan[] = []): LibraryProjects {
-  const plan = planLibrary(planContext(ctx), b, lib, deps);
+export function libraryProjects(
+  ctx: BuildContext,
+  b: BoardContext,
+  lib: ArduinoLibrary,
+  projects: Projects,
+  deps: LibraryDep[] = [],
+  opts: LibraryOptions = {},
+): LibraryProjects {
+  const plan = planLibrary(planContext(ctx), b, lib, deps, opts);
   for (const step of plan.compiles) addProject(projects, compileProject(ctx, b, step));
   if (plan.archive) addProject(projects, archiveProject(ctx, b, plan.archive));
   return { plan, settings: plan.settings, archiveProject: plan.archive?.id, archive: plan.archive?.archive };
@@ -190,12 +206,44 @@ export function exampleBoardProjects(
   libProjects: LibraryProjects,
   core: CoreProjects,
   projects: Projects,
-  deps: LibraryPlan[] = [],
+  deps: LibraryDep[] = [],
+  opts: ExampleOptions = {},
 ): string {
-  const plan = planExample(planContext(ctx), b, libProjects.plan, ex, core.plan, deps);
+  const plan = planExample(planContext(ctx), b, libProjects.plan, ex, core.plan, deps, opts);
   for (const step of plan.compiles) addProject(projects, compileProject(ctx, b, step));
   addProject(projects, linkProject(ctx, b, plan.link));
   return plan.link.id;
+}
+
+/** A platform-bundled library's compile and archive projects on one board (once per board). */
+export function platformLibraryProjects(
+  ctx: BuildContext,
+  b: BoardContext,
+  lib: PlatformLibrary,
+  deps: LibraryDep[],
+  projects: Projects,
+): { file: string; step: string } | undefined {
+  const plan = planPlatformLibrary(planContext(ctx), b, lib, deps);
+  for (const step of plan.compiles) addProject(projects, compileProject(ctx, b, step));
+  if (!plan.archive) return undefined;
+  addProject(projects, archiveProject(ctx, b, plan.archive));
+  return { file: plan.archive.archive, step: plan.archive.id };
+}
+
+/** A library's compile flags and include path on a board, as plain strings (for library resolution). */
+export function librarySettings(
+  ctx: BuildContext,
+  b: BoardContext,
+  lib: ArduinoLibrary,
+): { flags: Record<'c' | 'cpp' | 'S', string[]>; includeDirs: Arg[]; sketchSources: 'arduino' | 'all'; sketchAppend: string[] } {
+  const s = planLibrarySettings(planContext(ctx), b, lib);
+  const values = (f: { value: string }[]) => f.map((x) => x.value);
+  return {
+    flags: { c: values(s.flags.c), cpp: values(s.flags.cpp), S: values(s.flags.S) },
+    includeDirs: s.includeDirs.map((d) => d.dir),
+    sketchSources: s.sketchSources,
+    sketchAppend: s.sketchAppend,
+  };
 }
 
 /** Nx project names: keep paths readable, but no whitespace or characters a shell or Nx would trip on. */

@@ -11,13 +11,20 @@ import { boardDefinition } from '../toolchain/boards';
 import { ProbeMemo, resolveBoard, ResolvedBoard, UnresolvedBoard } from '../toolchain/identity';
 import type { NormalizedOptions } from './options';
 import type { BuildContext } from './projects';
-import { makeClosure } from './closure';
+import { makeClosure, type ClosureProvider } from './closure';
+import { MissingHeaderMemo } from './libraries';
 
 export const PLUGIN_ROOT = path.resolve(__dirname, '../..');
 
 export interface PluginState {
   boards: Map<string, ResolvedBoard | UnresolvedBoard>;
   build: BuildContext;
+  /** Include scan of one unit with its unresolved include specs (library resolution). */
+  scan: ClosureProvider['scan'];
+  /** The preprocessor's answers for library resolution, memoised by content. */
+  missingHeaders: MissingHeaderMemo;
+  statMemo: StatMemo;
+  workspaceRoot: string;
   fileHashes: Map<string, string>;
   filesUnder(root: string): string[];
   readText(file: string): string;
@@ -77,7 +84,11 @@ export function toolFiles(): string[] {
   const useDist = fs.existsSync(path.join(PLUGIN_ROOT, 'dist/task-cli.js'));
   const base = path.join(PLUGIN_ROOT, useDist ? 'dist' : 'src');
   const ext = useDist ? '.js' : '.ts';
-  return [path.join(PLUGIN_ROOT, 'bin/nx-fastled-task.cjs'), path.join(base, `task-cli${ext}`), ...moduleClosure(path.join(base, `cli/main${ext}`))];
+  return [
+    path.join(PLUGIN_ROOT, 'bin/nx-fastled-task.cjs'),
+    path.join(base, `task-cli${ext}`),
+    ...moduleClosure(path.join(base, `cli/main${ext}`)),
+  ];
 }
 
 /**
@@ -114,9 +125,14 @@ export async function resolveBoards(
     closure: closure.closure,
     hasFile: (file) => fileHashes.has(file),
   };
+  const missingHeaders = new MissingHeaderMemo(path.join(dir, 'missing-headers.json'));
   return {
     boards,
     build,
+    scan: closure.scan,
+    missingHeaders,
+    statMemo: memo,
+    workspaceRoot,
     fileHashes,
     filesUnder: (root) => (root === '.' ? allFiles : allFiles.filter((f) => f.startsWith(`${root}/`))),
     readText: (file) => fs.readFileSync(path.join(workspaceRoot, file), 'latin1'),
@@ -124,6 +140,7 @@ export async function resolveBoards(
       memo.save();
       probes.save();
       closure.save();
+      missingHeaders.save();
     },
   };
 }
