@@ -124,7 +124,10 @@ export function planFromGraph(tasks: GraphTask[], board: string): ArduinoPlan {
   let coreArchive: string | undefined;
   for (const t of tasks.filter((x) => x.target === 'archive' && x.step)) {
     const step = stepOf(t, 'archive');
-    archiveUnits.set(t.id, t.deps.filter((d) => units.has(d)));
+    archiveUnits.set(
+      t.id,
+      t.deps.filter((d) => units.has(d)),
+    );
     archiver.set(t.id, [renderArg(step.program, step.env), ...step.flags.map((f) => quote(f.value))].join(' '));
     if (step.role === 'core') coreArchive = t.id;
   }
@@ -148,7 +151,10 @@ function upToDate(source: string, object: string, cwd: string): boolean {
   if (!src || !obj || !dep) return false;
   if (src.mtimeMs > obj.mtimeMs || src.mtimeMs > dep.mtimeMs) return false;
   const text = fs.readFileSync(path.resolve(cwd, depFile), 'utf8').replace(/\\\n/g, ' ');
-  const files = text.slice(text.indexOf(': ') + 2).split(/\s+/).filter(Boolean);
+  const files = text
+    .slice(text.indexOf(': ') + 2)
+    .split(/\s+/)
+    .filter(Boolean);
   for (const f of files) {
     const s = st(f);
     if (!s || s.mtimeMs > obj.mtimeMs) return false;
@@ -225,7 +231,13 @@ export async function buildLikeArduinoCli(
   const env = { ...nxEnv(ws), ...toolEnv };
   const coreVar = Object.keys(toolEnv).find((k) => k.endsWith('_CORE'));
   const coreDir = coreVar ? toolEnv[coreVar] : '';
-  const coreCache = path.join(arduinoTmp, 'arduino', 'cores', `${plan.board}_${crypto.createHash('md5').update(coreDir).digest('hex')}`, 'core.a');
+  const coreCache = path.join(
+    arduinoTmp,
+    'arduino',
+    'cores',
+    `${plan.board}_${crypto.createHash('md5').update(coreDir).digest('hex')}`,
+    'core.a',
+  );
   const load0 = os.loadavg()[0];
   const t0 = Date.now();
   const results: ExampleResult[] = [];
@@ -237,7 +249,17 @@ export async function buildLikeArduinoCli(
     const bf = path.join(arduinoTmp, 'arduino', 'sketches', crypto.createHash('md5').update(exampleDir).digest('hex').toUpperCase());
     const mapPath = (p: string) => (p.startsWith(plan.outPrefix) ? path.join(bf, p.slice(plan.outPrefix.length)) : p);
     const mapCommand = (c: string) => c.split(plan.outPrefix).join(`${bf}/`);
-    const r: ExampleResult = { example: linkId, buildFolder: bf, seconds: 0, compiled: 0, reused: 0, coreSeconds: 0, coreFromCache: false, linkSeconds: 0, failed: [] };
+    const r: ExampleResult = {
+      example: linkId,
+      buildFolder: bf,
+      seconds: 0,
+      compiled: 0,
+      reused: 0,
+      coreSeconds: 0,
+      coreFromCache: false,
+      linkSeconds: 0,
+      failed: [],
+    };
     const e0 = Date.now();
     const compileUnit = async (id: string) => {
       const u = plan.units.get(id)!;

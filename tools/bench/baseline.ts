@@ -49,7 +49,10 @@ export interface PoolResult {
 }
 
 /** Runs jobs in dependency order with `workers` at a time; a job whose dependency failed is skipped. */
-export async function runPool(jobs: PoolJob[], opts: { cwd: string; env: NodeJS.ProcessEnv; workers: number; keepOutput?: boolean }): Promise<Map<string, PoolResult>> {
+export async function runPool(
+  jobs: PoolJob[],
+  opts: { cwd: string; env: NodeJS.ProcessEnv; workers: number; keepOutput?: boolean },
+): Promise<Map<string, PoolResult>> {
   const byId = new Map(jobs.map((j) => [j.id, j]));
   const waiting = new Map(jobs.map((j) => [j.id, new Set(j.deps.filter((d) => byId.has(d)))]));
   const dependents = new Map<string, string[]>();

@@ -208,7 +208,13 @@ async function main() {
     node: process.version,
     platform: `${os.platform()} ${os.arch()}, ${os.cpus().length} CPUs`,
     server: args.url ? url : 'spawned nx-fastled-cache on 127.0.0.1 (temp store)',
-    config: { ops: OPS, concurrency: CONCURRENCY, maxPayloadBytes: MAX_SIZE, seed: Number(args.seed), mix: 'PUT new 30%, PUT existing 2%, GET miss 5%, GET hit 63%' },
+    config: {
+      ops: OPS,
+      concurrency: CONCURRENCY,
+      maxPayloadBytes: MAX_SIZE,
+      seed: Number(args.seed),
+      mix: 'PUT new 30%, PUT existing 2%, GET miss 5%, GET hit 63%',
+    },
     elapsed_s: Math.round(elapsedS * 100) / 100,
     throughput: {
       ops_per_s: Math.round((lat.GET.length + lat.PUT.length) / elapsedS),

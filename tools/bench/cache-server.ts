@@ -55,7 +55,10 @@ export function startServer(store: string, runDir: string, label: string): Runni
 
 export function stopServer(s: RunningServer): void {
   if (!fs.existsSync(s.pidFile)) return;
-  execFileSync(process.execPath, [CACHE_SERVER_BIN, 'stop', '--pid-file', s.pidFile], { stdio: ['ignore', 'ignore', 'pipe'], timeout: 60_000 });
+  execFileSync(process.execPath, [CACHE_SERVER_BIN, 'stop', '--pid-file', s.pidFile], {
+    stdio: ['ignore', 'ignore', 'pipe'],
+    timeout: 60_000,
+  });
 }
 
 export interface StoreStats {

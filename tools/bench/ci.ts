@@ -57,7 +57,14 @@ export interface CiState {
   entry: ScenarioEntry;
 }
 
-function ciEntry(name: string, run: NxRun, startedAt: number, expectation: string, ok: (e: CiRunEntry) => boolean, extra: Record<string, unknown> = {}): CiRunEntry {
+function ciEntry(
+  name: string,
+  run: NxRun,
+  startedAt: number,
+  expectation: string,
+  ok: (e: CiRunEntry) => boolean,
+  extra: Record<string, unknown> = {},
+): CiRunEntry {
   const f = figures(run);
   const timed = run.tasks.filter((t) => t.startTime && t.endTime);
   const first = timed.length ? Math.min(...timed.map((t) => t.startTime!)) : startedAt;
@@ -100,7 +107,14 @@ function outputDigests(ws: BenchWorkspace, exts: RegExp): Map<string, string> {
     for (const e of fs.readdirSync(abs, { withFileTypes: true })) {
       const r = `${rel}/${e.name}`;
       if (e.isDirectory()) walk(r);
-      else if (exts.test(e.name)) out.set(r, crypto.createHash('sha256').update(fs.readFileSync(path.join(ws.root, r))).digest('hex'));
+      else if (exts.test(e.name))
+        out.set(
+          r,
+          crypto
+            .createHash('sha256')
+            .update(fs.readFileSync(path.join(ws.root, r)))
+            .digest('hex'),
+        );
     }
   };
   walk('dist');
@@ -129,10 +143,17 @@ export async function ensureCi(ctx: BenchContext): Promise<CiState> {
     server = startServer(store1, runDir, 'server-1');
     log(`ci: server 1 on ${server.env.NX_SELF_HOSTED_REMOTE_CACHE_SERVER} (empty store ${store1})`);
     const { run, startedAt } = timedRun(a, 'ci-cold', server.env);
-    cold = ciEntry('ci/cold (workspace A, empty caches, server 1 on an empty store)', run, startedAt, 'every task runs (no hit of any kind) and is uploaded', (e) => e.cacheHits === 0 && e.failed.length === 0, {
-      root: a.root,
-      graphSeconds: round(graph.graphSeconds),
-    });
+    cold = ciEntry(
+      'ci/cold (workspace A, empty caches, server 1 on an empty store)',
+      run,
+      startedAt,
+      'every task runs (no hit of any kind) and is uploaded',
+      (e) => e.cacheHits === 0 && e.failed.length === 0,
+      {
+        root: a.root,
+        graphSeconds: round(graph.graphSeconds),
+      },
+    );
   } finally {
     if (server) stopServer(server);
   }
@@ -142,14 +163,28 @@ export async function ensureCi(ctx: BenchContext): Promise<CiState> {
     cold.ok = false;
     cold.storeNote = `the store holds ${storeAfterCold.entries} entries for ${cold.tasks} tasks`;
   }
-  log(`ci: store after the cold run: ${storeAfterCold.entries} entries, ${(storeAfterCold.bytes / 1048576).toFixed(1)} MiB; other files: ${storeAfterCold.otherFiles.join(', ') || 'none'}`);
+  log(
+    `ci: store after the cold run: ${storeAfterCold.entries} entries, ${(storeAfterCold.bytes / 1048576).toFixed(1)} MiB; other files: ${storeAfterCold.otherFiles.join(', ') || 'none'}`,
+  );
 
   const local = timedRun(a, 'ci-warm-same-path');
-  const warmSamePath = ciEntry('ci/warm-same-path (workspace A again, local cache, no server)', local.run, local.startedAt, '100% local hits, 0 compiler processes', (e) => e.compilerProcesses === 0 && e.cacheHits === e.tasks);
+  const warmSamePath = ciEntry(
+    'ci/warm-same-path (workspace A again, local cache, no server)',
+    local.run,
+    local.startedAt,
+    '100% local hits, 0 compiler processes',
+    (e) => e.compilerProcesses === 0 && e.cacheHits === e.tasks,
+  );
 
   // A fresh runner: only the store folder comes back (copied to a new place); workspace B elsewhere.
   copyStore(store1, store2);
-  const b = createWorkspace({ root: ctx.dir('ci', 'runner-2', 'checkout', 'ws'), library, board, cacheDir: ctx.dir('ci', 'runner-2', 'nx-cache'), nodeModules });
+  const b = createWorkspace({
+    root: ctx.dir('ci', 'runner-2', 'checkout', 'ws'),
+    library,
+    board,
+    cacheDir: ctx.dir('ci', 'runner-2', 'nx-cache'),
+    nodeModules,
+  });
   let warm: CiRunEntry;
   try {
     server = startServer(store2, runDir, 'server-2');
@@ -186,13 +221,21 @@ export async function ensureCi(ctx: BenchContext): Promise<CiState> {
         value: `${warm.compilePhaseSeconds} s / ${cold.compileSeconds} s = ${((100 * warm.compilePhaseSeconds) / Math.max(cold.compileSeconds, 1e-9)).toFixed(2)}%`,
         pass: warm.compilePhaseSeconds <= CI_TARGETS.warmCompilePhaseMaxRatio * cold.compileSeconds,
       },
-      { target: `warm compile phase < ${CI_TARGETS.warmCompilePhaseMaxSeconds} s`, value: `${warm.compilePhaseSeconds} s`, pass: warm.compilePhaseSeconds < CI_TARGETS.warmCompilePhaseMaxSeconds },
+      {
+        target: `warm compile phase < ${CI_TARGETS.warmCompilePhaseMaxSeconds} s`,
+        value: `${warm.compilePhaseSeconds} s`,
+        pass: warm.compilePhaseSeconds < CI_TARGETS.warmCompilePhaseMaxSeconds,
+      },
       {
         target: 'every compile task a remote hit',
         value: `${(warm.byTarget.compile?.tasks ?? 0) - (warm.compileNotRemote?.length ?? 0)} / ${warm.byTarget.compile?.tasks ?? 0}`,
         pass: !warm.compileNotRemote?.length && (warm.byTarget.compile?.tasks ?? 0) > 0,
       },
-      { target: `whole warm command < ${CI_TARGETS.warmWallMaxSeconds} s`, value: `${warm.wallSeconds} s`, pass: warm.wallSeconds < CI_TARGETS.warmWallMaxSeconds },
+      {
+        target: `whole warm command < ${CI_TARGETS.warmWallMaxSeconds} s`,
+        value: `${warm.wallSeconds} s`,
+        pass: warm.wallSeconds < CI_TARGETS.warmWallMaxSeconds,
+      },
       // Against Nx's own floor when `noop` ran earlier in the same benchmark run (`--scenario noop,ci`).
       ...(ctx.floor
         ? [

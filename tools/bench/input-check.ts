@@ -19,7 +19,23 @@ import { parseDepfile } from '../../packages/nx-fastled/src/scan/depfile';
 const REPO = path.resolve(__dirname, '../..');
 const TASK = path.join(REPO, 'packages/nx-fastled/bin/nx-fastled-task.cjs');
 const CORE = '/usr/share/arduino/hardware/arduino/avr';
-const UNO_FLAGS = ['-c', '-Os', '-w', '-std=gnu++11', '-fpermissive', '-fno-exceptions', '-ffunction-sections', '-fdata-sections', '-fno-threadsafe-statics', '-flto', '-mmcu=atmega328p', '-DF_CPU=16000000L', '-DARDUINO=10819', '-DARDUINO_AVR_UNO', '-DARDUINO_ARCH_AVR'];
+const UNO_FLAGS = [
+  '-c',
+  '-Os',
+  '-w',
+  '-std=gnu++11',
+  '-fpermissive',
+  '-fno-exceptions',
+  '-ffunction-sections',
+  '-fdata-sections',
+  '-fno-threadsafe-statics',
+  '-flto',
+  '-mmcu=atmega328p',
+  '-DF_CPU=16000000L',
+  '-DARDUINO=10819',
+  '-DARDUINO_AVR_UNO',
+  '-DARDUINO_ARCH_AVR',
+];
 
 const median = (xs: number[]) => xs.slice().sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const ms = (start: bigint) => Number(process.hrtime.bigint() - start) / 1e6;
@@ -124,7 +140,10 @@ function main(): void {
     '',
     '| TU | files read | compile (ms) | `inputs` step (ms) | bare `node -e 0` (ms) | step − bare node (ms) | step / compile |',
     '| --- | ---: | ---: | ---: | ---: | ---: | ---: |',
-    ...rows.map((r) => `| ${r.tu} | ${r.deps} | ${r.compileMs} | ${r.checkMs} | ${r.nodeMs} | ${r.checkMs - r.nodeMs} | ${(r.checkMs / r.compileMs).toFixed(3)} |`),
+    ...rows.map(
+      (r) =>
+        `| ${r.tu} | ${r.deps} | ${r.compileMs} | ${r.checkMs} | ${r.nodeMs} | ${r.checkMs - r.nodeMs} | ${(r.checkMs / r.compileMs).toFixed(3)} |`,
+    ),
   ].join('\n');
   const mdFile = path.resolve(values.md ?? json.replace(/\.json$/, '.md'));
   fs.writeFileSync(`${mdFile}.tmp`, `${md}\n`);

@@ -22,7 +22,11 @@ function header(name: string, size: number): Buffer {
 
 export function nxEntryAround(data: Buffer): Buffer {
   const parts: Buffer[] = [];
-  for (const [name, bytes] of [['out/payload.bin', data], ['terminalOutput', Buffer.from('load\n')], ['code', Buffer.from('0')]] as const) {
+  for (const [name, bytes] of [
+    ['out/payload.bin', data],
+    ['terminalOutput', Buffer.from('load\n')],
+    ['code', Buffer.from('0')],
+  ] as const) {
     parts.push(header(name, bytes.length), bytes, Buffer.alloc((512 - (bytes.length % 512)) % 512));
   }
   parts.push(Buffer.alloc(1024));

@@ -96,12 +96,19 @@ function ccacheStats(ccache: string, env: NodeJS.ProcessEnv): Record<string, num
   const stats: Record<string, number> = {};
   for (const line of out.split('\n')) {
     const [k, v] = line.split('\t');
-    if (k && v !== undefined && /^\d+$/.test(v) && Number(v) && k !== 'stats_updated_timestamp' && k !== 'stats_zeroed_timestamp') stats[k] = Number(v);
+    if (k && v !== undefined && /^\d+$/.test(v) && Number(v) && k !== 'stats_updated_timestamp' && k !== 'stats_zeroed_timestamp')
+      stats[k] = Number(v);
   }
   return stats;
 }
 
-async function ccacheRun(ws: BenchWorkspace, tasks: GraphTask[], toolEnv: Record<string, string>, ccEnv: Record<string, string>, label: string): Promise<PeerRun> {
+async function ccacheRun(
+  ws: BenchWorkspace,
+  tasks: GraphTask[],
+  toolEnv: Record<string, string>,
+  ccEnv: Record<string, string>,
+  label: string,
+): Promise<PeerRun> {
   const ccache = ccacheTool();
   const env = cleanEnv({ ...nxEnv(ws), ...toolEnv });
   Object.assign(env, ccEnv);
@@ -121,13 +128,23 @@ async function ccacheRun(ws: BenchWorkspace, tasks: GraphTask[], toolEnv: Record
     misses: stats.cache_miss ?? 0,
     ran: jobs.filter((j) => j.command).length,
     failed: failed.length,
-    detail: { ccacheStats: stats, ...(failed.length ? { failedIds: failed.slice(0, 10).map((f) => `${f.id}: ${f.stderr.slice(0, 300)}`) } : {}) },
+    detail: {
+      ccacheStats: stats,
+      ...(failed.length ? { failedIds: failed.slice(0, 10).map((f) => `${f.id}: ${f.stderr.slice(0, 300)}`) } : {}),
+    },
   };
-  log(`peers ${label}: ${r.wallSeconds}s, ccache hits ${hits} (direct ${stats.direct_cache_hit ?? 0}, preprocessed ${stats.preprocessed_cache_hit ?? 0}), misses ${r.misses}, failed ${r.failed}`);
+  log(
+    `peers ${label}: ${r.wallSeconds}s, ccache hits ${hits} (direct ${stats.direct_cache_hit ?? 0}, preprocessed ${stats.preprocessed_cache_hit ?? 0}), misses ${r.misses}, failed ${r.failed}`,
+  );
   return r;
 }
 
-async function ccachePeer(ctx: BenchContext, config: 'best' | 'defaults', tasks: GraphTask[], toolEnv: Record<string, string>): Promise<PeerTool> {
+async function ccachePeer(
+  ctx: BenchContext,
+  config: 'best' | 'defaults',
+  tasks: GraphTask[],
+  toolEnv: Record<string, string>,
+): Promise<PeerTool> {
   const { library, board } = ctx.opts;
   const nodeModules = ctx.nodeModules();
   const base = ctx.dir('peers', `ccache-${config}`);
@@ -174,11 +191,22 @@ function arduinoPeerRun(r: ArduinoRun, total: number, label: string): PeerRun {
     ...(extrapolatedSeconds !== undefined ? { extrapolatedSeconds } : {}),
     detail: {
       coreFromCache: `${r.coreFromCache} of ${n} examples`,
-      examples: r.examples.map((e) => ({ example: e.example, seconds: e.seconds, compiled: e.compiled, reused: e.reused, coreSeconds: e.coreSeconds, coreFromCache: e.coreFromCache, linkSeconds: e.linkSeconds, buildFolder: path.basename(e.buildFolder) })),
+      examples: r.examples.map((e) => ({
+        example: e.example,
+        seconds: e.seconds,
+        compiled: e.compiled,
+        reused: e.reused,
+        coreSeconds: e.coreSeconds,
+        coreFromCache: e.coreFromCache,
+        linkSeconds: e.linkSeconds,
+        buildFolder: path.basename(e.buildFolder),
+      })),
       ...(r.failed.length ? { failed: r.failed.slice(0, 10) } : {}),
     },
   };
-  log(`peers ${label}: ${p.wallSeconds}s${extrapolatedSeconds !== undefined ? ` (extrapolated to ${total} examples: ${extrapolatedSeconds}s)` : ''}, objects reused ${p.hits}, compiled ${p.misses}, core from cache ${r.coreFromCache}/${n}, failed ${p.failed}`);
+  log(
+    `peers ${label}: ${p.wallSeconds}s${extrapolatedSeconds !== undefined ? ` (extrapolated to ${total} examples: ${extrapolatedSeconds}s)` : ''}, objects reused ${p.hits}, compiled ${p.misses}, core from cache ${r.coreFromCache}/${n}, failed ${p.failed}`,
+  );
   return p;
 }
 
@@ -190,23 +218,44 @@ async function arduinoPeer(ctx: BenchContext, tasks: GraphTask[], toolEnv: Recor
   const examples = pickExamples(all, n);
   const base = ctx.dir('peers', 'arduino-like');
   const tmp = path.join(base, 'tmp'); // stands for the machine's temp folder (arduino-cli: os.TempDir())
-  const ws = createWorkspace({ root: path.join(base, 'ws'), library, board, cacheDir: path.join(base, 'nx-cache'), nodeModules: ctx.nodeModules() });
-  log(`peers arduino-like: ${examples.length} of ${all.length} examples${examples.length < all.length ? ` (subset: ${examples.join(', ')})` : ''}`);
+  const ws = createWorkspace({
+    root: path.join(base, 'ws'),
+    library,
+    board,
+    cacheDir: path.join(base, 'nx-cache'),
+    nodeModules: ctx.nodeModules(),
+  });
+  log(
+    `peers arduino-like: ${examples.length} of ${all.length} examples${examples.length < all.length ? ` (subset: ${examples.join(', ')})` : ''}`,
+  );
   const cold = arduinoPeerRun(await buildLikeArduinoCli(ws, plan, examples, toolEnv, tmp), all.length, 'arduino-like cold');
-  const warmSamePath = arduinoPeerRun(await buildLikeArduinoCli(ws, plan, examples, toolEnv, tmp), all.length, 'arduino-like warm-same-path');
+  const warmSamePath = arduinoPeerRun(
+    await buildLikeArduinoCli(ws, plan, examples, toolEnv, tmp),
+    all.length,
+    'arduino-like warm-same-path',
+  );
   const moved = copyWorkspace(ws, path.join(base, 'moved', 'other', 'checkout', 'ws'));
   const warmMoved = arduinoPeerRun(await buildLikeArduinoCli(moved, plan, examples, toolEnv, tmp), all.length, 'arduino-like warm-moved');
   const secs = (r: PeerRun) => r.extrapolatedSeconds ?? r.wallSeconds;
   return {
     tool: 'per-example build like `arduino-cli compile` (scripted: arduino-cli is not installable here)',
-    config: 'build folder <tmp>/arduino/sketches/<MD5(absolute sketch path)>, objects reused by mtime + .d files, core.a cached per machine; the plugin’s flags',
-    carried: 'the same machine temp folder (sketch build folders and the core cache) kept; workspace sources copied to another absolute path',
-    caches: 'objects per sketch build folder (keyed by the absolute path); core.a once per machine; links always run; library discovery and ctags not modelled (lower bound)',
+    config:
+      'build folder <tmp>/arduino/sketches/<MD5(absolute sketch path)>, objects reused by mtime + .d files, core.a cached per machine; the plugin’s flags',
+    carried:
+      'the same machine temp folder (sketch build folders and the core cache) kept; workspace sources copied to another absolute path',
+    caches:
+      'objects per sketch build folder (keyed by the absolute path); core.a once per machine; links always run; library discovery and ctags not modelled (lower bound)',
     hitsMean: 'objects reused (up to date) / compiled',
     runs: { cold, warmSamePath, warmMoved },
     ratios: { warmSamePath: ratio(secs(warmSamePath), secs(cold)), warmMoved: ratio(secs(warmMoved), secs(cold)) },
     ...(examples.length < all.length
-      ? { subset: { examples, of: all.length, note: `measured on ${examples.length} of ${all.length} examples (evenly spread), extrapolated: core time once + mean per-example time × ${all.length}` } }
+      ? {
+          subset: {
+            examples,
+            of: all.length,
+            note: `measured on ${examples.length} of ${all.length} examples (evenly spread), extrapolated: core time once + mean per-example time × ${all.length}`,
+          },
+        }
       : {}),
   };
 }
@@ -218,15 +267,41 @@ export async function peersScenario(ctx: BenchContext): Promise<PeersEntry> {
   const nx: PeerTool = {
     tool: 'nx-fastled (Nx 24 + nx-fastled-cache)',
     config: 'the `ci` scenario: local Nx cache at the same path; remote cache server on a copied store elsewhere',
-    carried: 'the server’s store folder copied to a new place; new server; fresh workspace (no .nx, empty local cache) at another absolute path',
+    carried:
+      'the server’s store folder copied to a new place; new server; fresh workspace (no .nx, empty local cache) at another absolute path',
     caches: 'every compile, archive and link task (and the no-op build tasks)',
     hitsMean: 'Nx cache hits / tasks that ran',
     runs: {
-      cold: { wallSeconds: ci.cold.wallSeconds, loadAvg: ci.cold.loadAvg, hits: ci.cold.cacheHits, misses: ci.cold.tasks - ci.cold.cacheHits, ran: ci.cold.compilerProcesses, failed: ci.cold.failed.length },
-      warmSamePath: { wallSeconds: ci.warmSamePath.wallSeconds, loadAvg: ci.warmSamePath.loadAvg, hits: ci.warmSamePath.cacheHits, misses: ci.warmSamePath.tasks - ci.warmSamePath.cacheHits, ran: ci.warmSamePath.compilerProcesses, failed: ci.warmSamePath.failed.length },
-      warmMoved: { wallSeconds: ci.warm.wallSeconds, loadAvg: ci.warm.loadAvg, hits: ci.warm.cacheHits, misses: ci.warm.tasks - ci.warm.cacheHits, ran: ci.warm.compilerProcesses, failed: ci.warm.failed.length, detail: { remoteHits: ci.warm.remoteHits } },
+      cold: {
+        wallSeconds: ci.cold.wallSeconds,
+        loadAvg: ci.cold.loadAvg,
+        hits: ci.cold.cacheHits,
+        misses: ci.cold.tasks - ci.cold.cacheHits,
+        ran: ci.cold.compilerProcesses,
+        failed: ci.cold.failed.length,
+      },
+      warmSamePath: {
+        wallSeconds: ci.warmSamePath.wallSeconds,
+        loadAvg: ci.warmSamePath.loadAvg,
+        hits: ci.warmSamePath.cacheHits,
+        misses: ci.warmSamePath.tasks - ci.warmSamePath.cacheHits,
+        ran: ci.warmSamePath.compilerProcesses,
+        failed: ci.warmSamePath.failed.length,
+      },
+      warmMoved: {
+        wallSeconds: ci.warm.wallSeconds,
+        loadAvg: ci.warm.loadAvg,
+        hits: ci.warm.cacheHits,
+        misses: ci.warm.tasks - ci.warm.cacheHits,
+        ran: ci.warm.compilerProcesses,
+        failed: ci.warm.failed.length,
+        detail: { remoteHits: ci.warm.remoteHits },
+      },
     },
-    ratios: { warmSamePath: ratio(ci.warmSamePath.wallSeconds, ci.cold.wallSeconds), warmMoved: ratio(ci.warm.wallSeconds, ci.cold.wallSeconds) },
+    ratios: {
+      warmSamePath: ratio(ci.warmSamePath.wallSeconds, ci.cold.wallSeconds),
+      warmMoved: ratio(ci.warm.wallSeconds, ci.cold.wallSeconds),
+    },
   };
   const tools: PeerTool[] = [nx];
   const only = ctx.opts.peers ? new Set(ctx.opts.peers) : undefined;

@@ -37,7 +37,10 @@ export function makeReport(ctx: BenchContext, library: string, scenarios: Record
       return '';
     }
   };
-  const plugin = { commit: git(['rev-parse', 'HEAD']), uncommittedFiles: git(['status', '--porcelain', 'packages/nx-fastled']).split('\n').filter(Boolean).length };
+  const plugin = {
+    commit: git(['rev-parse', 'HEAD']),
+    uncommittedFiles: git(['status', '--porcelain', 'packages/nx-fastled']).split('\n').filter(Boolean).length,
+  };
   return {
     version: 1,
     date: new Date().toISOString(),
@@ -75,8 +78,13 @@ const load = (l: unknown) => (Array.isArray(l) ? `${n(l[0])}→${n(l[1])}` : '�
 export function renderCi(ci: ScenarioEntry): string[] {
   const out: string[] = [];
   const runs = (ci.variants ?? []) as CiRunEntry[];
-  out.push('CI reuse (`ci`): real nx-fastled-cache server; cold in a fresh workspace on an empty store; warm in a second fresh workspace at another absolute path, empty local cache, server on a copy of the store only:', '');
-  out.push('| run | tasks | cache hits | of which remote | compiler processes | compile s (tasks that ran) | compile phase s (all compile/archive/link tasks, hits included) | before first task s | wall s | expectation met | load avg before→after |');
+  out.push(
+    'CI reuse (`ci`): real nx-fastled-cache server; cold in a fresh workspace on an empty store; warm in a second fresh workspace at another absolute path, empty local cache, server on a copy of the store only:',
+    '',
+  );
+  out.push(
+    '| run | tasks | cache hits | of which remote | compiler processes | compile s (tasks that ran) | compile phase s (all compile/archive/link tasks, hits included) | before first task s | wall s | expectation met | load avg before→after |',
+  );
   out.push('| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- | --- |');
   for (const r of runs) {
     out.push(
@@ -90,10 +98,14 @@ export function renderCi(ci: ScenarioEntry): string[] {
   out.push(
     `Graph construction (fresh copy, \`nx run-many --graph\`, no task runs): ${s1(ci.graphSeconds)} s. ` +
       (store ? `Store after the cold run: ${store.entries} entries, ${(store.bytes / 1048576).toFixed(1)} MiB. ` : '') +
-      (warm?.outputsCompared !== undefined ? `Warm outputs (.hex/.elf/.eep) byte-identical to cold: ${(warm.outputsDiffering as string[]).length ? `**no** (${(warm.outputsDiffering as string[]).length} differ)` : `yes (${warm.outputsCompared} files)`}.` : ''),
+      (warm?.outputsCompared !== undefined
+        ? `Warm outputs (.hex/.elf/.eep) byte-identical to cold: ${(warm.outputsDiffering as string[]).length ? `**no** (${(warm.outputsDiffering as string[]).length} differ)` : `yes (${warm.outputsCompared} files)`}.`
+        : ''),
     '',
   );
-  const t = ci.targets as { warmCompilePhaseRatio: number | null; warmWallRatio: number | null; checks: { target: string; value: string; pass: boolean }[] } | undefined;
+  const t = ci.targets as
+    | { warmCompilePhaseRatio: number | null; warmWallRatio: number | null; checks: { target: string; value: string; pass: boolean }[] }
+    | undefined;
   if (t) {
     out.push(`Warm ÷ cold: compile phase ${t.warmCompilePhaseRatio ?? '–'}, whole command ${t.warmWallRatio ?? '–'}.`, '');
     out.push('| issue target | measured | result |', '| --- | --- | --- |');
@@ -105,11 +117,17 @@ export function renderCi(ci: ScenarioEntry): string[] {
 
 export function renderPeers(peers: PeersEntry): string[] {
   const out: string[] = [];
-  out.push('Peers (`peers`), same library, board and machine, same run (wall seconds of the whole build; hits as each tool counts them, hits/misses):', '');
-  out.push('| tool | configuration | cold s | warm same path s | warm moved s | warm ÷ cold (same path) | warm ÷ cold (moved) | hits cold | hits warm same path | hits warm moved |');
+  out.push(
+    'Peers (`peers`), same library, board and machine, same run (wall seconds of the whole build; hits as each tool counts them, hits/misses):',
+    '',
+  );
+  out.push(
+    '| tool | configuration | cold s | warm same path s | warm moved s | warm ÷ cold (same path) | warm ÷ cold (moved) | hits cold | hits warm same path | hits warm moved |',
+  );
   out.push('| --- | --- | ---: | ---: | ---: | ---: | ---: | --- | --- | --- |');
   for (const tool of peers.tools) {
-    const sec = (r: PeerRun) => (r.extrapolatedSeconds !== undefined ? `${s1(r.extrapolatedSeconds)} (est.; ${s1(r.wallSeconds)} measured)` : s1(r.wallSeconds));
+    const sec = (r: PeerRun) =>
+      r.extrapolatedSeconds !== undefined ? `${s1(r.extrapolatedSeconds)} (est.; ${s1(r.wallSeconds)} measured)` : s1(r.wallSeconds);
     const hits = (r: PeerRun) => `${r.hits}/${r.misses}${r.failed ? ` (${r.failed} failed)` : ''}`;
     out.push(
       `| ${tool.tool} | ${tool.config} | ${sec(tool.runs.cold)} | ${sec(tool.runs.warmSamePath)} | ${sec(tool.runs.warmMoved)} | ${tool.ratios.warmSamePath ?? '–'} | ${tool.ratios.warmMoved ?? '–'} | ${hits(tool.runs.cold)} | ${hits(tool.runs.warmSamePath)} | ${hits(tool.runs.warmMoved)} |`,
@@ -118,10 +136,14 @@ export function renderPeers(peers: PeersEntry): string[] {
   out.push('');
   out.push('| tool | what it caches | hits mean | moved copy gets | load avg (cold, warm, moved) |', '| --- | --- | --- | --- | --- |');
   for (const tool of peers.tools) {
-    out.push(`| ${tool.tool} (${tool.config.split(':')[0]}) | ${tool.caches} | ${tool.hitsMean} | ${tool.carried} | ${[tool.runs.cold, tool.runs.warmSamePath, tool.runs.warmMoved].map((r) => load(r.loadAvg)).join(', ')} |`);
+    out.push(
+      `| ${tool.tool} (${tool.config.split(':')[0]}) | ${tool.caches} | ${tool.hitsMean} | ${tool.carried} | ${[tool.runs.cold, tool.runs.warmSamePath, tool.runs.warmMoved].map((r) => load(r.loadAvg)).join(', ')} |`,
+    );
   }
   out.push('');
-  for (const tool of peers.tools) if (tool.subset) out.push(`${tool.tool}: ${tool.subset.note}. Examples: ${tool.subset.examples.map((e) => `\`${e}\``).join(', ')}.`, '');
+  for (const tool of peers.tools)
+    if (tool.subset)
+      out.push(`${tool.tool}: ${tool.subset.note}. Examples: ${tool.subset.examples.map((e) => `\`${e}\``).join(', ')}.`, '');
   return out;
 }
 
@@ -139,7 +161,9 @@ export function renderMarkdown(report: BenchReport): string {
   );
   const generic = rows(report);
   if (generic.length) {
-    out.push('| run | tasks | cache hits | hit % | compiler processes | compile s | wall s | wall ÷ no-Nx baseline | expectation met | load avg before→after |');
+    out.push(
+      '| run | tasks | cache hits | hit % | compiler processes | compile s | wall s | wall ÷ no-Nx baseline | expectation met | load avg before→after |',
+    );
     out.push('| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- | --- |');
   }
   for (const r of generic) {
@@ -176,7 +200,10 @@ export function renderMarkdown(report: BenchReport): string {
         .filter(([t]) => t !== 'compile')
         .map(([t, b]) => `${t} ${b.hits}/${b.tasks - b.hits}`)
         .join(', ');
-      const cpp = r.cppCompileTasks !== undefined ? ` (C++: ${r.cppCompileHits} hit of ${r.cppCompileTasks}; C/asm: ${r.otherCompileHits} hit of ${r.otherCompileTasks})` : '';
+      const cpp =
+        r.cppCompileTasks !== undefined
+          ? ` (C++: ${r.cppCompileHits} hit of ${r.cppCompileTasks}; C/asm: ${r.otherCompileHits} hit of ${r.otherCompileTasks})`
+          : '';
       out.push(`| ${r.name} | ${c.hits} / ${c.tasks - c.hits}${cpp} | ${other} (hit/missed) |`);
     }
     out.push('');
@@ -185,10 +212,15 @@ export function renderMarkdown(report: BenchReport): string {
   if (he?.variants?.length) {
     const scan = he.depScan as { tus: number; seconds: number };
     out.push(`Header edits (\`// touched\` appended; must-rebuild from \`avr-g++ -M\` of all ${scan.tus} TUs):`, '');
-    out.push('| header | must rebuild | rebuilt | missed that should have | over-approximation | archive/link hit |', '| --- | ---: | ---: | ---: | ---: | --- |');
+    out.push(
+      '| header | must rebuild | rebuilt | missed that should have | over-approximation | archive/link hit |',
+      '| --- | ---: | ---: | ---: | ---: | --- |',
+    );
     for (const v of he.variants) {
       const al = ['archive', 'link'].map((t) => `${v.byTarget[t]?.hits ?? 0}/${v.byTarget[t]?.tasks ?? 0}`).join(', ');
-      out.push(`| \`${v.header}\` (${v.name.split('/')[1]}) | ${v.mustRebuild} | ${v.rebuilt} | ${v.missedThatShouldHave} | ${n(v.overApproximation, 2)}× | ${al} |`);
+      out.push(
+        `| \`${v.header}\` (${v.name.split('/')[1]}) | ${v.mustRebuild} | ${v.rebuilt} | ${v.missedThatShouldHave} | ${n(v.overApproximation, 2)}× | ${al} |`,
+      );
     }
     out.push('');
   }

@@ -34,7 +34,10 @@ async function main(): Promise<number> {
   if (values['render-only'] && values.json) {
     // Re-render the markdown of an existing JSON result (after a report format change).
     const json = path.resolve(values.json);
-    writeAtomic(path.resolve(values.md ?? json.replace(/\.json$/, '') + '.md'), renderMarkdown(JSON.parse(fs.readFileSync(json, 'utf8'))) + '\n');
+    writeAtomic(
+      path.resolve(values.md ?? json.replace(/\.json$/, '') + '.md'),
+      renderMarkdown(JSON.parse(fs.readFileSync(json, 'utf8'))) + '\n',
+    );
     return 0;
   }
   if (!values.library || !values.json) {
@@ -46,7 +49,10 @@ async function main(): Promise<number> {
     console.error(`${library}: no library.properties`);
     return 2;
   }
-  const names = values.scenario!.split(',').map((s) => s.trim()).filter(Boolean);
+  const names = values
+    .scenario!.split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
   const unknown = names.filter((s) => !(s in SCENARIOS));
   if (unknown.length) {
     console.error(`unknown scenario(s): ${unknown.join(', ')}; known: ${Object.keys(SCENARIOS).join(', ')}`);
@@ -60,7 +66,10 @@ async function main(): Promise<number> {
     console.error('--arduino-examples: a positive integer');
     return 2;
   }
-  const peers = values.peers?.split(',').map((s) => s.trim()).filter(Boolean);
+  const peers = values.peers
+    ?.split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
   const ctx = new BenchContext({ library, board: values.board!, tmpRoot, arduinoExamples, peers });
   let results: Record<string, ScenarioEntry> = {};
   const libraryLabel = path.relative(process.cwd(), library) || library;

@@ -10,7 +10,16 @@ import { exportTaskGraph, TaskGraph } from './task-graph';
 import { CiState, ensureCi } from './ci';
 import { peersScenario } from './peers';
 import { noopScenario } from './noop';
-import { addExtraDefine, copiedProgramPaths, copyToolchain, EXTRA_DEFINE_LINE, flipCc1plusByte, minimalPath, restoreCc1plus, restorePlatformTxt } from './toolchain';
+import {
+  addExtraDefine,
+  copiedProgramPaths,
+  copyToolchain,
+  EXTRA_DEFINE_LINE,
+  flipCc1plusByte,
+  minimalPath,
+  restoreCc1plus,
+  restorePlatformTxt,
+} from './toolchain';
 import { BenchWorkspace, copyWorkspace, createWorkspace, snapshotNodeModules, touchAll } from './workspace';
 
 export interface BenchOptions {
@@ -75,7 +84,9 @@ function log(msg: string): void {
 
 function entry(name: string, run: NxRun, expectation: string, ok: boolean, extra: Record<string, unknown> = {}): RunEntry {
   const f = figures(run);
-  log(`${name}: ${f.tasks} tasks, ${f.cacheHits} hits, ${f.compilerProcesses} compiler processes, ${f.wallSeconds}s${ok ? '' : '  (EXPECTATION NOT MET)'}`);
+  log(
+    `${name}: ${f.tasks} tasks, ${f.cacheHits} hits, ${f.compilerProcesses} compiler processes, ${f.wallSeconds}s${ok ? '' : '  (EXPECTATION NOT MET)'}`,
+  );
   return { name, expectation, ok, ...f, ...extra };
 }
 
@@ -83,10 +94,16 @@ function entry(name: string, run: NxRun, expectation: string, ok: boolean, extra
 function allHits(ctx: BenchContext, name: string, run: NxRun, extra: Record<string, unknown> = {}): RunEntry {
   const failedCold = ctx.cold!.failedCold;
   const unexpected = ranIds(run).filter((id) => !failedCold.has(id));
-  const expectation = failedCold.size ? `100% hits except the ${failedCold.size} tasks that failed cold; 0 other compiler processes` : '100% hits, 0 compiler processes';
+  const expectation = failedCold.size
+    ? `100% hits except the ${failedCold.size} tasks that failed cold; 0 other compiler processes`
+    : '100% hits, 0 compiler processes';
   const coldHash = new Map(ctx.cold!.run.tasks.map((t) => [t.id, t.hash]));
   const sameHash = run.tasks.filter((t) => t.hash && coldHash.get(t.id) === t.hash).length;
-  return entry(name, run, expectation, unexpected.length === 0, { ...extra, sameHashAsCold: sameHash, ...(unexpected.length ? { unexpectedRuns: unexpected.slice(0, 40), unexpectedRunCount: unexpected.length } : {}) });
+  return entry(name, run, expectation, unexpected.length === 0, {
+    ...extra,
+    sameHashAsCold: sameHash,
+    ...(unexpected.length ? { unexpectedRuns: unexpected.slice(0, 40), unexpectedRunCount: unexpected.length } : {}),
+  });
 }
 
 async function ensureCold(ctx: BenchContext): Promise<ColdState> {
@@ -105,9 +122,16 @@ async function ensureCold(ctx: BenchContext): Promise<ColdState> {
   log(`direct: ${direct.commands} commands in ${direct.wallSeconds}s (${direct.failed.length} failed)`);
   log('nx cold run');
   const run = runNx(ws, 'cold');
-  const failedCold = new Set(run.tasks.filter((t) => t.status === 'failure' || t.status === 'skipped' || t.status === 'stopped').map((t) => t.id));
+  const failedCold = new Set(
+    run.tasks.filter((t) => t.status === 'failure' || t.status === 'skipped' || t.status === 'stopped').map((t) => t.id),
+  );
   ctx.cold = { ws, run, graph, env, direct, failedCold };
-  ctx.baseline = { directWallSeconds: direct.wallSeconds, commands: direct.commands, failed: direct.failed, graphSeconds: round(graph.graphSeconds) };
+  ctx.baseline = {
+    directWallSeconds: direct.wallSeconds,
+    commands: direct.commands,
+    failed: direct.failed,
+    graphSeconds: round(graph.graphSeconds),
+  };
   return ctx.cold;
 }
 
@@ -136,7 +160,11 @@ const moved: Scenario = async (ctx) => {
   const c = await ensureCold(ctx);
   // Another absolute path of another length; same cache directory.
   const ws = copyWorkspace(c.ws, ctx.dir('moved', 'a', 'b', 'c', 'ws'), { cacheIndex: true });
-  return allHits(ctx, 'moved', runNx(ws, 'moved'), { root: ws.root, coldRoot: c.ws.root, copied: 'sources + .nx/workspace-data/*.db (Nx local-cache index); no dist/, no graph cache' });
+  return allHits(ctx, 'moved', runNx(ws, 'moved'), {
+    root: ws.root,
+    coldRoot: c.ws.root,
+    copied: 'sources + .nx/workspace-data/*.db (Nx local-cache index); no dist/, no graph cache',
+  });
 };
 
 const touched: Scenario = async (ctx) => {
@@ -168,13 +196,19 @@ const toolchainMoved: Scenario = async (ctx) => {
   let run = runNx(c.ws, 'toolchain-cc1plus-flip', env);
   restoreCc1plus(prefix);
   const hitCompiles = run.tasks.filter((t) => t.target === 'compile' && HIT_STATUSES.has(t.status)).map((t) => t.id);
-  const flipEntry = entry('toolchain-moved/cc1plus-byte', run, 'every compile task misses', hitCompiles.length === 0 && compileIds.length > 0, {
-    flipped: flip,
-    compileTasks: compileIds.length,
-    compileHits: hitCompiles.length,
-    compileMisses: compileIds.length - hitCompiles.length,
-    ...(hitCompiles.length ? { unexpectedHits: hitCompiles.slice(0, 40) } : {}),
-  });
+  const flipEntry = entry(
+    'toolchain-moved/cc1plus-byte',
+    run,
+    'every compile task misses',
+    hitCompiles.length === 0 && compileIds.length > 0,
+    {
+      flipped: flip,
+      compileTasks: compileIds.length,
+      compileHits: hitCompiles.length,
+      compileMisses: compileIds.length - hitCompiles.length,
+      ...(hitCompiles.length ? { unexpectedHits: hitCompiles.slice(0, 40) } : {}),
+    },
+  );
 
   const platform = addExtraDefine(prefix);
   run = runNx(c.ws, 'toolchain-extra-define', env);
@@ -222,15 +256,21 @@ const headerEdit: Scenario = async (ctx) => {
     const missedThatShouldHave = must.filter((id) => !rebuiltSet.has(id));
     const mustSet = new Set(must);
     variants.push(
-      entry(`header-edit/${pick.kind}`, run, 'every TU whose -M lists the header recompiles (missed-that-should-have = 0)', missedThatShouldHave.length === 0, {
-        header: pick.header,
-        mustRebuild: must.length,
-        rebuilt: rebuilt.length,
-        missedThatShouldHave: missedThatShouldHave.length,
-        ...(missedThatShouldHave.length ? { missedThatShouldHaveIds: missedThatShouldHave.slice(0, 40) } : {}),
-        overApproximation: must.length ? round(rebuilt.length / must.length, 2) : null,
-        rebuiltNotNeeded: rebuilt.filter((id) => !mustSet.has(id)).slice(0, 20),
-      }),
+      entry(
+        `header-edit/${pick.kind}`,
+        run,
+        'every TU whose -M lists the header recompiles (missed-that-should-have = 0)',
+        missedThatShouldHave.length === 0,
+        {
+          header: pick.header,
+          mustRebuild: must.length,
+          rebuilt: rebuilt.length,
+          missedThatShouldHave: missedThatShouldHave.length,
+          ...(missedThatShouldHave.length ? { missedThatShouldHaveIds: missedThatShouldHave.slice(0, 40) } : {}),
+          overApproximation: must.length ? round(rebuilt.length / must.length, 2) : null,
+          rebuiltNotNeeded: rebuilt.filter((id) => !mustSet.has(id)).slice(0, 20),
+        },
+      ),
     );
   }
   const sum = (k: keyof Figures) => variants.reduce((s, v) => s + (v[k] as number), 0);

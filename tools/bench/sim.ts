@@ -64,24 +64,51 @@ function nx(args: string[], env: NodeJS.ProcessEnv): { seconds: number; status: 
 }
 
 function main(): void {
-  const { values } = parseArgs({ options: { board: { type: 'string', default: 'uno' }, library: { type: 'string', default: 'fastled' }, json: { type: 'string' }, md: { type: 'string' }, 'skip-runs': { type: 'boolean', default: false }, compare: { type: 'string' } } });
+  const { values } = parseArgs({
+    options: {
+      board: { type: 'string', default: 'uno' },
+      library: { type: 'string', default: 'fastled' },
+      json: { type: 'string' },
+      md: { type: 'string' },
+      'skip-runs': { type: 'boolean', default: false },
+      compare: { type: 'string' },
+    },
+  });
   const root = process.cwd();
   const board = values.board!;
   const lib = values.library!;
   const env = { ...process.env, NX_FASTLED_BOARDS: process.env.NX_FASTLED_BOARDS ?? board, NX_DAEMON: 'false', NX_TUI: 'false' };
-  const result: Record<string, unknown> = { board, library: lib, date: new Date().toISOString(), cpus: os.cpus().length, loadavg: os.loadavg() };
+  const result: Record<string, unknown> = {
+    board,
+    library: lib,
+    date: new Date().toISOString(),
+    cpus: os.cpus().length,
+    loadavg: os.loadavg(),
+  };
   if (!values['skip-runs']) {
     if (board !== 'native') {
       const exDir = path.join('dist', board, lib, 'examples');
       const picks = ['Blink', 'ColorPalette'].filter((e) => fs.existsSync(path.join(exDir, e, `${e}.hex`)));
       const speed = picks.map((e) => {
-        const o = runTestJob({ board, runner: 'avr', mcu: 'atmega328p', clock: '16000000', ms: '5000', firmware: path.join(exDir, e, `${e}.hex`), elf: path.join(exDir, e, `${e}.elf`), out: path.join('/tmp', `nxf-bench-${e}.frames.json`) });
+        const o = runTestJob({
+          board,
+          runner: 'avr',
+          mcu: 'atmega328p',
+          clock: '16000000',
+          ms: '5000',
+          firmware: path.join(exDir, e, `${e}.hex`),
+          elf: path.join(exDir, e, `${e}.elf`),
+          out: path.join('/tmp', `nxf-bench-${e}.frames.json`),
+        });
         return { example: e, cycles: o.cycles, wallMs: Math.round(o.wallMs), mhz: Math.round((o.cycles / o.wallMs / 1000) * 100) / 100 };
       });
       result.simulatorSpeed = speed;
     }
     const projects = `test/${board}/${lib}/**`;
-    const cold = nx(['run-many', '-t', 'test', '-p', projects, '--exclude-task-dependencies', '--skip-nx-cache', '--parallel=2', '--outputStyle=static'], env);
+    const cold = nx(
+      ['run-many', '-t', 'test', '-p', projects, '--exclude-task-dependencies', '--skip-nx-cache', '--parallel=2', '--outputStyle=static'],
+      env,
+    );
     const warm = nx(['run-many', '-t', 'test', '-p', projects, '--parallel=2', '--outputStyle=static'], env);
     result.cold = { seconds: cold.seconds, status: cold.status, tail: cold.tail };
     result.warm = { seconds: warm.seconds, status: warm.status, tail: warm.tail };
@@ -103,7 +130,10 @@ function main(): void {
   const md = [
     `| example | ran | show()s (distinct) | LEDs per frame @ pin | first frame (ms) | serial lines | failure |`,
     `| --- | --- | --- | --- | --- | --- | --- |`,
-    ...rows.map((r) => `| ${r.example} | ${r.ok ? 'ok' : 'FAILED'}${r.ranMs !== null ? ` (${r.ranMs} ms)` : ''} | ${r.shows} (${r.distinct}) | ${r.leds} | ${r.firstFrameMs ?? '-'} | ${r.serialLines} | ${r.failure.replace(/\|/g, '\\|')} |`),
+    ...rows.map(
+      (r) =>
+        `| ${r.example} | ${r.ok ? 'ok' : 'FAILED'}${r.ranMs !== null ? ` (${r.ranMs} ms)` : ''} | ${r.shows} (${r.distinct}) | ${r.leds} | ${r.firstFrameMs ?? '-'} | ${r.serialLines} | ${r.failure.replace(/\|/g, '\\|')} |`,
+    ),
   ].join('\n');
   if (values.json) fs.writeFileSync(values.json, JSON.stringify(result, null, 1) + '\n');
   if (values.md) fs.writeFileSync(values.md, md + '\n');

@@ -32,7 +32,11 @@ const { values } = parseArgs({
 const log = (m: string) => process.stderr.write(`[sizes-pr ${new Date().toISOString().slice(11, 19)}] ${m}\n`);
 
 function git(cwd: string, ...args: string[]): string {
-  return execFileSync('git', ['-c', 'user.name=bench', '-c', 'user.email=bench@example.invalid', ...args], { cwd, encoding: 'utf8', maxBuffer: 256 * 1024 * 1024 }).trim();
+  return execFileSync('git', ['-c', 'user.name=bench', '-c', 'user.email=bench@example.invalid', ...args], {
+    cwd,
+    encoding: 'utf8',
+    maxBuffer: 256 * 1024 * 1024,
+  }).trim();
 }
 
 interface Server {
@@ -46,13 +50,18 @@ function start(store: string, runDir: string, label: string, readOnly: boolean):
   const pidFile = path.join(runDir, `${label}.pid`);
   const write = randomBytes(24).toString('hex');
   const read = randomBytes(24).toString('hex');
-  const r = spawnSync(process.execPath, [CACHE_SERVER_BIN, 'start', '--store', store, '--pid-file', pidFile, '--log-file', path.join(runDir, `${label}.log`)], {
-    env: { ...process.env, NX_FASTLED_CACHE_WRITE_TOKEN: write, NX_FASTLED_CACHE_READ_TOKEN: read },
-    encoding: 'utf8',
-    // A loaded machine starts Node slowly (20 s seen at a load of 45 on 2 cores).
-    timeout: 300_000,
-  });
-  if (r.status !== 0) throw new Error(`nx-fastled-cache start failed (${r.status ?? r.signal}): ${r.stderr}${r.error ? ` ${r.error.message}` : ''}`);
+  const r = spawnSync(
+    process.execPath,
+    [CACHE_SERVER_BIN, 'start', '--store', store, '--pid-file', pidFile, '--log-file', path.join(runDir, `${label}.log`)],
+    {
+      env: { ...process.env, NX_FASTLED_CACHE_WRITE_TOKEN: write, NX_FASTLED_CACHE_READ_TOKEN: read },
+      encoding: 'utf8',
+      // A loaded machine starts Node slowly (20 s seen at a load of 45 on 2 cores).
+      timeout: 300_000,
+    },
+  );
+  if (r.status !== 0)
+    throw new Error(`nx-fastled-cache start failed (${r.status ?? r.signal}): ${r.stderr}${r.error ? ` ${r.error.message}` : ''}`);
   const env = parseExports(r.stdout);
   if (readOnly) env.NX_SELF_HOSTED_REMOTE_CACHE_ACCESS_TOKEN = read;
   return { pidFile, env };

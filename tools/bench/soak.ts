@@ -49,7 +49,13 @@ function outputDigests(ws: BenchWorkspace): Map<string, string> {
       const r = `${rel}/${e.name}`;
       if (r === 'dist/report') continue;
       if (e.isDirectory()) walk(r);
-      else if (e.isFile()) out.set(r, createHash('sha256').update(fs.readFileSync(path.join(ws.root, r))).digest('hex'));
+      else if (e.isFile())
+        out.set(
+          r,
+          createHash('sha256')
+            .update(fs.readFileSync(path.join(ws.root, r)))
+            .digest('hex'),
+        );
     }
   };
   if (fs.existsSync(path.join(ws.root, 'dist'))) walk('dist');
@@ -63,7 +69,13 @@ function compare(ref: Map<string, string>, got: Map<string, string>): string[] {
   return diff.sort();
 }
 
-function runNxAsync(ws: BenchWorkspace, label: string, logDir: string, extraEnv: Record<string, string> = {}, nice = 0): Promise<{ exitCode: number; wallSeconds: number; statuses: Record<string, number>; tasks: number }> {
+function runNxAsync(
+  ws: BenchWorkspace,
+  label: string,
+  logDir: string,
+  extraEnv: Record<string, string> = {},
+  nice = 0,
+): Promise<{ exitCode: number; wallSeconds: number; statuses: Record<string, number>; tasks: number }> {
   const report = path.join(ws.root, 'dist/report/run.json');
   fs.rmSync(report, { force: true });
   const fd = fs.openSync(path.join(logDir, `${label}.log`), 'w');
@@ -160,7 +172,9 @@ async function main(): Promise<number> {
     },
   });
   if (!values.library || !values.json) {
-    process.stderr.write('usage: soak.ts --library <path> --board uno --builds N --json <file> [--md <file>] [--phase-seconds 4] [--max-minutes 15] [--nice 10] [--keep]\n');
+    process.stderr.write(
+      'usage: soak.ts --library <path> --board uno --builds N --json <file> [--md <file>] [--phase-seconds 4] [--max-minutes 15] [--nice 10] [--keep]\n',
+    );
     return 2;
   }
   const library = path.resolve(values.library);
@@ -174,7 +188,13 @@ async function main(): Promise<number> {
   log(`workspaces under ${tmpRoot}`);
   const nodeModules = snapshotNodeModules(path.join(tmpRoot, 'nm', 'node_modules'));
   const ws = (name: string): BenchWorkspace =>
-    createWorkspace({ root: path.join(tmpRoot, name, 'ws'), library, board: values.board!, cacheDir: path.join(tmpRoot, name, 'nx-cache'), nodeModules });
+    createWorkspace({
+      root: path.join(tmpRoot, name, 'ws'),
+      library,
+      board: values.board!,
+      cacheDir: path.join(tmpRoot, name, 'nx-cache'),
+      nodeModules,
+    });
 
   const watchdog = setTimeout(() => {
     log(`over --max-minutes: stopping`);
@@ -229,9 +249,17 @@ async function main(): Promise<number> {
       });
       proxies.push(p);
       jobs.push(
-        runNxAsync(w, name, logDir, { NX_SELF_HOSTED_REMOTE_CACHE_SERVER: p.url, NX_SELF_HOSTED_REMOTE_CACHE_ACCESS_TOKEN: LOCAL }, nice).then((r) => {
+        runNxAsync(
+          w,
+          name,
+          logDir,
+          { NX_SELF_HOSTED_REMOTE_CACHE_SERVER: p.url, NX_SELF_HOSTED_REMOTE_CACHE_ACCESS_TOKEN: LOCAL },
+          nice,
+        ).then((r) => {
           const differing = compare(refDigests, outputDigests(w));
-          log(`${name}: exit ${r.exitCode}, ${r.wallSeconds} s, ${JSON.stringify(r.statuses)}, ${differing.length ? `${differing.length} output differences` : 'outputs identical'}`);
+          log(
+            `${name}: exit ${r.exitCode}, ${r.wallSeconds} s, ${JSON.stringify(r.statuses)}, ${differing.length ? `${differing.length} output differences` : 'outputs identical'}`,
+          );
           return { name, ...r, identical: differing.length === 0, differing: differing.slice(0, 20), proxy: {} };
         }),
       );
@@ -329,7 +357,10 @@ function renderMarkdown(r: {
     ...r.after.map(row),
     '',
     `\`chaos-*\` ran while the upstream was stopped, restarted, slow (1–4 s per answer against a 2 s proxy timeout), refusing writes (500/413) and silent; the upstream held ${r.upstreamEntriesAfterChaos} entries afterwards. \`after-*\` are fresh workspaces with empty local caches and fresh proxies against the healed upstream. ` +
-      `Requests seen by the fault injector: ${Object.entries(r.injected).sort().map(([k, v]) => `${k} ${v}`).join(', ')}.`,
+      `Requests seen by the fault injector: ${Object.entries(r.injected)
+        .sort()
+        .map(([k, v]) => `${k} ${v}`)
+        .join(', ')}.`,
     '',
   ].join('\n');
 }

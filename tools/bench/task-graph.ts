@@ -41,19 +41,21 @@ export function exportTaskGraph(ws: BenchWorkspace, extraEnv: Record<string, str
   const data = JSON.parse(fs.readFileSync(file, 'utf8'));
   type Target = { executor?: string; options?: { command?: string }; metadata?: { nxFastled?: { step?: PlanStep; tool?: TaskTool } } };
   const nodes = data.graph.nodes as Record<string, { data: { targets: Record<string, Target> } }>;
-  const tasks: GraphTask[] = Object.entries(data.tasks.tasks as Record<string, { target: { project: string; target: string } }>).map(([id, t]) => {
-    const target = nodes[t.target.project]?.data.targets[t.target.target];
-    return {
-      id,
-      project: t.target.project,
-      target: t.target.target,
-      command: target?.executor === 'nx:run-commands' ? target.options?.command : undefined,
-      step: target?.metadata?.nxFastled?.step,
-      tool: target?.metadata?.nxFastled?.tool,
-      // Nx 24 lists dependencies as `{ id }` objects; older versions as plain ids.
-      deps: ((data.tasks.dependencies[id] as (string | { id: string })[]) ?? []).map((d) => (typeof d === 'string' ? d : d.id)),
-    };
-  });
+  const tasks: GraphTask[] = Object.entries(data.tasks.tasks as Record<string, { target: { project: string; target: string } }>).map(
+    ([id, t]) => {
+      const target = nodes[t.target.project]?.data.targets[t.target.target];
+      return {
+        id,
+        project: t.target.project,
+        target: t.target.target,
+        command: target?.executor === 'nx:run-commands' ? target.options?.command : undefined,
+        step: target?.metadata?.nxFastled?.step,
+        tool: target?.metadata?.nxFastled?.tool,
+        // Nx 24 lists dependencies as `{ id }` objects; older versions as plain ids.
+        deps: ((data.tasks.dependencies[id] as (string | { id: string })[]) ?? []).map((d) => (typeof d === 'string' ? d : d.id)),
+      };
+    },
+  );
   return { tasks, graphSeconds };
 }
 

@@ -63,7 +63,13 @@ function libraryFiles(library: string): string[] {
   return files;
 }
 
-export function createWorkspace(opts: { root: string; library: string; board: string; cacheDir: string; nodeModules: string }): BenchWorkspace {
+export function createWorkspace(opts: {
+  root: string;
+  library: string;
+  board: string;
+  cacheDir: string;
+  nodeModules: string;
+}): BenchWorkspace {
   const libName = path.basename(path.resolve(opts.library));
   const root = opts.root;
   fs.mkdirSync(root, { recursive: true });
@@ -99,7 +105,8 @@ export function copyWorkspace(ws: BenchWorkspace, newRoot: string, opts: { cache
   const data = path.join(ws.root, '.nx/workspace-data');
   if (opts.cacheIndex && fs.existsSync(data)) {
     fs.mkdirSync(path.join(newRoot, '.nx/workspace-data'), { recursive: true });
-    for (const f of fs.readdirSync(data).filter((f) => /\.db$/.test(f))) fs.copyFileSync(path.join(data, f), path.join(newRoot, '.nx/workspace-data', f));
+    for (const f of fs.readdirSync(data).filter((f) => /\.db$/.test(f)))
+      fs.copyFileSync(path.join(data, f), path.join(newRoot, '.nx/workspace-data', f));
   }
   fs.symlinkSync(ws.nodeModules, path.join(newRoot, 'node_modules'));
   return { ...ws, root: newRoot, cacheDir: opts.cacheDir ?? ws.cacheDir };

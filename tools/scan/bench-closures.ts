@@ -48,7 +48,11 @@ async function phase(boards: string[], cacheDir: string): Promise<PhaseResult[]>
   for (const { file, hash } of await getAllFileDataInContext(WS)) fileHashes.set(file, hash);
   const allFiles = [...fileHashes.keys()].sort();
   const libRoot = path.posix.dirname(LIBRARY);
-  const lib = discoverLibrary(LIBRARY, fs.readFileSync(path.join(WS, LIBRARY), 'utf8'), allFiles.filter((f) => f.startsWith(`${libRoot}/`)));
+  const lib = discoverLibrary(
+    LIBRARY,
+    fs.readFileSync(path.join(WS, LIBRARY), 'utf8'),
+    allFiles.filter((f) => f.startsWith(`${libRoot}/`)),
+  );
   // board resolution is not the scanner's cost: it has its own memo (kept warm here)
   const resolved = resolveRequestedBoards(WS, normalizeOptions({ boards }, {}), new StatMemo(), new ProbeMemo());
   const state = { readText: (f: string) => fs.readFileSync(path.join(WS, f), 'latin1') } as unknown as PluginState;
@@ -83,7 +87,14 @@ async function phase(boards: string[], cacheDir: string): Promise<PhaseResult[]>
     out.push({ board, calls, ms: Number(process.hrtime.bigint() - start) / 1e6, cpuMs: cpuMs(cpu), files, globs });
   }
   provider.save();
-  out.push({ board: 'total (incl. scanner setup and save)', calls: out.reduce((a, r) => a + r.calls, 0), ms: Number(process.hrtime.bigint() - t0) / 1e6, cpuMs: cpuMs(cpu0), files: 0, globs: 0 });
+  out.push({
+    board: 'total (incl. scanner setup and save)',
+    calls: out.reduce((a, r) => a + r.calls, 0),
+    ms: Number(process.hrtime.bigint() - t0) / 1e6,
+    cpuMs: cpuMs(cpu0),
+    files: 0,
+    globs: 0,
+  });
   return out;
 }
 
@@ -104,11 +115,16 @@ async function main(): Promise<void> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'nxf-scan-bench-'));
   try {
     for (const name of ['cold', 'warm', 'warm']) {
-      const r = spawnSync(process.execPath, [...process.execArgv, __filename, '--phase', boards.join(','), dir], { encoding: 'utf8', cwd: WS });
+      const r = spawnSync(process.execPath, [...process.execArgv, __filename, '--phase', boards.join(','), dir], {
+        encoding: 'utf8',
+        cwd: WS,
+      });
       if (r.status !== 0) throw new Error(r.stderr);
       for (const x of JSON.parse(r.stdout) as PhaseResult[]) {
-        console.log(`${name.padEnd(5)} ${x.board.padEnd(8)} ${String(x.calls).padStart(4)} closures ${x.ms.toFixed(0).padStart(6)} ms (cpu ${x.cpuMs.toFixed(0).padStart(5)} ms)` +
-          (x.files ? `  (${x.files} closure files, ${x.globs} globs)` : ''));
+        console.log(
+          `${name.padEnd(5)} ${x.board.padEnd(8)} ${String(x.calls).padStart(4)} closures ${x.ms.toFixed(0).padStart(6)} ms (cpu ${x.cpuMs.toFixed(0).padStart(5)} ms)` +
+            (x.files ? `  (${x.files} closure files, ${x.globs} globs)` : ''),
+        );
       }
     }
   } finally {

@@ -205,7 +205,9 @@ export function validate(ws: string, t: Toolchain, units: Unit[]): ValidationRep
   const runAll = (opts: Omit<ScanOptions, 'workspaceRoot'>): { closures: Closure[]; ms: number; scanner: IncludeScanner } => {
     const t0 = process.hrtime.bigint();
     const scanner = new IncludeScanner({ workspaceRoot: ws, ...opts });
-    const closures = units.map((u, i) => scanner.closure(u.tu, args[i].includeDirs, sys, args[i].forced, { predefined: args[i].predefined }));
+    const closures = units.map((u, i) =>
+      scanner.closure(u.tu, args[i].includeDirs, sys, args[i].forced, { predefined: args[i].predefined }),
+    );
     scanner.save();
     return { closures, ms: Number(process.hrtime.bigint() - t0) / 1e6, scanner };
   };
@@ -233,8 +235,15 @@ export function validate(ws: string, t: Toolchain, units: Unit[]): ValidationRep
       const c = cold.closures[i];
       const closure = expand(c);
       const r = spawnSync(args[i].driver, args[i].argv, { cwd: ws, encoding: 'utf8', maxBuffer: 64 << 20 });
-      const base = { tu: u.tu, kind: u.kind, closure: closure.size, closureFiles: c.files.length, globs: c.globs,
-        computed: c.computed.length, absent: c.absent.length };
+      const base = {
+        tu: u.tu,
+        kind: u.kind,
+        closure: closure.size,
+        closureFiles: c.files.length,
+        globs: c.globs,
+        computed: c.computed.length,
+        absent: c.absent.length,
+      };
       if (r.error || r.status !== 0) {
         const message = (r.error?.message ?? r.stderr).split('\n').find((l) => /error/.test(l)) ?? 'failed';
         results.push({ ...base, actual: null, compilerError: message.trim(), misses: [] });
@@ -306,10 +315,7 @@ function main(): void {
   }
   const units = [...libraryUnits(ws), ...sketchUnits(ws, limit)];
   let failed = false;
-  const toolchains = [
-    ...(which !== 'host' ? [avrToolchain()] : []),
-    ...(which !== 'avr' ? [hostStubToolchain()] : []),
-  ];
+  const toolchains = [...(which !== 'host' ? [avrToolchain()] : []), ...(which !== 'avr' ? [hostStubToolchain()] : [])];
   for (const t of toolchains) {
     if (!hasCommand(t.cxx)) {
       console.log(`skipped ${t.name}: ${t.cxx} not found`);

@@ -9,7 +9,9 @@ try {
   cli = require(path.join(__dirname, '..', 'dist', 'cli.js'));
 } catch (err) {
   if (err && err.code === 'MODULE_NOT_FOUND' && String(err.message).includes(path.join('dist', 'cli.js'))) {
-    process.stderr.write(`nx-fastled-cache: ${path.join(__dirname, '..', 'dist')} is missing; build it with \`npm run build\` at the repository root\n`);
+    process.stderr.write(
+      `nx-fastled-cache: ${path.join(__dirname, '..', 'dist')} is missing; build it with \`npm run build\` at the repository root\n`,
+    );
     process.exit(1);
   }
   throw err;

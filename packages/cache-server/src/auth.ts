@@ -56,7 +56,9 @@ export function parseScopedTokens(value: string | undefined): Array<{ namespace:
     const namespace = i > 0 ? item.slice(0, i) : '';
     const token = i > 0 ? item.slice(i + 1) : '';
     if (!isValidNamespace(namespace)) {
-      throw new Error(`scoped token '${namespace || item.slice(0, 8)}…': expected <namespace>=<token> with a namespace of a-z 0-9 _ - (at most 63)`);
+      throw new Error(
+        `scoped token '${namespace || item.slice(0, 8)}…': expected <namespace>=<token> with a namespace of a-z 0-9 _ - (at most 63)`,
+      );
     }
     if (namespace === DEFAULT_NAMESPACE) {
       throw new Error(`a scoped token cannot write to '${DEFAULT_NAMESPACE}': use a write token for trusted CI`);

@@ -36,8 +36,7 @@ export interface EntryMember {
 }
 
 export type EntryCheck =
-  | { ok: true; members: EntryMember[]; unpackedBytes: number }
-  | { ok: false; reason: string; members: EntryMember[] };
+  { ok: true; members: EntryMember[]; unpackedBytes: number } | { ok: false; reason: string; members: EntryMember[] };
 
 const FILE_TYPES = new Set(['File', 'OldFile', 'ContiguousFile']);
 const MAX_PATH = 4096;
@@ -85,7 +84,8 @@ export async function checkEntryFile(file: string, limits: EntryLimits = DEFAULT
       } else {
         // A hard link names an earlier member by its archive path.
         const t = normalizeMember(target);
-        if (typeof t !== 'string' || !seenFiles.has(t)) return fail(`member ${p}: hard link to ${JSON.stringify(target.slice(0, 200))}, which is not an earlier file of the entry`);
+        if (typeof t !== 'string' || !seenFiles.has(t))
+          return fail(`member ${p}: hard link to ${JSON.stringify(target.slice(0, 200))}, which is not an earlier file of the entry`);
         linkTargets.push({ member: p, base: '', rel: t });
       }
     } else if (FILE_TYPES.has(String(e.type))) {

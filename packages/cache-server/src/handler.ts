@@ -40,10 +40,7 @@ export interface HandlerOptions {
   health?: () => Record<string, unknown>;
 }
 
-export type Route =
-  | { kind: 'cache'; key: string }
-  | { kind: 'health' }
-  | { kind: 'error'; status: number; message: string };
+export type Route = { kind: 'cache'; key: string } | { kind: 'health' } | { kind: 'error'; status: number; message: string };
 
 const MAX_URL_LENGTH = 2048;
 
@@ -160,7 +157,8 @@ export function createHandler(opts: HandlerOptions): (req: IncomingMessage, res:
     const id = entryId(grant.writeNamespace, key);
     for (const ns of grant.readNamespaces) {
       // A pull request's upload of a hash main already has would only shadow main's entry: nothing to do.
-      if (ns !== grant.writeNamespace && (await store.exists(entryId(ns, key)))) return refuse(req, res, 409, `entry already exists in ${ns}`);
+      if (ns !== grant.writeNamespace && (await store.exists(entryId(ns, key))))
+        return refuse(req, res, 409, `entry already exists in ${ns}`);
     }
     const te = req.headers['transfer-encoding'];
     const cl = req.headers['content-length'];
@@ -219,7 +217,8 @@ export function createHandler(opts: HandlerOptions): (req: IncomingMessage, res:
   function refuse(req: IncomingMessage, res: ServerResponse, status: number, message: string, headers: Record<string, string> = {}): void {
     const method = req.method ?? '';
     const sent = tolerated(method, status);
-    if (method === 'PUT' && sent !== 401) log.warn(`PUT ${truncate(req.url)} refused (${sent}${sent !== status ? `, was ${status}` : ''}): ${message}`);
+    if (method === 'PUT' && sent !== 401)
+      log.warn(`PUT ${truncate(req.url)} refused (${sent}${sent !== status ? `, was ${status}` : ''}): ${message}`);
     else if (status >= 500) log.warn(`${method} ${truncate(req.url)} answered ${sent} instead of ${status}: ${message}`);
     if (!req.complete && !req.destroyed) {
       let discarded = 0;

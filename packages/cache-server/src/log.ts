@@ -6,8 +6,7 @@ export interface Logger {
 }
 
 export function stderrLogger(prefix = 'nx-fastled-cache'): Logger {
-  const line = (level: string, msg: string) =>
-    process.stderr.write(`${new Date().toISOString()} ${prefix} ${level} ${msg}\n`);
+  const line = (level: string, msg: string) => process.stderr.write(`${new Date().toISOString()} ${prefix} ${level} ${msg}\n`);
   return {
     info: (m) => line('info', m),
     warn: (m) => line('warn', m),

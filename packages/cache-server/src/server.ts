@@ -66,7 +66,11 @@ export async function startCacheServer(opts: CacheServerOptions): Promise<Runnin
   const requestTimeout = Math.max(opts.requestTimeoutMs ?? 600_000, headersTimeout);
   const idleTimeout = opts.idleTimeoutMs ?? 30_000;
 
-  const auth = new Authenticator({ writeTokens: opts.writeTokens ?? [], readTokens: opts.readTokens ?? [], scopedTokens: opts.scopedTokens });
+  const auth = new Authenticator({
+    writeTokens: opts.writeTokens ?? [],
+    readTokens: opts.readTokens ?? [],
+    scopedTokens: opts.scopedTokens,
+  });
   const maxConnections = opts.maxConnections ?? DEFAULT_CONNECTION_LIMITS.maxConnections;
   const connections = new ConnectionGuard({
     maxConnections,
@@ -79,7 +83,10 @@ export async function startCacheServer(opts: CacheServerOptions): Promise<Runnin
     log,
     memoryReadLimit: opts.memoryReadLimit,
     touchIntervalMs: opts.touchIntervalMs,
-    entryLimits: opts.entryLimits ?? { ...DEFAULT_ENTRY_LIMITS, maxUnpackedBytes: Math.max(DEFAULT_ENTRY_LIMITS.maxUnpackedBytes, 16 * maxEntryBytes) },
+    entryLimits: opts.entryLimits ?? {
+      ...DEFAULT_ENTRY_LIMITS,
+      maxUnpackedBytes: Math.max(DEFAULT_ENTRY_LIMITS.maxUnpackedBytes, 16 * maxEntryBytes),
+    },
   });
   const handler = createHandler({
     store,

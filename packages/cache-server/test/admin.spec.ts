@@ -38,9 +38,18 @@ describe('admin', () => {
 
       const list = await cli(['admin', 'list', '--store', storeDir, '--json']);
       expect(list.code).toBe(0);
-      expect(JSON.parse(list.out).map((r: { id: string }) => r.id).sort()).toEqual(['1', '3', 'pr+2']);
+      expect(
+        JSON.parse(list.out)
+          .map((r: { id: string }) => r.id)
+          .sort(),
+      ).toEqual(['1', '3', 'pr+2']);
       const prOnly = await cli(['admin', 'list', '--store', storeDir, '--namespace', 'pr']);
-      expect(prOnly.out.trim().split('\n').map((l) => l.split('\t')[0])).toEqual(['pr+2']);
+      expect(
+        prOnly.out
+          .trim()
+          .split('\n')
+          .map((l) => l.split('\t')[0]),
+      ).toEqual(['pr+2']);
 
       const ok = await cli(['admin', 'inspect', '--store', storeDir, '1']);
       expect(ok.code).toBe(0);
@@ -72,7 +81,8 @@ describe('admin', () => {
   it('--help lists every command', async () => {
     const r = await cli(['--help']);
     expect(r.code).toBe(0);
-    for (const c of ['serve', 'proxy --upstream', 'start', 'stop', 'admin list', 'admin inspect', 'admin rm', 'admin verify']) expect(r.out).toContain(c);
+    for (const c of ['serve', 'proxy --upstream', 'start', 'stop', 'admin list', 'admin inspect', 'admin rm', 'admin verify'])
+      expect(r.out).toContain(c);
   });
 });
 
@@ -83,7 +93,9 @@ describe('start --upstream', () => {
     const pidFile = path.join(store, 'proxy.pid');
     try {
       const env = { ...process.env, NX_FASTLED_CACHE_WRITE_TOKEN: '', NX_SELF_HOSTED_REMOTE_CACHE_ACCESS_TOKEN: WRITE };
-      const { stdout } = await execFileP(process.execPath, [BIN, 'start', '--upstream', up.url, '--store', store, '--pid-file', pidFile], { env });
+      const { stdout } = await execFileP(process.execPath, [BIN, 'start', '--upstream', up.url, '--store', store, '--pid-file', pidFile], {
+        env,
+      });
       const url = /NX_SELF_HOSTED_REMOTE_CACHE_SERVER='([^']+)'/.exec(stdout)![1];
       const token = /NX_SELF_HOSTED_REMOTE_CACHE_ACCESS_TOKEN='([^']+)'/.exec(stdout)![1];
       expect(url).not.toBe(up.url);

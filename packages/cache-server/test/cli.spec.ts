@@ -36,7 +36,9 @@ describe('CLI serve', () => {
 
   it('refuses to start without tokens, and refuses a store locked by a live server', async () => {
     const store = tmpDir();
-    const noTok = await execFileP(process.execPath, [BIN, '--store', store], { env: { ...process.env, NX_FASTLED_CACHE_WRITE_TOKEN: '', NX_FASTLED_CACHE_READ_TOKEN: '' } }).catch((e) => e);
+    const noTok = await execFileP(process.execPath, [BIN, '--store', store], {
+      env: { ...process.env, NX_FASTLED_CACHE_WRITE_TOKEN: '', NX_FASTLED_CACHE_READ_TOKEN: '' },
+    }).catch((e) => e);
     expect(noTok.code).toBe(2);
     expect(noTok.stderr).toMatch(/NX_FASTLED_CACHE_WRITE_TOKEN/);
     const c = await cli(['--store', store]);

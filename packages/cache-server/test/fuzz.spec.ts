@@ -118,7 +118,18 @@ describe('fuzz', () => {
   let store: string;
   beforeAll(async () => {
     store = tmpDir();
-    srv = await spawnCli(['--store', store, '--headers-timeout', '1', '--idle-timeout', '2', '--request-timeout', '3', '--max-entry-bytes', '1M']);
+    srv = await spawnCli([
+      '--store',
+      store,
+      '--headers-timeout',
+      '1',
+      '--idle-timeout',
+      '2',
+      '--request-timeout',
+      '3',
+      '--max-entry-bytes',
+      '1M',
+    ]);
   });
   afterAll(async () => {
     if (srv.child.exitCode === null) {
@@ -146,7 +157,8 @@ describe('fuzz', () => {
         } else if (!r.closedByServer) {
           failures.push(`no answer and not closed within 6 s to ${JSON.stringify(payload.toString('latin1').slice(0, 200))}`);
         }
-        if (srv.child.exitCode !== null || srv.child.signalCode !== null) failures.push(`server died on ${JSON.stringify(payload.toString('latin1').slice(0, 200))}`);
+        if (srv.child.exitCode !== null || srv.child.signalCode !== null)
+          failures.push(`server died on ${JSON.stringify(payload.toString('latin1').slice(0, 200))}`);
       }
     };
     await Promise.all(Array.from({ length: CONCURRENCY }, worker));

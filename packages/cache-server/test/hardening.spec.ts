@@ -45,7 +45,15 @@ describe('entries are checked on PUT; refusals are 403 with the reason logged', 
   it.each([
     ['garbage', () => randomBytes(4096), /not gzip/],
     ['gzip of garbage', () => gzipSync(randomBytes(4096)), /not a valid/],
-    ['an uncompressed tar', () => tarOf([{ name: 'code', data: '0' }, { name: 'terminalOutput', data: '' }]), /not gzip/],
+    [
+      'an uncompressed tar',
+      () =>
+        tarOf([
+          { name: 'code', data: '0' },
+          { name: 'terminalOutput', data: '' },
+        ]),
+      /not gzip/,
+    ],
     ['a truncated entry', () => nxEntry().subarray(0, 60), /not a valid gzip tar|unexpected end/],
     ['a ../ member', () => nxEntry([{ name: 'app/../../evil.txt', data: 'x' }]), /'\.\.' in path/],
     ['an absolute member', () => nxEntry([{ name: '/etc/evil', data: 'x' }]), /absolute path/],
@@ -53,7 +61,11 @@ describe('entries are checked on PUT; refusals are 403 with the reason logged', 
     ['an absolute symlink', () => nxEntry([{ name: 'app/out/l', type: '2', linkname: '/etc/passwd' }]), /absolute/],
     [
       'a file written through a symlink',
-      () => nxEntry([{ name: 'app/out/d', type: '2', linkname: '..' }, { name: 'app/out/d/x', data: 'x' }]),
+      () =>
+        nxEntry([
+          { name: 'app/out/d', type: '2', linkname: '..' },
+          { name: 'app/out/d/x', data: 'x' },
+        ]),
       /passes through the symlink app\/out\/d/,
     ],
     ['a hard link to a file outside', () => nxEntry([{ name: 'app/out/h', type: '1', linkname: 'etc/passwd' }]), /hard link/],
@@ -135,14 +147,16 @@ describe('uploads', () => {
       const s = net.connect(port, '127.0.0.1');
       s.on('error', () => undefined);
       socks.push(s);
-      answers.push(new Promise((resolve) => {
-        let buf = '';
-        s.on('data', (d) => {
-          buf += d.toString('latin1');
-          resolve(buf.slice(9, 12));
-        });
-        s.on('close', () => resolve(buf.slice(9, 12) || 'closed'));
-      }));
+      answers.push(
+        new Promise((resolve) => {
+          let buf = '';
+          s.on('data', (d) => {
+            buf += d.toString('latin1');
+            resolve(buf.slice(9, 12));
+          });
+          s.on('close', () => resolve(buf.slice(9, 12) || 'closed'));
+        }),
+      );
       s.write(`PUT /v1/cache/${500 + i} HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer ${WRITE}\r\nContent-Length: 400000\r\n\r\n`);
       s.write(randomBytes(100_000));
     }

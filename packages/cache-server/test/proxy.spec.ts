@@ -142,4 +142,3 @@ describe('proxy', () => {
     expect(up.store.keys().sort()).toEqual(['71', '72', '73']);
   });
 });
-

@@ -11,7 +11,15 @@ const servers: RunningCacheServer[] = [];
 async function serve(extra: Partial<CacheServerOptions> = {}) {
   const log = captureLogger();
   const dir = extra.storeDir ?? tmpDir();
-  const srv = await startCacheServer({ storeDir: dir, port: 0, writeTokens: [WRITE], readTokens: [READ], log, entryLimits: false, ...extra });
+  const srv = await startCacheServer({
+    storeDir: dir,
+    port: 0,
+    writeTokens: [WRITE],
+    readTokens: [READ],
+    log,
+    entryLimits: false,
+    ...extra,
+  });
   servers.push(srv);
   return { srv, url: srv.url, dir, log };
 }
@@ -87,7 +95,10 @@ describe('protocol', () => {
       `PUT ${p} HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer ${WRITE}\r\nContent-Length: 3\r\nConnection: close\r\n\r\nabc`,
     );
     expect(r.response.toString('latin1')).toMatch(/^HTTP\/1\.1 40[34] /);
-    const g = await raw(Number(new URL(url).port), `GET ${p} HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer ${WRITE}\r\nConnection: close\r\n\r\n`);
+    const g = await raw(
+      Number(new URL(url).port),
+      `GET ${p} HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer ${WRITE}\r\nConnection: close\r\n\r\n`,
+    );
     expect(g.response.toString('latin1')).toMatch(/^HTTP\/1\.1 40[04] /);
     expect(entryFiles(dir)).toEqual([]);
     expect(fs.readdirSync(dir).sort()).toEqual(['entries', 'lock', 'tmp']);
@@ -107,9 +118,9 @@ describe('tokens', () => {
     expect(noTok.status).toBe(401);
     expect(noTok.headers['www-authenticate']).toMatch(/^Bearer/);
     expect((await put(url, '5', 'data', 'wrong-token-xxxxxxxx')).status).toBe(401);
-    expect(
-      (await request(`${url}/v1/cache/5`, { method: 'PUT', body: 'data', headers: { authorization: `Basic ${WRITE}` } })).status,
-    ).toBe(401);
+    expect((await request(`${url}/v1/cache/5`, { method: 'PUT', body: 'data', headers: { authorization: `Basic ${WRITE}` } })).status).toBe(
+      401,
+    );
     expect((await request(`${url}/v1/cache/5`)).status).toBe(401);
     expect((await get(url, '5', 'wrong-token-xxxxxxxx')).status).toBe(401);
     expect(entryFiles(dir)).toEqual([]);
@@ -206,15 +217,21 @@ describe('eviction (LRU)', () => {
 
 describe('corruption', () => {
   it.each([
-    ['altered byte', (f: string) => {
-      const b = fs.readFileSync(f);
-      b[100] ^= 0xff;
-      fs.writeFileSync(f, b);
-    }],
+    [
+      'altered byte',
+      (f: string) => {
+        const b = fs.readFileSync(f);
+        b[100] ^= 0xff;
+        fs.writeFileSync(f, b);
+      },
+    ],
     ['truncated', (f: string) => fs.truncateSync(f, 50)],
   ])('%s entry: detected, reported, deleted, answered 404 (small and streamed)', async (_n, damage) => {
     const { url, dir, log, srv } = await serve({ memoryReadLimit: 4096 });
-    for (const [key, size] of [['11', 1000], ['12', 100_000]] as const) {
+    for (const [key, size] of [
+      ['11', 1000],
+      ['12', 100_000],
+    ] as const) {
       expect((await put(url, key, randomBytes(size))).status).toBe(200);
       const file = srv.store.entryPath(key)!;
       damage(file);
@@ -259,9 +276,7 @@ describe('concurrency and atomicity', () => {
         }),
     );
     socks.forEach((s, i) =>
-      s.write(
-        `PUT /v1/cache/77 HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer ${WRITE}\r\nContent-Length: ${payloads[i].length}\r\n\r\n`,
-      ),
+      s.write(`PUT /v1/cache/77 HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer ${WRITE}\r\nContent-Length: ${payloads[i].length}\r\n\r\n`),
     );
     socks.forEach((s, i) => s.write(payloads[i].subarray(0, 100_000)));
     await sleep(100);
@@ -280,9 +295,13 @@ describe('concurrency and atomicity', () => {
   it('an aborted upload leaves no entry and no temp file, and the key stays writable', async () => {
     const { url, dir } = await serve();
     const port = Number(new URL(url).port);
-    await raw(port, `PUT /v1/cache/88 HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer ${WRITE}\r\nContent-Length: 5000\r\n\r\n${'a'.repeat(1000)}`, {
-      timeoutMs: 200,
-    });
+    await raw(
+      port,
+      `PUT /v1/cache/88 HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer ${WRITE}\r\nContent-Length: 5000\r\n\r\n${'a'.repeat(1000)}`,
+      {
+        timeoutMs: 200,
+      },
+    );
     await waitFor(() => tmpFiles(dir).length === 0);
     expect(entryFiles(dir)).toEqual([]);
     expect((await put(url, '88', 'ok')).status).toBe(200);

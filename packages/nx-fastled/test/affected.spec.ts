@@ -37,10 +37,14 @@ function freezePlugin(dir: string): string {
 }
 
 function git(root: string, ...args: string[]): string {
-  const r = spawnSync('git', ['-c', 'user.name=nx-fastled', '-c', 'user.email=test@example.invalid', '-c', 'commit.gpgsign=false', ...args], {
-    cwd: root,
-    encoding: 'utf8',
-  });
+  const r = spawnSync(
+    'git',
+    ['-c', 'user.name=nx-fastled', '-c', 'user.email=test@example.invalid', '-c', 'commit.gpgsign=false', ...args],
+    {
+      cwd: root,
+      encoding: 'utf8',
+    },
+  );
   if (r.status !== 0) throw new Error(`git ${args.join(' ')} failed:\n${r.stderr}`);
   return r.stdout.trim();
 }
@@ -66,7 +70,10 @@ function commitAndRunAffected(ws: TestWorkspace, message: string): { selected: R
   for (const t of selected) {
     if (!['success', 'local-cache', 'local-cache-kept-existing'].includes(t.status)) throw new Error(`${t.id}: ${t.status}`);
   }
-  const ran = selected.filter((t) => t.status === 'success').map((t) => t.id).sort();
+  const ran = selected
+    .filter((t) => t.status === 'success')
+    .map((t) => t.id)
+    .sort();
   console.log(`affected, ${message}: ${selected.length} tasks selected, ${ran.length} ran: ${ran.join(' ')}`);
   return { selected, ran };
 }
@@ -101,10 +108,17 @@ describe('nx affected with real commits (libraries/LedStrip)', () => {
   it('(a) an example sketch edit runs that sketch compile and link per board, and nothing else', () => {
     edit(ws, 'libraries/LedStrip/examples/Blink/Blink.ino', 'delay(500)', 'delay(250)');
     const { selected, ran } = commitAndRunAffected(ws, 'Blink: shorter delay');
-    expect(work(ran)).toEqual(BOARDS.flatMap((b) => [`${b}/ledstrip/examples/Blink/Blink.ino:compile`, `${b}/ledstrip/examples/Blink:link`]).sort());
+    expect(work(ran)).toEqual(
+      BOARDS.flatMap((b) => [`${b}/ledstrip/examples/Blink/Blink.ino:compile`, `${b}/ledstrip/examples/Blink:link`]).sort(),
+    );
     expect(ran).toContain('ledstrip/Blink:build');
     // Only Blink's chain is selected: its build, its links and their dependencies (core and library archives).
-    expect(selected.filter((t) => t.target === 'link').map((t) => t.id).sort()).toEqual(BOARDS.map((b) => `${b}/ledstrip/examples/Blink:link`));
+    expect(
+      selected
+        .filter((t) => t.target === 'link')
+        .map((t) => t.id)
+        .sort(),
+    ).toEqual(BOARDS.map((b) => `${b}/ledstrip/examples/Blink:link`));
     expect(selected.filter((t) => t.target === 'build').map((t) => t.id)).toEqual(['ledstrip/Blink:build']);
   });
 
@@ -115,13 +129,22 @@ describe('nx affected with real commits (libraries/LedStrip)', () => {
     const { selected, ran } = commitAndRunAffected(ws, 'Fire.h: a new member');
     const links = all.filter((t) => t.target === 'link').map((t) => t.id);
     const expected = [
-      ...BOARDS.flatMap((b) => [`${b}/ledstrip/src/effects/Fire.cpp:compile`, `${b}/ledstrip/examples/Effects/Fire/Fire.ino:compile`, `${b}/ledstrip:archive`]),
+      ...BOARDS.flatMap((b) => [
+        `${b}/ledstrip/src/effects/Fire.cpp:compile`,
+        `${b}/ledstrip/examples/Effects/Fire/Fire.ino:compile`,
+        `${b}/ledstrip:archive`,
+      ]),
       ...links,
     ].sort();
     expect(work(ran)).toEqual(expected);
     // Every link is selected (the archive they read may have changed); the other TUs are selected as their
     // dependencies and are cache hits.
-    expect(selected.filter((t) => t.target === 'link').map((t) => t.id).sort()).toEqual([...links].sort());
+    expect(
+      selected
+        .filter((t) => t.target === 'link')
+        .map((t) => t.id)
+        .sort(),
+    ).toEqual([...links].sort());
   });
 
   it('(c) a README edit runs no compile, archive or link', () => {
@@ -140,8 +163,16 @@ describe('nx affected with real commits (libraries/LedStrip)', () => {
     edit(ws, 'libraries/LedStrip/examples/Effects/Twinkle/Twinkle.ino', 'delay(30)', 'delay(40)');
     const r = ws.nx(['affected', '-t', 'build', '--files=libraries/LedStrip/examples/Effects/Twinkle/Twinkle.ino', '--outputStyle=static']);
     expect(r.status).toBe(0);
-    const ran = ws.lastRun().tasks.filter((t) => t.status === 'success').map((t) => t.id);
-    expect(work(ran).sort()).toEqual(BOARDS.flatMap((b) => [`${b}/ledstrip/examples/Effects/Twinkle/Twinkle.ino:compile`, `${b}/ledstrip/examples/Effects/Twinkle:link`]).sort());
+    const ran = ws
+      .lastRun()
+      .tasks.filter((t) => t.status === 'success')
+      .map((t) => t.id);
+    expect(work(ran).sort()).toEqual(
+      BOARDS.flatMap((b) => [
+        `${b}/ledstrip/examples/Effects/Twinkle/Twinkle.ino:compile`,
+        `${b}/ledstrip/examples/Effects/Twinkle:link`,
+      ]).sort(),
+    );
   });
 });
 
@@ -156,7 +187,10 @@ describe('a library at the workspace root (FastLED adopting nx-fastled in its ow
     fs.writeFileSync(path.join(root, 'package.json'), JSON.stringify({ name: 'ledstrip-repo', private: true }, null, 2));
     fs.writeFileSync(path.join(root, 'tsconfig.base.json'), JSON.stringify({ compilerOptions: {} }, null, 2));
     fs.writeFileSync(path.join(root, '.gitignore'), 'node_modules\ndist\n.nx\n');
-    fs.writeFileSync(path.join(root, 'nx.json'), JSON.stringify({ useDaemonProcess: false, plugins: [{ plugin: 'nx-fastled', options: { boards: ['native'] } }] }, null, 2));
+    fs.writeFileSync(
+      path.join(root, 'nx.json'),
+      JSON.stringify({ useDaemonProcess: false, plugins: [{ plugin: 'nx-fastled', options: { boards: ['native'] } }] }, null, 2),
+    );
     fs.symlinkSync(freezePlugin(path.join(parent, 'frozen')), path.join(root, 'node_modules'));
     ws = openWorkspace(root, path.join(parent, 'nx-cache'));
     git(root, 'init', '-q', '-b', 'main');
@@ -171,7 +205,14 @@ describe('a library at the workspace root (FastLED adopting nx-fastled in its ow
     expect(lib.root).toBe('.');
     expect(lib.tags).toContain('nx-fastled:library');
     const names: string[] = JSON.parse(ws.nx(['show', 'projects', '--json']).stdout);
-    expect(names).toEqual(expect.arrayContaining(['ledstrip/Blink', 'ledstrip/Effects/Fire', 'native/ledstrip/src/LedStrip.cpp', 'native/ledstrip/examples/Blink']));
+    expect(names).toEqual(
+      expect.arrayContaining([
+        'ledstrip/Blink',
+        'ledstrip/Effects/Fire',
+        'native/ledstrip/src/LedStrip.cpp',
+        'native/ledstrip/examples/Blink',
+      ]),
+    );
   });
 
   it('affected: a sketch edit runs its compile and link; a README edit runs no compile, archive or link', () => {

@@ -33,12 +33,17 @@ describe('discovery', () => {
     expect(names).toEqual(expect.arrayContaining(['native/ledstrip/src/LedStrip.cpp', 'native/ledstrip/src/color/color.c']));
     // 1.0 layout: root sources and utility/, nothing from examples/.
     expect(names).toEqual(expect.arrayContaining(['native/legacy10/Legacy10.cpp', 'native/legacy10/utility/counter.c']));
-    expect(names.filter((n) => n.startsWith('native/legacy10/') && n.endsWith('.cpp') && n.includes('examples/') && !n.endsWith('.ino'))).toEqual([]);
+    expect(
+      names.filter((n) => n.startsWith('native/legacy10/') && n.endsWith('.cpp') && n.includes('examples/') && !n.endsWith('.ino')),
+    ).toEqual([]);
     // Nested example groups become examples named by their path.
     expect(names).toEqual(expect.arrayContaining(['ledstrip/Effects/Fire', 'ledstrip/Effects/Twinkle', 'ledstrip/Blink']));
     // Sketch extras: a .cpp beside the .ino and the sketch's src/ folder.
     expect(names).toEqual(
-      expect.arrayContaining(['native/ledstrip/examples/ExtraSources/Palette.cpp', 'native/ledstrip/examples/SketchSrc/src/Blend/Blend.cpp']),
+      expect.arrayContaining([
+        'native/ledstrip/examples/ExtraSources/Palette.cpp',
+        'native/ledstrip/examples/SketchSrc/src/Blend/Blend.cpp',
+      ]),
     );
     const lib = showProject(ws, 'legacy10', { NX_FASTLED_BOARDS: 'native' });
     expect(lib.metadata.nxFastled.layout).toBe('1.0');
@@ -90,7 +95,18 @@ describe('native: real compile, link and run', () => {
     const r = ws.nx(['run-many', '-t', 'build', '--outputStyle=static', '--parallel=2']);
     expect(r.stderr + r.stdout).not.toMatch(/failed/i);
     expect(r.status).toBe(0);
-    const examples = ['Blink', 'Rainbow', 'Prototypes', 'MultiFile', 'ExtraSources', 'SketchSrc', 'Effects/Fire', 'Effects/Twinkle', 'LargeMatrix', 'Printf'];
+    const examples = [
+      'Blink',
+      'Rainbow',
+      'Prototypes',
+      'MultiFile',
+      'ExtraSources',
+      'SketchSrc',
+      'Effects/Fire',
+      'Effects/Twinkle',
+      'LargeMatrix',
+      'Printf',
+    ];
     for (const ex of examples) {
       const elf = path.join(ws.root, 'dist/native/ledstrip/examples', ex, `${path.basename(ex)}.elf`);
       expect(fs.existsSync(elf)).toBe(true);

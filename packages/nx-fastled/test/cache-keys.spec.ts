@@ -19,7 +19,11 @@ function build(ws: TestWorkspace, env: Record<string, string> = {}): Task[] {
   return ws.lastRun().tasks;
 }
 
-const ran = (tasks: Task[]) => tasks.filter((t) => !HIT.has(t.status)).map((t) => t.id).sort();
+const ran = (tasks: Task[]) =>
+  tasks
+    .filter((t) => !HIT.has(t.status))
+    .map((t) => t.id)
+    .sort();
 const compilerRuns = (tasks: Task[]) => tasks.filter((t) => COMPILER_TARGETS.has(t.target) && !HIT.has(t.status));
 
 /**
@@ -115,7 +119,18 @@ describe('content-only cache keys (native)', () => {
         const dir = path.dirname(src);
         const m = spawnSync(
           'g++',
-          ['-M', '-std=gnu++17', ...(isIno ? ['-x', 'c++', '-include', 'Arduino.h', '-iquote', dir] : []), '-I', path.join(REPO_ROOT, 'packages/nx-fastled/cores/native'), '-I', 'libraries/LedStrip/src', '-I', dir, src],
+          [
+            '-M',
+            '-std=gnu++17',
+            ...(isIno ? ['-x', 'c++', '-include', 'Arduino.h', '-iquote', dir] : []),
+            '-I',
+            path.join(REPO_ROOT, 'packages/nx-fastled/cores/native'),
+            '-I',
+            'libraries/LedStrip/src',
+            '-I',
+            dir,
+            src,
+          ],
           { cwd: ws.root, encoding: 'utf8' },
         );
         return m.stdout.replace(/\\\n/g, ' ').split(/\s+/);
@@ -125,7 +140,10 @@ describe('content-only cache keys (native)', () => {
     expect(mustRebuild.length).toBeGreaterThan(0);
     fs.appendFileSync(path.join(ws.root, header), '\n// a change that the hash must see\n');
     const after = build(ws);
-    const rebuilt = after.filter((t) => t.target === 'compile' && !HIT.has(t.status)).map((t) => t.id).sort();
+    const rebuilt = after
+      .filter((t) => t.target === 'compile' && !HIT.has(t.status))
+      .map((t) => t.id)
+      .sort();
     for (const must of mustRebuild) expect(rebuilt).toContain(must);
     // The scanner may over-approximate, but on this small library it must be exact.
     expect(rebuilt).toEqual(mustRebuild.sort());
@@ -151,11 +169,14 @@ describe('content-only cache keys (native)', () => {
     ws.write('libraries/LedStrip/src/added.cpp', 'int nxfAddedFunction(int x) { return x + 1; }\n');
     const after = build(ws);
     const compiles = after.filter((t) => t.target === 'compile');
-    const fresh = compiles.filter((t) => !HIT.has(t.status)).map((t) => t.id).sort();
+    const fresh = compiles
+      .filter((t) => !HIT.has(t.status))
+      .map((t) => t.id)
+      .sort();
     expect(fresh).toEqual(['native/ledstrip/examples/Added/Added.ino:compile', 'native/ledstrip/src/added.cpp:compile']);
   });
 
-  (HAS_AVR ? it : it.skip)('adding a board (in nx-fastled.json) re-keys none of the other board\'s tasks', () => {
+  (HAS_AVR ? it : it.skip)("adding a board (in nx-fastled.json) re-keys none of the other board's tasks", () => {
     ws.write('nx-fastled.json', JSON.stringify({ boards: ['native', 'uno'] }));
     const after = build(ws);
     const native = after.filter((t) => t.project.startsWith('native/'));
@@ -214,7 +235,10 @@ describe('content-only cache keys (native)', () => {
 
   it('an extra define in the core platform.txt: every C++ compile task misses', () => {
     const platform = path.join(prefix, 'share/arduino/hardware/arduino/avr/platform.txt');
-    fs.writeFileSync(platform, fs.readFileSync(platform, 'utf8').replace(/^compiler\.cpp\.extra_flags=.*$/m, 'compiler.cpp.extra_flags=-DNXF_TEST_EXTRA=1'));
+    fs.writeFileSync(
+      platform,
+      fs.readFileSync(platform, 'utf8').replace(/^compiler\.cpp\.extra_flags=.*$/m, 'compiler.cpp.extra_flags=-DNXF_TEST_EXTRA=1'),
+    );
     const after = build(ws, env());
     const cpp = after.filter((t) => t.target === 'compile' && /\.(cpp|ino)$/.test(t.project));
     expect(cpp.length).toBeGreaterThan(20);

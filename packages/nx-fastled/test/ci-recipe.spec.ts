@@ -105,7 +105,11 @@ describe('nx-fastled-task identity', () => {
 
   it('a missing toolchain prints the plugin message and exits 1; an unknown board likewise', () => {
     const env = { NX_FASTLED_UNO_PREFIX: '/nonexistent/avr' };
-    const missing = BOARDS.uno.locate({ env: { ...process.env, ...env }, homeDir: process.env.HOME ?? '/root', pluginRoot: path.join(REPO_ROOT, 'packages/nx-fastled') });
+    const missing = BOARDS.uno.locate({
+      env: { ...process.env, ...env },
+      homeDir: process.env.HOME ?? '/root',
+      pluginRoot: path.join(REPO_ROOT, 'packages/nx-fastled'),
+    });
     expect(missing.ok).toBe(false);
     const r = identityCli(['--board', 'native,uno'], ws.root, env);
     expect(r.status).toBe(1);
@@ -122,7 +126,11 @@ describe('nx-fastled-task identity', () => {
   });
 
   it("follows the plugin's toolchains option in nx.json", () => {
-    const other = makeWorkspace({ libraries: [], boards: ['native'], pluginOptions: { toolchains: { native: { prefix: 'no-such-prefix' } } } });
+    const other = makeWorkspace({
+      libraries: [],
+      boards: ['native'],
+      pluginOptions: { toolchains: { native: { prefix: 'no-such-prefix' } } },
+    });
     const r = identityCli(['--board', 'native'], other.root);
     expect(r.status).toBe(1);
     expect(r.stderr).toContain(path.join(other.root, 'no-such-prefix'));
@@ -224,7 +232,10 @@ describe('CI cache recipe: store folder restored into a fresh clone, read-only p
 
     const run = nxOk(wsC, ['affected', '-t', 'build', '--base=HEAD~1', '--head=HEAD'], remoteEnv(server, READ_TOKEN));
     timings.pullRequest = run.seconds;
-    const rebuilt = run.tasks.filter((t) => t.status === 'success').map((t) => t.id).sort();
+    const rebuilt = run.tasks
+      .filter((t) => t.status === 'success')
+      .map((t) => t.id)
+      .sort();
     expect(rebuilt).toEqual(
       [
         'ledstrip/Blink:build',

@@ -49,7 +49,11 @@ describe('init generator (in-memory tree)', () => {
   });
 
   it('keeps an existing registration, in string or object form, as it is', async () => {
-    for (const existing of ['nx-fastled', { plugin: 'nx-fastled', options: { boards: ['uno'], outputDir: 'out' } }, { plugin: 'nx-fastled' }]) {
+    for (const existing of [
+      'nx-fastled',
+      { plugin: 'nx-fastled', options: { boards: ['uno'], outputDir: 'out' } },
+      { plugin: 'nx-fastled' },
+    ]) {
       const tree = createTreeWithEmptyWorkspace();
       const nxJson = JSON.parse(tree.read('nx.json', 'utf-8')!);
       nxJson.plugins = ['@nx/js/typescript', existing];
@@ -109,7 +113,10 @@ describe('init generator through the Nx CLI in a fresh workspace', () => {
     root = path.join(parent, 'ws');
     fs.mkdirSync(root);
     // What `nx init` leaves in a repository with a package.json: nx as a devDependency and an nx.json.
-    fs.writeFileSync(path.join(root, 'package.json'), `${JSON.stringify({ name: 'fresh', private: true, devDependencies: { nx: '24.0.6' } }, null, 2)}\n`);
+    fs.writeFileSync(
+      path.join(root, 'package.json'),
+      `${JSON.stringify({ name: 'fresh', private: true, devDependencies: { nx: '24.0.6' } }, null, 2)}\n`,
+    );
     fs.writeFileSync(path.join(root, 'nx.json'), '{}\n');
     fs.writeFileSync(path.join(root, '.gitignore'), 'node_modules\n.nx/cache\n.nx/workspace-data\n');
     fs.symlinkSync(path.join(REPO_ROOT, 'node_modules'), path.join(root, 'node_modules'));
@@ -143,6 +150,14 @@ describe('init generator through the Nx CLI in a fresh workspace', () => {
     const shown = ws.nx(['show', 'projects', '--json']);
     expect(shown.status).toBe(0);
     const names: string[] = JSON.parse(shown.stdout);
-    expect(names).toEqual(expect.arrayContaining(['ledstrip', 'ledstrip/Blink', 'ledstrip/Effects/Fire', 'native/ledstrip/examples/Blink', 'native/ledstrip/src/LedStrip.cpp']));
+    expect(names).toEqual(
+      expect.arrayContaining([
+        'ledstrip',
+        'ledstrip/Blink',
+        'ledstrip/Effects/Fire',
+        'native/ledstrip/examples/Blink',
+        'native/ledstrip/src/LedStrip.cpp',
+      ]),
+    );
   });
 });

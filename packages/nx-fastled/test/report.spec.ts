@@ -6,7 +6,18 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { BuildReport, collect, compare, parseThreshold, renderHtml, renderMarkdown, ReportEntry, RunInfo, writeReport, zeroCounts } from '../src/report';
+import {
+  BuildReport,
+  collect,
+  compare,
+  parseThreshold,
+  renderHtml,
+  renderMarkdown,
+  ReportEntry,
+  RunInfo,
+  writeReport,
+  zeroCounts,
+} from '../src/report';
 import { CHROMIUM, dumpDom, screenshot, tableRows } from './report/chromium';
 import { decodePng, pngStats } from './report/png';
 import { HAS_AVR, makeWorkspace, REPO_ROOT, TestWorkspace } from './support/workspace';
@@ -73,7 +84,13 @@ describe('build report on a real build', () => {
         // uno measures: every entry has its size.json's numbers, and the percentages of the limits.
         expect(e.size).toBeDefined();
         expect(e.size!.file).toBe(onDisk);
-        expect({ flash: e.size!.flash, ram: e.size!.ram, flashLimit: e.size!.flashLimit, ramLimit: e.size!.ramLimit, sections: e.size!.sections }).toEqual({
+        expect({
+          flash: e.size!.flash,
+          ram: e.size!.ram,
+          flashLimit: e.size!.flashLimit,
+          ramLimit: e.size!.ramLimit,
+          sections: e.size!.sections,
+        }).toEqual({
           flash: size.flash,
           ram: size.ram,
           flashLimit: size.flashLimit,
@@ -127,7 +144,13 @@ describe('build report on a real build', () => {
     expect(ws.read('dist/report/report.md')).toMatch(/0 run, \d+ local hits/);
     // report.json of the cold run became report.previous.json, the automatic baseline.
     expect(JSON.parse(ws.read('dist/report/report.previous.json')).generatedAt).toBe(first.generatedAt);
-    expect(second.comparison).toMatchObject({ source: 'dist/report/report.previous.json', regressions: 0, improvements: 0, added: 0, removed: [] });
+    expect(second.comparison).toMatchObject({
+      source: 'dist/report/report.previous.json',
+      regressions: 0,
+      improvements: 0,
+      added: 0,
+      removed: [],
+    });
     expect(second.comparison!.unchanged).toBe(first.entries.filter((e) => e.size).length);
   }, 120_000);
 
@@ -156,34 +179,43 @@ describe('build report on a real build', () => {
     return third;
   }
 
-  (HAS_AVR ? it : it.skip)('a baseline with smaller sizes flags regressions in report.json, report.md and report.html', () => {
-    const { baselineFile: file } = thirdRun();
-    if (!regressed || !withinThreshold || !shrunk) throw new Error('the cold build measured fewer than 3 entries');
-    const report = readReport(ws);
-    const get = (e: ReportEntry) => report.entries.find((x) => key(x) === key(e))!;
-    expect(get(regressed).change).toEqual({ flash: 100, ram: 8, baseline: { flash: regressed.size!.flash, ram: regressed.size!.ram }, regression: true });
-    expect(get(withinThreshold).change).toMatchObject({ flash: 20, ram: 0, regression: false });
-    expect(get(shrunk).change).toMatchObject({ flash: -30, ram: 0, regression: false });
-    expect(report.entries.filter((e) => e.change?.regression).map(key)).toEqual([key(regressed)]);
-    expect(report.comparison).toMatchObject({ source: file, thresholdBytes: 50, regressions: 1, improvements: 1, removed: [] });
-    expect(report.summary.regressions).toBe(1);
+  (HAS_AVR ? it : it.skip)(
+    'a baseline with smaller sizes flags regressions in report.json, report.md and report.html',
+    () => {
+      const { baselineFile: file } = thirdRun();
+      if (!regressed || !withinThreshold || !shrunk) throw new Error('the cold build measured fewer than 3 entries');
+      const report = readReport(ws);
+      const get = (e: ReportEntry) => report.entries.find((x) => key(x) === key(e))!;
+      expect(get(regressed).change).toEqual({
+        flash: 100,
+        ram: 8,
+        baseline: { flash: regressed.size!.flash, ram: regressed.size!.ram },
+        regression: true,
+      });
+      expect(get(withinThreshold).change).toMatchObject({ flash: 20, ram: 0, regression: false });
+      expect(get(shrunk).change).toMatchObject({ flash: -30, ram: 0, regression: false });
+      expect(report.entries.filter((e) => e.change?.regression).map(key)).toEqual([key(regressed)]);
+      expect(report.comparison).toMatchObject({ source: file, thresholdBytes: 50, regressions: 1, improvements: 1, removed: [] });
+      expect(report.summary.regressions).toBe(1);
 
-    const md = ws.read('dist/report/report.md');
-    expect(md).toContain('**▲ +100 B**');
-    expect(md).toContain('+20 B');
-    expect(md).not.toContain('▲ +20 B');
-    expect(md).not.toContain('▲ +8 B'); // RAM grew by 8 B: within the threshold
-    expect(md).toContain('▼ -30 B');
-    expect(md).toContain(`### Size regressions (1)`);
-    expect(md).toContain(`- \`${regressed.example}\` on ${regressed.board}: flash ▲ +100 B`);
-    expect(md).toMatch(/1 size regression \(threshold 50 B\)/);
+      const md = ws.read('dist/report/report.md');
+      expect(md).toContain('**▲ +100 B**');
+      expect(md).toContain('+20 B');
+      expect(md).not.toContain('▲ +20 B');
+      expect(md).not.toContain('▲ +8 B'); // RAM grew by 8 B: within the threshold
+      expect(md).toContain('▼ -30 B');
+      expect(md).toContain(`### Size regressions (1)`);
+      expect(md).toContain(`- \`${regressed.example}\` on ${regressed.board}: flash ▲ +100 B`);
+      expect(md).toMatch(/1 size regression \(threshold 50 B\)/);
 
-    const html = ws.read('dist/report/report.html');
-    expect(html).toContain('▲ +100 B');
-    // One row per example; the regressed example's row is marked.
-    expect(html.match(/<tr class="regression[^"]*"/g)).toHaveLength(1);
-    expect(html).toMatch(new RegExp(`<tr class="regression[^"]*" data-example="${regressed.example}"`));
-  }, 120_000);
+      const html = ws.read('dist/report/report.html');
+      expect(html).toContain('▲ +100 B');
+      // One row per example; the regressed example's row is marked.
+      expect(html.match(/<tr class="regression[^"]*"/g)).toHaveLength(1);
+      expect(html).toMatch(new RegExp(`<tr class="regression[^"]*" data-example="${regressed.example}"`));
+    },
+    120_000,
+  );
 
   it('a failed compile is in the report with the first lines of why; run.json keeps the tail of its output', () => {
     expect(thirdRun().status).not.toBe(0);
@@ -217,64 +249,78 @@ describe('build report on a real build', () => {
       expect(t.terminalOutput!.split('\n').length).toBeLessThanOrEqual(20);
     }
     // Only succeeded tasks lack it.
-    expect(ws.lastRun().tasks.filter((t) => t.status !== 'failure').some((t) => 'terminalOutput' in t)).toBe(false);
+    expect(
+      ws
+        .lastRun()
+        .tasks.filter((t) => t.status !== 'failure')
+        .some((t) => 'terminalOutput' in t),
+    ).toBe(false);
   }, 120_000);
 
-  (CHROMIUM ? it : it.skip)('report.html renders in headless Chromium: one row per example, a column group per board, sorted by its script', () => {
-    thirdRun();
-    const page = pageCopy;
-    const report = readReport(ws);
-    const sortBoard = HAS_AVR ? 'uno' : 'native';
-    const dom = dumpDom(page, `?sort=flash-${sortBoard}`);
-    // The script ran: it marks the table and the header it sorted by.
-    expect(dom).toMatch(new RegExp(`<table id="sizes"[^>]*data-sort="flash-${sortBoard}"[^>]*data-dir="desc"`));
-    expect(dom).toMatch(new RegExp(`<th data-key="flash-${sortBoard}"[^>]*aria-sort="descending"`));
-    const rows = tableRows(dom);
-    // One row per example of the run (built on some board, or skipped on every board with a reason).
-    const examples = new Set([...report.entries.map((e) => e.example), ...(report.skips ?? []).map((s) => s.example)]);
-    expect(rows.map((r) => r['data-example']).sort()).toEqual([...examples].sort());
-    const flash = rows.map((r) => (r[`data-flash-${sortBoard}`] === '' ? undefined : Number(r[`data-flash-${sortBoard}`])));
-    const measured = flash.filter((f): f is number => f !== undefined);
-    // Measured rows first, by flash descending; unmeasured ones after them.
-    expect(measured).toEqual([...measured].sort((a, b) => b - a));
-    expect(flash.slice(0, measured.length).every((f) => f !== undefined)).toBe(true);
-    expect(measured).toEqual(report.entries.filter((e) => e.size && e.board === sortBoard).map((e) => e.size!.flash).sort((a, b) => b - a));
-    // The served order was by example: the script did the sorting.
-    const served = tableRows(fs.readFileSync(page, 'utf8')).map((r) => r['data-example']);
-    expect(served).toEqual([...served].sort());
-    // Every example links to its folder, relative to the page (dist/report/report.html).
-    for (const e of report.entries) {
-      expect(e.root).toBe(`libraries/LedStrip/examples/${e.example.slice('ledstrip/'.length)}`);
-      expect(dom).toContain(`<a href="../../${encodeURI(e.root!)}/"`);
-    }
-    // The failed example says so in its board cells.
-    expect(dom).toMatch(/data-example="ledstrip\/Broken"[^>]*>.*?<span class="badge failed">compile failed<\/span>/);
+  (CHROMIUM ? it : it.skip)(
+    'report.html renders in headless Chromium: one row per example, a column group per board, sorted by its script',
+    () => {
+      thirdRun();
+      const page = pageCopy;
+      const report = readReport(ws);
+      const sortBoard = HAS_AVR ? 'uno' : 'native';
+      const dom = dumpDom(page, `?sort=flash-${sortBoard}`);
+      // The script ran: it marks the table and the header it sorted by.
+      expect(dom).toMatch(new RegExp(`<table id="sizes"[^>]*data-sort="flash-${sortBoard}"[^>]*data-dir="desc"`));
+      expect(dom).toMatch(new RegExp(`<th data-key="flash-${sortBoard}"[^>]*aria-sort="descending"`));
+      const rows = tableRows(dom);
+      // One row per example of the run (built on some board, or skipped on every board with a reason).
+      const examples = new Set([...report.entries.map((e) => e.example), ...(report.skips ?? []).map((s) => s.example)]);
+      expect(rows.map((r) => r['data-example']).sort()).toEqual([...examples].sort());
+      const flash = rows.map((r) => (r[`data-flash-${sortBoard}`] === '' ? undefined : Number(r[`data-flash-${sortBoard}`])));
+      const measured = flash.filter((f): f is number => f !== undefined);
+      // Measured rows first, by flash descending; unmeasured ones after them.
+      expect(measured).toEqual([...measured].sort((a, b) => b - a));
+      expect(flash.slice(0, measured.length).every((f) => f !== undefined)).toBe(true);
+      expect(measured).toEqual(
+        report.entries
+          .filter((e) => e.size && e.board === sortBoard)
+          .map((e) => e.size!.flash)
+          .sort((a, b) => b - a),
+      );
+      // The served order was by example: the script did the sorting.
+      const served = tableRows(fs.readFileSync(page, 'utf8')).map((r) => r['data-example']);
+      expect(served).toEqual([...served].sort());
+      // Every example links to its folder, relative to the page (dist/report/report.html).
+      for (const e of report.entries) {
+        expect(e.root).toBe(`libraries/LedStrip/examples/${e.example.slice('ledstrip/'.length)}`);
+        expect(dom).toContain(`<a href="../../${encodeURI(e.root!)}/"`);
+      }
+      // The failed example says so in its board cells.
+      expect(dom).toMatch(/data-example="ledstrip\/Broken"[^>]*>.*?<span class="badge failed">compile failed<\/span>/);
 
-    const bars = [...dom.matchAll(/<rect class="bar (flash|ram)"[^>]*width="([\d.]+)"/g)];
-    const measuredEntries = report.entries.filter((e) => e.size).length;
-    expect(bars).toHaveLength(2 * measuredEntries);
-    if (HAS_AVR) expect(measured.length).toBeGreaterThan(0);
-    for (const [, , width] of bars) expect(Number(width)).toBeGreaterThan(0);
+      const bars = [...dom.matchAll(/<rect class="bar (flash|ram)"[^>]*width="([\d.]+)"/g)];
+      const measuredEntries = report.entries.filter((e) => e.size).length;
+      expect(bars).toHaveLength(2 * measuredEntries);
+      if (HAS_AVR) expect(measured.length).toBeGreaterThan(0);
+      for (const [, , width] of bars) expect(Number(width)).toBeGreaterThan(0);
 
-    // Another sort from the URL: by example, ascending.
-    const byName = tableRows(dumpDom(page, '?sort=example&dir=asc')).map((r) => r['data-example']);
-    expect(byName).toEqual([...byName].sort((a, b) => a.localeCompare(b)));
+      // Another sort from the URL: by example, ascending.
+      const byName = tableRows(dumpDom(page, '?sort=example&dir=asc')).map((r) => r['data-example']);
+      expect(byName).toEqual([...byName].sort((a, b) => a.localeCompare(b)));
 
-    const png = path.join(path.dirname(page), 'report.png');
-    screenshot(page, png, `?sort=flash-${sortBoard}`);
-    const image = decodePng(fs.readFileSync(png));
-    expect([image.width, image.height]).toEqual([1280, 1600]);
-    const stats = pngStats(image, { flash: [0x2f, 0x6f, 0xdd], ram: [0xe0, 0x86, 0x1e], regression: [0xc6, 0x28, 0x28] }, 10);
-    expect(stats.distinctColours).toBeGreaterThan(50);
-    expect(stats.nonBackground).toBeGreaterThan(0.03);
-    if (measured.length) {
-      // The chart's bars are on the page in their colours, and the regression marker in red.
-      expect(stats.matches.flash).toBeGreaterThan(500);
-      expect(stats.matches.ram).toBeGreaterThan(500);
-      expect(stats.matches.regression).toBeGreaterThan(20);
-    }
-    console.info(`report.spec: screenshot of the report page: ${png}`);
-  }, 120_000);
+      const png = path.join(path.dirname(page), 'report.png');
+      screenshot(page, png, `?sort=flash-${sortBoard}`);
+      const image = decodePng(fs.readFileSync(png));
+      expect([image.width, image.height]).toEqual([1280, 1600]);
+      const stats = pngStats(image, { flash: [0x2f, 0x6f, 0xdd], ram: [0xe0, 0x86, 0x1e], regression: [0xc6, 0x28, 0x28] }, 10);
+      expect(stats.distinctColours).toBeGreaterThan(50);
+      expect(stats.nonBackground).toBeGreaterThan(0.03);
+      if (measured.length) {
+        // The chart's bars are on the page in their colours, and the regression marker in red.
+        expect(stats.matches.flash).toBeGreaterThan(500);
+        expect(stats.matches.ram).toBeGreaterThan(500);
+        expect(stats.matches.regression).toBeGreaterThan(20);
+      }
+      console.info(`report.spec: screenshot of the report page: ${png}`);
+    },
+    120_000,
+  );
 });
 
 describe('build report, domain (no compilers)', () => {
@@ -283,31 +329,63 @@ describe('build report, domain (no compilers)', () => {
     fs.mkdirSync(path.dirname(path.join(root, rel)), { recursive: true });
     fs.writeFileSync(path.join(root, rel), JSON.stringify(s));
   };
-  size('dist/uno/lib/examples/A|b <i>/A|b <i>.size.json', { board: 'uno', flash: 1000, ram: 100, flashLimit: 32256, ramLimit: 2048, sections: { '.text': 990 } });
-  size('dist/uno/lib/examples/Nested/C/C.size.json', { board: 'uno', flash: 3000, ram: 300, flashLimit: 32256, ramLimit: 2048, sections: {} });
+  size('dist/uno/lib/examples/A|b <i>/A|b <i>.size.json', {
+    board: 'uno',
+    flash: 1000,
+    ram: 100,
+    flashLimit: 32256,
+    ramLimit: 2048,
+    sections: { '.text': 990 },
+  });
+  size('dist/uno/lib/examples/Nested/C/C.size.json', {
+    board: 'uno',
+    flash: 3000,
+    ram: 300,
+    flashLimit: 32256,
+    ramLimit: 2048,
+    sections: {},
+  });
   size('dist/native/lib/examples/Nested/C/C.size.json', { board: 'native', flash: 0, ram: 0, sections: {} });
   // A stale size file of a link that failed in this run: not reported.
   size('dist/uno/lib/examples/Gone/Gone.size.json', { board: 'uno', flash: 9, ram: 9, flashLimit: 32256, ramLimit: 2048, sections: {} });
 
-  const task = (project: string, target: string, status: string, extra: object = {}) => ({ id: `${project}:${target}`, project, target, status, startTime: 1000, endTime: 3500, ...extra });
+  const task = (project: string, target: string, status: string, extra: object = {}) => ({
+    id: `${project}:${target}`,
+    project,
+    target,
+    status,
+    startTime: 1000,
+    endTime: 3500,
+    ...extra,
+  });
   const run: RunInfo = {
     startTime: 0,
     endTime: 10_000,
     argv: ['run-many', '-t', 'build'],
     tasks: [
-      task('uno/lib/examples/A_b__i_', 'link', 'success', { outputs: ['dist/uno/lib/examples/A|b <i>/A|b <i>.elf', 'dist/uno/lib/examples/A|b <i>/A|b <i>.size.json'] }),
+      task('uno/lib/examples/A_b__i_', 'link', 'success', {
+        outputs: ['dist/uno/lib/examples/A|b <i>/A|b <i>.elf', 'dist/uno/lib/examples/A|b <i>/A|b <i>.size.json'],
+      }),
       task('uno/lib/examples/A_b__i_/A_b__i_.ino', 'compile', 'local-cache'),
       task('uno/lib/examples/Nested/C', 'link', 'remote-cache'),
       task('uno/lib/examples/Nested/C/C.ino', 'compile', 'remote-cache'),
       task('uno/lib/examples/Nested/C/src/x.cpp', 'compile', 'success'),
       task('native/lib/examples/Nested/C', 'link', 'local-cache-kept-existing'),
       task('uno/lib/examples/Gone', 'link', 'skipped'),
-      task('uno/lib/examples/Gone/Gone.ino', 'compile', 'failure', { terminalOutput: '\x1b[1m> nx run x\x1b[0m\nIn file included from a.h:1,\nGone.ino:3:1: error: boom\n  3 | x\nmore\nWarning: command "x" exited with non-zero status code' }),
+      task('uno/lib/examples/Gone/Gone.ino', 'compile', 'failure', {
+        terminalOutput:
+          '\x1b[1m> nx run x\x1b[0m\nIn file included from a.h:1,\nGone.ino:3:1: error: boom\n  3 | x\nmore\nWarning: command "x" exited with non-zero status code',
+      }),
       task('uno/lib/src/lib.cpp', 'compile', 'success'),
       task('lib/A', 'build', 'success'),
     ],
   };
-  const report = collect(run, { workspaceRoot: root, outputDir: 'dist', targetNames: { compile: 'compile', link: 'link' }, now: new Date(0) });
+  const report = collect(run, {
+    workspaceRoot: root,
+    outputDir: 'dist',
+    targetNames: { compile: 'compile', link: 'link' },
+    now: new Date(0),
+  });
 
   it('collects entries from outputs, project roots or names; nested examples own their compile tasks', () => {
     expect(report.entries.map((e) => [e.board, e.example, e.link.outcome, e.size?.flash])).toEqual([
@@ -327,7 +405,13 @@ describe('build report, domain (no compilers)', () => {
       ['uno', true, 32256],
     ]);
     expect(report.failures).toEqual([
-      { id: 'uno/lib/examples/Gone/Gone.ino:compile', project: 'uno/lib/examples/Gone/Gone.ino', target: 'compile', status: 'failure', reason: ['In file included from a.h:1,', 'Gone.ino:3:1: error: boom', '  3 | x', 'more'] },
+      {
+        id: 'uno/lib/examples/Gone/Gone.ino:compile',
+        project: 'uno/lib/examples/Gone/Gone.ino',
+        target: 'compile',
+        status: 'failure',
+        reason: ['In file included from a.h:1,', 'Gone.ino:3:1: error: boom', '  3 | x', 'more'],
+      },
     ]);
   });
 
@@ -339,7 +423,13 @@ describe('build report, domain (no compilers)', () => {
     const cmp = compare(report, baseline, { thresholdBytes: 0, source: 'old.json' });
     expect(cmp.entries[0].change).toEqual({ flash: 10, ram: 0, baseline: { flash: 990, ram: 100 }, regression: true });
     expect(cmp.entries[3].change).toMatchObject({ flash: 0, ram: -100, regression: false });
-    expect(cmp.comparison).toMatchObject({ regressions: 1, improvements: 1, unchanged: 0, added: 0, removed: [{ example: 'lib/Removed', board: 'uno', flash: 990, ram: 100 }] });
+    expect(cmp.comparison).toMatchObject({
+      regressions: 1,
+      improvements: 1,
+      unchanged: 0,
+      added: 0,
+      removed: [{ example: 'lib/Removed', board: 'uno', flash: 990, ram: 100 }],
+    });
     expect(compare(report, baseline, { thresholdBytes: 10, source: 'old.json' }).comparison!.regressions).toBe(0);
     expect(parseThreshold('64')).toBe(64);
     const warnings: string[] = [];
@@ -348,7 +438,13 @@ describe('build report, domain (no compilers)', () => {
   });
 
   it('writes the files, rotates report.previous.json only past reports with entries, and appends to the step summary', () => {
-    const opts = (env: Record<string, string | undefined>) => ({ workspaceRoot: root, outputDir: 'dist', targetNames: { compile: 'compile', link: 'link' }, env, warn: () => undefined });
+    const opts = (env: Record<string, string | undefined>) => ({
+      workspaceRoot: root,
+      outputDir: 'dist',
+      targetNames: { compile: 'compile', link: 'link' },
+      env,
+      warn: () => undefined,
+    });
     const summary = path.join(root, 'summary.md');
     const dir = path.join(root, 'dist/report');
     const a = writeReport(run, opts({ GITHUB_STEP_SUMMARY: summary }));

@@ -16,7 +16,24 @@ import { CHROMIUM } from './report/chromium';
 function chromium(args: string[], page: string): string {
   const profile = fs.mkdtempSync(path.join(os.tmpdir(), 'nxf-chromium-'));
   try {
-    const r = spawnSync(CHROMIUM!, ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--disable-dev-shm-usage', `--user-data-dir=${profile}`, '--virtual-time-budget=2000', ...args, pathToFileURL(page).href], { encoding: 'utf8', timeout: 300_000, maxBuffer: 64 * 1024 * 1024 });
+    const r = spawnSync(
+      CHROMIUM!,
+      [
+        '--headless',
+        '--no-sandbox',
+        '--disable-gpu',
+        '--no-first-run',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+        '--disable-dev-shm-usage',
+        `--user-data-dir=${profile}`,
+        '--virtual-time-budget=2000',
+        ...args,
+        pathToFileURL(page).href,
+      ],
+      { encoding: 'utf8', timeout: 300_000, maxBuffer: 64 * 1024 * 1024 },
+    );
     if (r.error) throw r.error;
     if (r.status !== 0) throw new Error(`chromium exited ${r.status}: ${r.stderr.slice(-2000)}`);
     return r.stdout;
@@ -46,7 +63,11 @@ describe('test target (SimStrip fixture)', () => {
 
   beforeAll(() => {
     expect(HAS_AVR).toBe(true);
-    ws = makeWorkspace({ libraries: ['SimStrip'], boards: ['native', 'uno'], pluginOptions: { test: { simulatedMs: 600, wallLimitMs: 5000 } } });
+    ws = makeWorkspace({
+      libraries: ['SimStrip'],
+      boards: ['native', 'uno'],
+      pluginOptions: { test: { simulatedMs: 600, wallLimitMs: 5000 } },
+    });
     const r = ws.nx(['run-many', '-t', 'test', '--parallel=2', '--outputStyle=static']);
     stdout = r.stdout + r.stderr;
     status = r.status;
@@ -54,8 +75,12 @@ describe('test target (SimStrip fixture)', () => {
 
   it('fails the run because Hang and Crash fail, and says why', () => {
     expect(status).not.toBe(0);
-    expect(stdout).toMatch(/Hang\.frames\.json: FAILED[^\n]*\n\s*setup\(\) never returned in 600 ms of simulated time \(serialEventRun\(\) was never reached\): from [\d.]+ ms the program went round a tight loop at PC 0x[0-9a-f]+/);
-    expect(stdout).toMatch(/Crash\.frames\.json: FAILED[^\n]*\n\s*reset loop: 3 resets by [\d.]+ ms; the first at 5\d\.\d+ ms: a jump to address 0 from PC 0x[0-9a-f]+/);
+    expect(stdout).toMatch(
+      /Hang\.frames\.json: FAILED[^\n]*\n\s*setup\(\) never returned in 600 ms of simulated time \(serialEventRun\(\) was never reached\): from [\d.]+ ms the program went round a tight loop at PC 0x[0-9a-f]+/,
+    );
+    expect(stdout).toMatch(
+      /Crash\.frames\.json: FAILED[^\n]*\n\s*reset loop: 3 resets by [\d.]+ ms; the first at 5\d\.\d+ ms: a jump to address 0 from PC 0x[0-9a-f]+/,
+    );
     expect(stdout).toMatch(/Hang\.frames\.json: FAILED[^\n]*\n\s*hang: still running after 5000 ms of wall time/);
     expect(stdout).toMatch(/Crash\.frames\.json: FAILED[^\n]*\n\s*crashed: killed by SIGSEGV, segmentation fault/);
     // What the program printed before it crashed survives the crash (line-buffered stdout).
@@ -95,7 +120,14 @@ describe('test target (SimStrip fixture)', () => {
     const page = path.join(ws.root, 'dist/report/report.html');
     const dom = chromium(['--dump-dom'], page);
     const figures = [...dom.matchAll(/<figure class="film" data-example="([^"]+)" data-board="([^"]+)"/g)].map((m) => `${m[2]} ${m[1]}`);
-    expect(figures).toEqual(['native simstrip/Crash', 'uno simstrip/Crash', 'native simstrip/Hang', 'uno simstrip/Hang', 'native simstrip/KnownFrames', 'uno simstrip/KnownFrames']);
+    expect(figures).toEqual([
+      'native simstrip/Crash',
+      'uno simstrip/Crash',
+      'native simstrip/Hang',
+      'uno simstrip/Hang',
+      'native simstrip/KnownFrames',
+      'uno simstrip/KnownFrames',
+    ]);
     expect(dom).toContain('FAILED: setup() never returned');
     expect(dom).toContain('KnownFrames start');
     const png = path.join(ws.root, 'dist/report/filmstrips.png');
@@ -103,7 +135,8 @@ describe('test target (SimStrip fixture)', () => {
     const image = PNG.sync.read(fs.readFileSync(png));
     const count = (rgb: number[]) => {
       let n = 0;
-      for (let i = 0; i < image.data.length; i += 4) if (Math.abs(image.data[i] - rgb[0]) + Math.abs(image.data[i + 1] - rgb[1]) + Math.abs(image.data[i + 2] - rgb[2]) <= 6) n++;
+      for (let i = 0; i < image.data.length; i += 4)
+        if (Math.abs(image.data[i] - rgb[0]) + Math.abs(image.data[i + 1] - rgb[1]) + Math.abs(image.data[i + 2] - rgb[2]) <= 6) n++;
       return n;
     };
     // Frame 1 lights LED 1 in (40, 215, 7), frame 2 LED 2 in (80, 175, 14): on both boards' filmstrips.
@@ -121,12 +154,21 @@ describe('test target (SimStrip fixture)', () => {
     expect(r.stdout).toMatch(/existing outputs match the cache|local cache/);
     expect(fs.readFileSync(file, 'utf8')).toBe(before);
   });
-
 });
 
 describe('filmstrip rows (domain)', () => {
   it('samples timed frames on a fixed time grid: a pause is as long as it lasted', () => {
-    const strip = { pin: 'D1', chipset: 'ws2812', order: 'GRB', leds: 1, frames: [[0, 'ff0000'], [10, '00ff00'], [100, '0000ff']] as [number, string][] };
+    const strip = {
+      pin: 'D1',
+      chipset: 'ws2812',
+      order: 'GRB',
+      leds: 1,
+      frames: [
+        [0, 'ff0000'],
+        [10, '00ff00'],
+        [100, '0000ff'],
+      ] as [number, string][],
+    };
     const rows = filmstripRows(strip, 100);
     const share = (hex: string) => rows.filter((r) => r === hex).length / rows.length;
     expect(share('ff0000')).toBeCloseTo(0.1, 1);
@@ -134,9 +176,17 @@ describe('filmstrip rows (domain)', () => {
     expect(rows[rows.length - 1]).toBe('0000ff');
   });
 
-  it('one row per distinct picture without times (FastLED\'s stub on the host)', () => {
-    const strip = { pin: 'strip 0', chipset: 'host', order: 'RGB', leds: 1, frames: [[null, 'ff0000'], [null, '00ff00', 3]] as [null, string, number?][] };
+  it("one row per distinct picture without times (FastLED's stub on the host)", () => {
+    const strip = {
+      pin: 'strip 0',
+      chipset: 'host',
+      order: 'RGB',
+      leds: 1,
+      frames: [
+        [null, 'ff0000'],
+        [null, '00ff00', 3],
+      ] as [null, string, number?][],
+    };
     expect(filmstripRows(strip as never, null)).toEqual(['ff0000', '00ff00']);
   });
 });
-

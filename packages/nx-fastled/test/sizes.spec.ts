@@ -62,7 +62,10 @@ function sketchesReportProblems(r: unknown): string[] {
         }
       }
       const w = s.warnings;
-      need(obj(w) && ['current', 'previous', 'delta'].every((k) => obj(w[k]) && isMaybe((w[k] as Record<string, unknown>).absolute)), `${at}.warnings: { current, previous, delta } absolute counts`);
+      need(
+        obj(w) && ['current', 'previous', 'delta'].every((k) => obj(w[k]) && isMaybe((w[k] as Record<string, unknown>).absolute)),
+        `${at}.warnings: { current, previous, delta } absolute counts`,
+      );
     }
     need(Array.isArray(b.sizes) && (b.sizes as unknown[]).length === 2, `boards[${bi}].sizes: summary per memory type`);
     for (const [zi, z] of ((b.sizes as unknown[]) ?? []).entries()) {
@@ -70,18 +73,27 @@ function sketchesReportProblems(r: unknown): string[] {
       need(obj(z) && z.name === ['flash', 'RAM for global variables'][zi] && isMaybe(z.maximum), `${zat}: name, maximum`);
       const d = obj(z) ? z.delta : undefined;
       need(
-        obj(d) && ['absolute', 'relative'].every((k) => obj(d[k]) && isMaybe((d[k] as Record<string, unknown>).minimum) && isMaybe((d[k] as Record<string, unknown>).maximum)),
+        obj(d) &&
+          ['absolute', 'relative'].every(
+            (k) => obj(d[k]) && isMaybe((d[k] as Record<string, unknown>).minimum) && isMaybe((d[k] as Record<string, unknown>).maximum),
+          ),
         `${zat}.delta: { absolute, relative } { minimum, maximum }`,
       );
     }
     const bw = b.warnings;
-    need(obj(bw) && obj(bw.delta) && obj(bw.delta.absolute) && isMaybe(bw.delta.absolute.minimum) && isMaybe(bw.delta.absolute.maximum), `boards[${bi}].warnings.delta.absolute: { minimum, maximum }`);
+    need(
+      obj(bw) && obj(bw.delta) && obj(bw.delta.absolute) && isMaybe(bw.delta.absolute.minimum) && isMaybe(bw.delta.absolute.maximum),
+      `boards[${bi}].warnings.delta.absolute: { minimum, maximum }`,
+    );
   }
   return problems;
 }
 
 function git(ws: TestWorkspace, ...args: string[]): string {
-  const r = spawnSync('git', ['-c', 'user.name=nx-fastled tests', '-c', 'user.email=tests@example.invalid', ...args], { cwd: ws.root, encoding: 'utf8' });
+  const r = spawnSync('git', ['-c', 'user.name=nx-fastled tests', '-c', 'user.email=tests@example.invalid', ...args], {
+    cwd: ws.root,
+    encoding: 'utf8',
+  });
   if (r.status !== 0) throw new Error(`git ${args.join(' ')}: ${r.stderr}`);
   return r.stdout.trim();
 }
@@ -108,7 +120,8 @@ describe('nx-fastled-task sizes: a pull request against its base, sizes from the
   let sizes: SpawnSyncReturns<string>;
   let cmp: SizesComparison;
   let stepSummary: string;
-  const entry = (r: BuildReport, example: string) => r.entries.find((e) => e.example === `sizes/${example}` && e.board === 'uno') as ReportEntry;
+  const entry = (r: BuildReport, example: string) =>
+    r.entries.find((e) => e.example === `sizes/${example}` && e.board === 'uno') as ReportEntry;
 
   beforeAll(() => {
     ws = makeWorkspace({ libraries: ['Sizes'], boards: ['uno'] });
@@ -128,7 +141,10 @@ describe('nx-fastled-task sizes: a pull request against its base, sizes from the
     setDefine(ws, 'Grow', 'TABLE_BYTES', 320);
     setDefine(ws, 'Grow', 'BUFFER_BYTES', 48);
     setDefine(ws, 'Shrink', 'TABLE_BYTES', 128);
-    ws.write('libraries/Sizes/examples/Breaks/Breaks.ino', ws.read('libraries/Sizes/examples/Breaks/Breaks.ino').replace('void setup() {}', 'void setup() { int x = ; }'));
+    ws.write(
+      'libraries/Sizes/examples/Breaks/Breaks.ino',
+      ws.read('libraries/Sizes/examples/Breaks/Breaks.ino').replace('void setup() {}', 'void setup() { int x = ; }'),
+    );
     git(ws, 'commit', '-qam', 'grow Grow, shrink Shrink, break Breaks');
     headSha = git(ws, 'rev-parse', 'HEAD');
 
@@ -140,7 +156,15 @@ describe('nx-fastled-task sizes: a pull request against its base, sizes from the
 
     ws.write(
       'size-budget.json',
-      JSON.stringify({ boards: { uno: { flash: '90%', ram: '75%' } }, examples: { 'sizes/Steady': { uno: { flash: 600 } } }, ratchet: { flash: 100, ram: 64 } }, null, 2),
+      JSON.stringify(
+        {
+          boards: { uno: { flash: '90%', ram: '75%' } },
+          examples: { 'sizes/Steady': { uno: { flash: 600 } } },
+          ratchet: { flash: 100, ram: 64 },
+        },
+        null,
+        2,
+      ),
     );
     stepSummary = path.join(path.dirname(ws.root), 'step-summary.md');
     sizes = spawnSync(TASK_BIN, ['sizes', '--base', baseSha, '--repo-url', REPO_URL], {
@@ -149,7 +173,8 @@ describe('nx-fastled-task sizes: a pull request against its base, sizes from the
       env: nxEnv(cacheDir, { GITHUB_STEP_SUMMARY: stepSummary }),
       maxBuffer: 64 * 1024 * 1024,
     });
-    if (!fs.existsSync(path.join(ws.root, 'dist/sizes/sizes.json'))) throw new Error(`sizes wrote nothing (exit ${sizes.status}):\n${sizes.stdout}\n${sizes.stderr}`);
+    if (!fs.existsSync(path.join(ws.root, 'dist/sizes/sizes.json')))
+      throw new Error(`sizes wrote nothing (exit ${sizes.status}):\n${sizes.stdout}\n${sizes.stderr}`);
     cmp = JSON.parse(ws.read('dist/sizes/sizes.json'));
   }, 900_000);
 
@@ -190,7 +215,14 @@ describe('nx-fastled-task sizes: a pull request against its base, sizes from the
     expect(breaks.size).toBeUndefined();
     expect(breaks.change).toBeUndefined();
     expect(breaks.compile.counts.failed).toBe(1);
-    expect(report.skips).toEqual([{ example: 'sizes/HostOnly', board: 'uno', reason: '.native.test.only in the example folder: built only for native', root: 'libraries/Sizes/examples/HostOnly' }]);
+    expect(report.skips).toEqual([
+      {
+        example: 'sizes/HostOnly',
+        board: 'uno',
+        reason: '.native.test.only in the example folder: built only for native',
+        root: 'libraries/Sizes/examples/HostOnly',
+      },
+    ]);
   });
 
   it("writes compile-sketches' sketches-report format, which report-size-deltas reads", () => {
@@ -202,7 +234,9 @@ describe('nx-fastled-task sizes: a pull request against its base, sizes from the
     const board = r.boards[0];
     expect(board.board).toBe('arduino:avr:uno');
     const sketch = (name: string) => board.sketches.find((s: { name: string }) => s.name === `libraries/Sizes/examples/${name}`);
-    expect(board.sketches.map((s: { name: string }) => s.name)).toEqual(['Breaks', 'Grow', 'Shrink', 'Steady'].map((n) => `libraries/Sizes/examples/${n}`));
+    expect(board.sketches.map((s: { name: string }) => s.name)).toEqual(
+      ['Breaks', 'Grow', 'Shrink', 'Steady'].map((n) => `libraries/Sizes/examples/${n}`),
+    );
     const grow = entry(cmp.report, 'Grow');
     expect(sketch('Grow')).toEqual({
       name: 'libraries/Sizes/examples/Grow',
@@ -228,14 +262,25 @@ describe('nx-fastled-task sizes: a pull request against its base, sizes from the
     // The broken example: compilation_success false, "N/A" where compile-sketches has nothing to measure.
     expect(sketch('Breaks')).toMatchObject({
       compilation_success: false,
-      sizes: [{ current: { absolute: 'N/A', relative: 'N/A' }, delta: { absolute: 'N/A', relative: 'N/A' } }, { current: { absolute: 'N/A' } }],
+      sizes: [
+        { current: { absolute: 'N/A', relative: 'N/A' }, delta: { absolute: 'N/A', relative: 'N/A' } },
+        { current: { absolute: 'N/A' } },
+      ],
       warnings: { current: { absolute: 'N/A' }, delta: { absolute: 'N/A' } },
     });
     expect(sketch('Breaks').sizes[0].previous.absolute).toBe(entry(mainReport, 'Breaks').size!.flash);
     // The board's summary: min and max of the deltas, as report-size-deltas prints them.
     const shrink = entry(cmp.report, 'Shrink').change!;
-    expect(board.sizes[0]).toMatchObject({ name: 'flash', maximum: 32256, delta: { absolute: { minimum: shrink.flash, maximum: grow.change!.flash } } });
-    expect(board.sizes[1]).toMatchObject({ name: 'RAM for global variables', maximum: 2048, delta: { absolute: { minimum: 0, maximum: 32 } } });
+    expect(board.sizes[0]).toMatchObject({
+      name: 'flash',
+      maximum: 32256,
+      delta: { absolute: { minimum: shrink.flash, maximum: grow.change!.flash } },
+    });
+    expect(board.sizes[1]).toMatchObject({
+      name: 'RAM for global variables',
+      maximum: 2048,
+      delta: { absolute: { minimum: 0, maximum: 32 } },
+    });
     expect(board.warnings).toEqual({ delta: { absolute: { minimum: 0, maximum: 0 } } });
   });
 
@@ -249,16 +294,37 @@ describe('nx-fastled-task sizes: a pull request against its base, sizes from the
     expect(sizes.status).toBe(1);
     expect(cmp.budget!.violations.map((v) => v.message)).toEqual(messages);
     for (const m of messages) expect(sizes.stderr).toContain(`over budget: ${m}`);
-    expect(cmp.budget!.violations[0]).toMatchObject({ example: 'sizes/Grow', board: 'uno', measure: 'flash', kind: 'ratchet', size: grow.size!.flash, budget: 100 });
+    expect(cmp.budget!.violations[0]).toMatchObject({
+      example: 'sizes/Grow',
+      board: 'uno',
+      measure: 'flash',
+      kind: 'ratchet',
+      size: grow.size!.flash,
+      budget: 100,
+    });
 
     // The same comparison from main's kept report (no build) and a budget it meets: exit 0.
     fs.writeFileSync(path.join(path.dirname(ws.root), 'main-report.json'), JSON.stringify(mainReport));
     ws.write('lenient-budget.json', JSON.stringify({ boards: { uno: { flash: '90%' } }, ratchet: 1000 }));
-    const ok = spawnSync(TASK_BIN, ['sizes', '--base', baseSha, '--base-report', '../main-report.json', '--budget', 'lenient-budget.json', '--out', 'dist/sizes-lenient'], {
-      cwd: ws.root,
-      encoding: 'utf8',
-      env: nxEnv(cacheDir),
-    });
+    const ok = spawnSync(
+      TASK_BIN,
+      [
+        'sizes',
+        '--base',
+        baseSha,
+        '--base-report',
+        '../main-report.json',
+        '--budget',
+        'lenient-budget.json',
+        '--out',
+        'dist/sizes-lenient',
+      ],
+      {
+        cwd: ws.root,
+        encoding: 'utf8',
+        env: nxEnv(cacheDir),
+      },
+    );
     expect(ok.stderr).toBe('');
     expect(ok.status).toBe(0);
     const lenient: SizesComparison = JSON.parse(ws.read('dist/sizes-lenient/sizes.json'));
@@ -278,10 +344,16 @@ describe('nx-fastled-task sizes: a pull request against its base, sizes from the
     expect(md).toContain(
       `| ${link('Grow')} | uno | ${B(grow.size!.flash)} | ${grow.size!.flashPct!.toFixed(1)}% | ▲ +${B(grow.change!.flash)} (${pctOf(grow.change!.flash, 32256)}) | ${B(grow.size!.ram)} | ${grow.size!.ramPct!.toFixed(1)}% | ▲ +32 B (+1.56%) | 0 |`,
     );
-    expect(md).toContain(`| ${link('Shrink')} | uno | ${B(shrink.size!.flash)} | ${shrink.size!.flashPct!.toFixed(1)}% | ▼ -${B(-shrink.change!.flash)} (${pctOf(shrink.change!.flash, 32256)}) |`);
+    expect(md).toContain(
+      `| ${link('Shrink')} | uno | ${B(shrink.size!.flash)} | ${shrink.size!.flashPct!.toFixed(1)}% | ▼ -${B(-shrink.change!.flash)} (${pctOf(shrink.change!.flash, 32256)}) |`,
+    );
     expect(md).toContain(`| ${link('Breaks')} | uno | **failed** |`);
     expect(md).toMatch(/<summary>Unchanged \(1\)<\/summary>[\s\S]*sizes\/Steady/);
-    expect(md).toMatch(new RegExp(`- \\[sizes/Breaks\\]\\([^)]*\\) on uno: compile failed: \`libraries/Sizes/examples/Breaks/Breaks.ino:\\d+:\\d+: error: expected primary-expression`));
+    expect(md).toMatch(
+      new RegExp(
+        `- \\[sizes/Breaks\\]\\([^)]*\\) on uno: compile failed: \`libraries/Sizes/examples/Breaks/Breaks.ino:\\d+:\\d+: error: expected primary-expression`,
+      ),
+    );
     expect(md).toContain('- `sizes/HostOnly` on uno: .native.test.only in the example folder: built only for native');
     expect(md).toContain('**Size budget: 2 violations** (`size-budget.json`):');
     expect(md).toContain(`built from the cache: ${cmp.base.run!.tasks} tasks, ${cmp.base.run!.tasks} cache hits, 0 compiler runs`);
@@ -296,46 +368,56 @@ describe('nx-fastled-task sizes: a pull request against its base, sizes from the
     expect(md).toContain('- `sizes/HostOnly` on uno: .native.test.only in the example folder: built only for native');
   });
 
-  (CHROMIUM ? it : it.skip)('the PR comment and the HTML report render in headless Chromium', () => {
-    const shots = fs.mkdtempSync(path.join(path.dirname(ws.root), 'shots-'));
-    // The comment as GitHub would show it (markdown-it: CommonMark with GFM tables, inline HTML allowed).
-    // Folded sections opened, so the screenshot shows them.
-    const body = new MarkdownIt({ html: true, linkify: false }).render(ws.read('dist/sizes/pr-comment.md')).replace(/<details>/g, '<details open>');
-    const page = path.join(shots, 'pr-comment.html');
-    fs.writeFileSync(
-      page,
-      `<!doctype html><meta charset="utf-8"><style>body{font:14px/1.5 system-ui,sans-serif;margin:24px;max-width:1000px;color:#1f2328}` +
-        `table{border-collapse:collapse;margin:8px 0}th,td{border:1px solid #d1d9e0;padding:4px 10px}th{background:#f6f8fa}code{background:#eff1f3;padding:1px 4px;border-radius:4px}</style>` +
-        `<body>${body}</body>`,
-    );
-    const dom = dumpDom(page);
-    // Tables survived the Markdown: the board summary and the examples, with the deltas in their cells.
-    const cells = [...dom.matchAll(/<td[^>]*>([\s\S]*?)<\/td>/g)].map((m) => m[1].replace(/<[^>]+>/g, ''));
-    const grow = entry(cmp.report, 'Grow');
-    expect(cells).toContain(`▲ +${B(grow.change!.flash)} (+${((100 * grow.change!.flash) / 32256).toFixed(2)}%)`);
-    expect(cells).toContain('uno');
-    expect(dom).not.toContain('| uno |'); // a table that did not render stays as pipes
-    const commentPng = path.join(shots, 'pr-comment.png');
-    screenshot(page, commentPng, '', '1100,1000');
-    const comment = pngStats(decodePng(fs.readFileSync(commentPng)), {}, 10);
-    expect(comment.distinctColours).toBeGreaterThan(20);
-    expect(comment.nonBackground).toBeGreaterThan(0.03);
+  (CHROMIUM ? it : it.skip)(
+    'the PR comment and the HTML report render in headless Chromium',
+    () => {
+      const shots = fs.mkdtempSync(path.join(path.dirname(ws.root), 'shots-'));
+      // The comment as GitHub would show it (markdown-it: CommonMark with GFM tables, inline HTML allowed).
+      // Folded sections opened, so the screenshot shows them.
+      const body = new MarkdownIt({ html: true, linkify: false })
+        .render(ws.read('dist/sizes/pr-comment.md'))
+        .replace(/<details>/g, '<details open>');
+      const page = path.join(shots, 'pr-comment.html');
+      fs.writeFileSync(
+        page,
+        `<!doctype html><meta charset="utf-8"><style>body{font:14px/1.5 system-ui,sans-serif;margin:24px;max-width:1000px;color:#1f2328}` +
+          `table{border-collapse:collapse;margin:8px 0}th,td{border:1px solid #d1d9e0;padding:4px 10px}th{background:#f6f8fa}code{background:#eff1f3;padding:1px 4px;border-radius:4px}</style>` +
+          `<body>${body}</body>`,
+      );
+      const dom = dumpDom(page);
+      // Tables survived the Markdown: the board summary and the examples, with the deltas in their cells.
+      const cells = [...dom.matchAll(/<td[^>]*>([\s\S]*?)<\/td>/g)].map((m) => m[1].replace(/<[^>]+>/g, ''));
+      const grow = entry(cmp.report, 'Grow');
+      expect(cells).toContain(`▲ +${B(grow.change!.flash)} (+${((100 * grow.change!.flash) / 32256).toFixed(2)}%)`);
+      expect(cells).toContain('uno');
+      expect(dom).not.toContain('| uno |'); // a table that did not render stays as pipes
+      const commentPng = path.join(shots, 'pr-comment.png');
+      screenshot(page, commentPng, '', '1100,1000');
+      const comment = pngStats(decodePng(fs.readFileSync(commentPng)), {}, 10);
+      expect(comment.distinctColours).toBeGreaterThan(20);
+      expect(comment.nonBackground).toBeGreaterThan(0.03);
 
-    // The HTML report of the comparison: one row per example (the skipped one too), the deltas per board.
-    const report = path.join(ws.root, 'dist/sizes/report.html');
-    const rows = tableRows(dumpDom(report));
-    // Sorted by its script: uno's flash, descending; the examples without sizes after them.
-    const bySize = ['Grow', 'Shrink', 'Steady'].map((x) => entry(cmp.report, x)).sort((a, b) => b.size!.flash - a.size!.flash);
-    expect(rows.map((r) => r['data-example'])).toEqual([...bySize.map((x) => x.example), 'sizes/Breaks', 'sizes/HostOnly']);
-    expect(rows.find((r) => r['data-example'] === 'sizes/Grow')!['data-dflash-uno']).toBe(String(grow.change!.flash));
-    const reportPng = path.join(shots, 'report.png');
-    screenshot(report, reportPng, '', '1280,1000');
-    const stats = pngStats(decodePng(fs.readFileSync(reportPng)), { regression: [0xc6, 0x28, 0x28], smaller: [0x2e, 0x7d, 0x32], flash: [0x2f, 0x6f, 0xdd] }, 10);
-    expect(stats.matches.regression).toBeGreaterThan(20);
-    expect(stats.matches.smaller).toBeGreaterThan(5);
-    expect(stats.matches.flash).toBeGreaterThan(200);
-    console.info(`sizes.spec: screenshots: ${commentPng} ${reportPng}`);
-  }, 900_000);
+      // The HTML report of the comparison: one row per example (the skipped one too), the deltas per board.
+      const report = path.join(ws.root, 'dist/sizes/report.html');
+      const rows = tableRows(dumpDom(report));
+      // Sorted by its script: uno's flash, descending; the examples without sizes after them.
+      const bySize = ['Grow', 'Shrink', 'Steady'].map((x) => entry(cmp.report, x)).sort((a, b) => b.size!.flash - a.size!.flash);
+      expect(rows.map((r) => r['data-example'])).toEqual([...bySize.map((x) => x.example), 'sizes/Breaks', 'sizes/HostOnly']);
+      expect(rows.find((r) => r['data-example'] === 'sizes/Grow')!['data-dflash-uno']).toBe(String(grow.change!.flash));
+      const reportPng = path.join(shots, 'report.png');
+      screenshot(report, reportPng, '', '1280,1000');
+      const stats = pngStats(
+        decodePng(fs.readFileSync(reportPng)),
+        { regression: [0xc6, 0x28, 0x28], smaller: [0x2e, 0x7d, 0x32], flash: [0x2f, 0x6f, 0xdd] },
+        10,
+      );
+      expect(stats.matches.regression).toBeGreaterThan(20);
+      expect(stats.matches.smaller).toBeGreaterThan(5);
+      expect(stats.matches.flash).toBeGreaterThan(200);
+      console.info(`sizes.spec: screenshots: ${commentPng} ${reportPng}`);
+    },
+    900_000,
+  );
 });
 
 describe('size budget, domain', () => {
@@ -347,15 +429,33 @@ describe('size budget, domain', () => {
     compile: { tasks: [], counts: { run: 1, 'local-hit': 0, 'remote-hit': 0, failed: 0, skipped: 0 }, seconds: 1 },
     size: { flash, ram, flashLimit: 32256, ramLimit: 2048, file: 'x', sections: {} },
     warnings: 0,
-    ...(change ? { change: { ...change, baseline: { flash: flash - change.flash, ram: ram - change.ram }, regression: change.flash > 0 || change.ram > 0 } } : {}),
+    ...(change
+      ? {
+          change: {
+            ...change,
+            baseline: { flash: flash - change.flash, ram: ram - change.ram },
+            regression: change.flash > 0 || change.ram > 0,
+          },
+        }
+      : {}),
   });
 
   it('the most specific rule wins; percentages are of the board limit; the ratchet needs a base', () => {
     const budget = parseBudget(
-      { boards: { uno: { flash: '50%', ratchet: 10 } }, examples: { 'lib/Big': { '*': { flash: 20000 } }, 'lib/Free': { uno: { ratchet: { flash: 5000 } } } }, ratchet: 0 },
+      {
+        boards: { uno: { flash: '50%', ratchet: 10 } },
+        examples: { 'lib/Big': { '*': { flash: 20000 } }, 'lib/Free': { uno: { ratchet: { flash: 5000 } } } },
+        ratchet: 0,
+      },
       'b.json',
     );
-    const v = checkBudget(budget, [e('lib/Big', 17000, 100), e('lib/Small', 16200, 100), e('lib/Grew', 1000, 100, { flash: 11, ram: 10 }), e('lib/Free', 1000, 100, { flash: 4000, ram: 0 }), e('lib/New', 100, 100)]);
+    const v = checkBudget(budget, [
+      e('lib/Big', 17000, 100),
+      e('lib/Small', 16200, 100),
+      e('lib/Grew', 1000, 100, { flash: 11, ram: 10 }),
+      e('lib/Free', 1000, 100, { flash: 4000, ram: 0 }),
+      e('lib/New', 100, 100),
+    ]);
     expect(v.map((x) => x.message)).toEqual([
       'lib/Small on uno: flash 16,200 B is over its budget of 16,128 B (50% of 32,256 B) by 72 B (b.json: boards.uno.flash)',
       'lib/Grew on uno: flash grew by 11 B (989 B → 1,000 B), more than the ratchet allows (10 B) (b.json: boards.uno.ratchet)',
@@ -368,6 +468,8 @@ describe('size budget, domain', () => {
     );
     expect(() => parseBudget({ ratchet: -1 }, 'size-budget.json')).toThrow(/size-budget\.json: ratchet is -1; expected whole bytes >= 0/);
     expect(() => parseBudget({ board: {} }, 'size-budget.json')).toThrow(/size-budget\.json: "board" is not a budget section/);
-    expect(() => parseBudget({ examples: { 'lib/A': { uno: { flsh: 1 } } } }, 'size-budget.json')).toThrow(/examples\["lib\/A"\]\.uno\.flsh is not a budget setting/);
+    expect(() => parseBudget({ examples: { 'lib/A': { uno: { flsh: 1 } } } }, 'size-budget.json')).toThrow(
+      /examples\["lib\/A"\]\.uno\.flsh is not a budget setting/,
+    );
   });
 });

@@ -35,7 +35,14 @@ export async function admin(values: Values, args: string[]): Promise<number> {
     case 'list': {
       if (values.namespace && !isValidNamespace(values.namespace)) throw new UsageError(`--namespace: invalid name '${values.namespace}'`);
       const shown = values.namespace ? rows.filter((r) => r.namespace === values.namespace) : rows;
-      if (values.json) out(JSON.stringify(shown.map(({ file: _f, ...r }) => r), null, 2));
+      if (values.json)
+        out(
+          JSON.stringify(
+            shown.map(({ file: _f, ...r }) => r),
+            null,
+            2,
+          ),
+        );
       else {
         for (const r of shown) out(`${r.id}\t${r.bytes}\t${r.lastUsed}\t${r.sha256.slice(0, 16)}`);
         process.stderr.write(`${shown.length} entries, ${shown.reduce((n, r) => n + r.bytes, 0)} bytes\n`);
@@ -47,12 +54,18 @@ export async function admin(values: Values, args: string[]): Promise<number> {
       const r = find(rows, rest[0]);
       const check = await checkEntryFile(r.file, DEFAULT_ENTRY_LIMITS);
       const { file: _f, ...shown } = r;
-      const report = { ...shown, valid: check.ok, ...(check.ok ? { unpackedBytes: check.unpackedBytes } : { problem: check.reason }), members: check.members };
+      const report = {
+        ...shown,
+        valid: check.ok,
+        ...(check.ok ? { unpackedBytes: check.unpackedBytes } : { problem: check.reason }),
+        members: check.members,
+      };
       if (values.json) out(JSON.stringify(report, null, 2));
       else {
         out(`id        ${r.id} (namespace ${r.namespace})\nbytes     ${r.bytes}\nsha256    ${r.sha256}\nlast used ${r.lastUsed}`);
         out(`check     ${check.ok ? `ok (${check.unpackedBytes} bytes unpacked)` : `REFUSED: ${check.reason}`}`);
-        for (const m of check.members) out(`  ${m.type.padEnd(12)} ${String(m.size).padStart(10)}  ${m.path}${m.linkpath ? ` -> ${m.linkpath}` : ''}`);
+        for (const m of check.members)
+          out(`  ${m.type.padEnd(12)} ${String(m.size).padStart(10)}  ${m.path}${m.linkpath ? ` -> ${m.linkpath}` : ''}`);
       }
       return check.ok ? 0 : 3;
     }
@@ -76,7 +89,9 @@ export async function admin(values: Values, args: string[]): Promise<number> {
         if (values.remove) await fsp.rm(r.file, { force: true });
         out(`${values.remove ? 'removed' : 'BAD'}\t${r.id}\t${why}`);
       }
-      process.stderr.write(`${rows.length} entries checked, ${bad} bad${bad && !values.remove ? ' (rerun with --remove to delete them)' : ''}\n`);
+      process.stderr.write(
+        `${rows.length} entries checked, ${bad} bad${bad && !values.remove ? ' (rerun with --remove to delete them)' : ''}\n`,
+      );
       return bad && !values.remove ? 3 : 0;
     }
     default:

@@ -17,5 +17,8 @@ export async function readPid(file: string): Promise<number | undefined> {
 
 export async function tail(file: string, lines = 20): Promise<string> {
   const txt = await fsp.readFile(file, 'utf8').catch(() => '');
-  return txt.split('\n').slice(-lines - 1).join('\n');
+  return txt
+    .split('\n')
+    .slice(-lines - 1)
+    .join('\n');
 }

@@ -67,10 +67,7 @@ export class UploadQueue {
   /** Resolves when nothing is waiting or running, or after `timeoutMs` (then returns how many were left). */
   async drain(timeoutMs: number): Promise<number> {
     if (this.pending === 0) return 0;
-    await Promise.race([
-      new Promise<void>((r) => this.idleWaiters.push(r)),
-      new Promise<void>((r) => setTimeout(r, timeoutMs).unref()),
-    ]);
+    await Promise.race([new Promise<void>((r) => this.idleWaiters.push(r)), new Promise<void>((r) => setTimeout(r, timeoutMs).unref())]);
     return this.pending;
   }
 

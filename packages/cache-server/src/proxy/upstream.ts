@@ -34,7 +34,8 @@ export class Upstream {
 
   constructor(private readonly opts: UpstreamOptions) {
     this.base = new URL(opts.url.endsWith('/') ? opts.url : `${opts.url}/`);
-    if (this.base.protocol !== 'http:' && this.base.protocol !== 'https:') throw new Error(`--upstream: expected an http(s) URL, got ${opts.url}`);
+    if (this.base.protocol !== 'http:' && this.base.protocol !== 'https:')
+      throw new Error(`--upstream: expected an http(s) URL, got ${opts.url}`);
     const Agent = this.base.protocol === 'https:' ? https.Agent : http.Agent;
     this.agent = new Agent({ keepAlive: true, maxSockets: 8 });
     this.timeoutMs = opts.timeoutMs ?? 5_000;
@@ -69,13 +70,16 @@ export class Upstream {
     if (res.statusCode !== 200) {
       res.resume();
       if ((res.statusCode ?? 0) >= 500) this.failed(`GET ${key}: ${res.statusCode}`);
-      else if (res.statusCode === 401 || res.statusCode === 403) this.opts.log.error(`upstream refused the token on GET (${res.statusCode}): check NX_FASTLED_CACHE_UPSTREAM_TOKEN`);
+      else if (res.statusCode === 401 || res.statusCode === 403)
+        this.opts.log.error(`upstream refused the token on GET (${res.statusCode}): check NX_FASTLED_CACHE_UPSTREAM_TOKEN`);
       if (res.statusCode === 404) this.stats.getMisses++;
       else this.stats.getErrors++;
       return false;
     }
     const declared = Number(res.headers['content-length'] ?? 0);
-    const pending = await store.beginWrite(id, maxEntryBytes, Number.isSafeInteger(declared) && declared > 0 ? declared : 0).catch((e: Error) => e);
+    const pending = await store
+      .beginWrite(id, maxEntryBytes, Number.isSafeInteger(declared) && declared > 0 ? declared : 0)
+      .catch((e: Error) => e);
     if (pending instanceof Error || pending === 'busy') {
       res.destroy();
       return false;
@@ -140,7 +144,12 @@ export class Upstream {
     this.downUntil = Date.now() + this.cooldownMs;
   }
 
-  private request(method: 'GET' | 'PUT', key: string, length?: number, body?: Buffer | NodeJS.ReadableStream): Promise<http.IncomingMessage> {
+  private request(
+    method: 'GET' | 'PUT',
+    key: string,
+    length?: number,
+    body?: Buffer | NodeJS.ReadableStream,
+  ): Promise<http.IncomingMessage> {
     const url = new URL(`v1/cache/${key}`, this.base);
     const mod = url.protocol === 'https:' ? https : http;
     return new Promise((resolve, reject) => {

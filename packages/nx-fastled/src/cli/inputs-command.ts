@@ -41,14 +41,19 @@ export function runInputs(argv: string[]): void {
   const manifestFile = process.env[MANIFEST_ENV];
   if (!manifestFile) {
     discard();
-    throw new Error(`nx-fastled: ${output}: cannot check its inputs: ${MANIFEST_ENV} is not set (it is set by nx-fastled's preTasksExecution: run this task through nx)`);
+    throw new Error(
+      `nx-fastled: ${output}: cannot check its inputs: ${MANIFEST_ENV} is not set (it is set by nx-fastled's preTasksExecution: run this task through nx)`,
+    );
   }
   let read: string[];
   try {
     read = parseDepfile(fs.readFileSync(depfile, 'utf8'), depfile);
   } catch (e) {
     discard();
-    throw new Error(`nx-fastled: ${output}: the compiler's dependency file could not be read (${(e as Error).message}), so its inputs cannot be checked`);
+    throw new Error(
+      `nx-fastled: ${output}: the compiler's dependency file could not be read (${(e as Error).message}), so its inputs cannot be checked`,
+      { cause: e },
+    );
   }
   const manifest = readManifest(manifestFile);
   const root = process.cwd();
@@ -56,13 +61,17 @@ export function runInputs(argv: string[]): void {
   fs.rmSync(depfile, { force: true });
   if (result.changed.length) {
     discard();
-    const files = result.changed.map((c) => `${c.file} (${c.when === 'before' ? 'already different when the tasks started' : 'written while the build ran'})`);
+    const files = result.changed.map(
+      (c) => `${c.file} (${c.when === 'before' ? 'already different when the tasks started' : 'written while the build ran'})`,
+    );
     throw new Error(
       `nx-fastled: ${files.join(', ')} changed after Nx hashed the workspace for this run, so ${output} may hold bytes its cache key does not describe. ` +
         'It was deleted and nothing is cached; run the build again once the edit is finished.',
     );
   }
   for (const file of result.untracked) {
-    process.stderr.write(`nx-fastled: warning: ${output} read ${file}, which Nx does not hash (git-ignored, or created during the build): its cache key does not cover that file\n`);
+    process.stderr.write(
+      `nx-fastled: warning: ${output} read ${file}, which Nx does not hash (git-ignored, or created during the build): its cache key does not cover that file\n`,
+    );
   }
 }

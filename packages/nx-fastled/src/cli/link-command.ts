@@ -13,7 +13,10 @@ import { tempName, writeAtomic } from '../util/atomic';
 import { verifyInputs } from './verify-command';
 
 class ToolError extends Error {
-  constructor(message: string, readonly stderr = '') {
+  constructor(
+    message: string,
+    readonly stderr = '',
+  ) {
     super(message);
   }
 }
@@ -70,8 +73,14 @@ export const LINK_COMMAND = defineCommand({
     'hex-flags': { type: 'string', description: 'objcopy flags making the .hex (write --hex-flags=...)' },
     'eep-flags': { type: 'string', description: 'objcopy flags making the .eep (write --eep-flags=...)' },
     size: { type: 'string', description: 'the size tool, relative to --bin' },
-    'size-regex': { type: 'string', description: "platform.txt recipe.size.regex: `size -A` lines whose first group sums to flash (default .text+.data+.bootloader)" },
-    'size-regex-data': { type: 'string', description: 'platform.txt recipe.size.regex.data: the same for RAM (default .data+.bss+.noinit)' },
+    'size-regex': {
+      type: 'string',
+      description: 'platform.txt recipe.size.regex: `size -A` lines whose first group sums to flash (default .text+.data+.bootloader)',
+    },
+    'size-regex-data': {
+      type: 'string',
+      description: 'platform.txt recipe.size.regex.data: the same for RAM (default .data+.bss+.noinit)',
+    },
     'flash-limit': { type: 'string', description: 'flash bytes available' },
     'ram-limit': { type: 'string', description: 'RAM bytes available' },
     'no-heal': { type: 'boolean', description: 'a damaged input is reported, not removed' },
@@ -138,7 +147,10 @@ export function runLink(argv: string[]): void {
       throw e;
     }
     const objcopy = flags.objcopy;
-    for (const [ext, objcopyFlags] of [['hex', flags['hex-flags']], ['eep', flags['eep-flags']]] as const) {
+    for (const [ext, objcopyFlags] of [
+      ['hex', flags['hex-flags']],
+      ['eep', flags['eep-flags']],
+    ] as const) {
       if (!objcopy || objcopyFlags === undefined) continue;
       const image = path.join(outDir, `${name}.${ext}`);
       pending.push([tempName(image), image]);
@@ -154,7 +166,9 @@ export function runLink(argv: string[]): void {
     writeAtomic(path.join(outDir, `${name}.size.json`), JSON.stringify(report, null, 2) + '\n');
     fs.renameSync(tmpElf, elf);
     process.stdout.write(
-      size ? `${elf}: flash ${report.flash}${report.flashLimit ? `/${report.flashLimit}` : ''} bytes, RAM ${report.ram}${report.ramLimit ? `/${report.ramLimit}` : ''} bytes\n` : `${elf}\n`,
+      size
+        ? `${elf}: flash ${report.flash}${report.flashLimit ? `/${report.flashLimit}` : ''} bytes, RAM ${report.ram}${report.ramLimit ? `/${report.ramLimit}` : ''} bytes\n`
+        : `${elf}\n`,
     );
   } finally {
     for (const [from] of pending) fs.rmSync(from, { force: true });
@@ -172,7 +186,14 @@ export function sumMatches(text: string, regex: string): number {
   return sum;
 }
 
-function measure(sizeTool: string, elfFile: string, board: string, flashLimit?: number, ramLimit?: number, regexes: { flash?: string; data?: string } = {}): SizeReport {
+function measure(
+  sizeTool: string,
+  elfFile: string,
+  board: string,
+  flashLimit?: number,
+  ramLimit?: number,
+  regexes: { flash?: string; data?: string } = {},
+): SizeReport {
   const text = run(sizeTool, ['-A', elfFile], `measuring ${elfFile}`);
   const sections = parseSizeA(text);
   const s = sections;

@@ -132,14 +132,18 @@ function checkoutBase(workspaceRoot: string, sha: string, warn: (m: string) => v
           `nx-fastled-task sizes: the base's ${rel} is at ${subSha}, which ${rel} does not have; fetch it (git -C ${rel} fetch origin ${subSha}) or pass --base-report`,
         );
       } else if (fs.existsSync(local)) {
-        warn(`nx-fastled-task sizes: ${rel} is not a git checkout; the base uses its files as they are here (assuming the base's pointer ${subSha.slice(0, 10)} matches)`);
+        warn(
+          `nx-fastled-task sizes: ${rel} is not a git checkout; the base uses its files as they are here (assuming the base's pointer ${subSha.slice(0, 10)} matches)`,
+        );
         fs.cpSync(local, dest, { recursive: true, filter: (src) => path.basename(src) !== '.git' });
       }
     }
     const root = path.join(checkout, prefix);
-    if (!fs.existsSync(path.join(root, 'nx.json'))) throw new SizesError(`nx-fastled-task sizes: the base commit ${sha.slice(0, 10)} has no ${path.posix.join(prefix, 'nx.json')}`);
+    if (!fs.existsSync(path.join(root, 'nx.json')))
+      throw new SizesError(`nx-fastled-task sizes: the base commit ${sha.slice(0, 10)} has no ${path.posix.join(prefix, 'nx.json')}`);
     const modules = path.join(workspaceRoot, 'node_modules');
-    if (fs.existsSync(modules) && !fs.existsSync(path.join(root, 'node_modules'))) fs.symlinkSync(fs.realpathSync(modules), path.join(root, 'node_modules'));
+    if (fs.existsSync(modules) && !fs.existsSync(path.join(root, 'node_modules')))
+      fs.symlinkSync(fs.realpathSync(modules), path.join(root, 'node_modules'));
     return { root, cleanup };
   } catch (e) {
     cleanup();
@@ -154,7 +158,11 @@ interface BaseBuild {
 }
 
 /** Builds the base checkout with this workspace's caches and returns its report and run record. */
-function buildBase(workspaceRoot: string, base: BaseCheckout, opts: { outputDir: string; target: string; warn: (m: string) => void }): BaseBuild {
+function buildBase(
+  workspaceRoot: string,
+  base: BaseCheckout,
+  opts: { outputDir: string; target: string; warn: (m: string) => void },
+): BaseBuild {
   const env: NodeJS.ProcessEnv = { ...process.env, NX_DAEMON: 'false', NX_TUI: 'false', NX_FASTLED_REPORT_BASELINE: 'none' };
   delete env.GITHUB_STEP_SUMMARY;
   const cacheDir = configuredCacheDir(workspaceRoot, process.env);
@@ -162,22 +170,33 @@ function buildBase(workspaceRoot: string, base: BaseCheckout, opts: { outputDir:
     // A configured cache folder is only used through Nx's index of it (a SQLite database in the workspace data
     // folder): the base gets the same folder and a copy of the index, in a data folder of its own.
     if (cacheDir) env.NX_CACHE_DIRECTORY = cacheDir;
-    const data = process.env.NX_WORKSPACE_DATA_DIRECTORY ? path.resolve(workspaceRoot, process.env.NX_WORKSPACE_DATA_DIRECTORY) : path.join(workspaceRoot, '.nx/workspace-data');
+    const data = process.env.NX_WORKSPACE_DATA_DIRECTORY
+      ? path.resolve(workspaceRoot, process.env.NX_WORKSPACE_DATA_DIRECTORY)
+      : path.join(workspaceRoot, '.nx/workspace-data');
     const baseData = path.join(base.root, '.nx/workspace-data');
     fs.mkdirSync(baseData, { recursive: true });
-    if (fs.existsSync(data)) for (const f of fs.readdirSync(data).filter((f) => /\.db(-wal)?$/.test(f))) fs.copyFileSync(path.join(data, f), path.join(baseData, f));
+    if (fs.existsSync(data))
+      for (const f of fs.readdirSync(data).filter((f) => /\.db(-wal)?$/.test(f)))
+        fs.copyFileSync(path.join(data, f), path.join(baseData, f));
     env.NX_WORKSPACE_DATA_DIRECTORY = baseData;
   }
   // Otherwise Nx's per-user cache is keyed by the repository, which the worktree shares.
   const nxBin = path.join(base.root, 'node_modules/.bin/nx');
   const [cmd, args] = fs.existsSync(nxBin) ? [nxBin, [] as string[]] : ['npx', ['nx']];
   const started = Date.now();
-  const r = spawnSync(cmd, [...args, 'run-many', '-t', opts.target, '--outputStyle=static'], { cwd: base.root, env, encoding: 'utf8', maxBuffer: 512 * 1024 * 1024 });
+  const r = spawnSync(cmd, [...args, 'run-many', '-t', opts.target, '--outputStyle=static'], {
+    cwd: base.root,
+    env,
+    encoding: 'utf8',
+    maxBuffer: 512 * 1024 * 1024,
+  });
   const seconds = (Date.now() - started) / 1000;
   const reportFile = path.join(base.root, opts.outputDir, 'report', 'report.json');
   const runFile = path.join(base.root, opts.outputDir, 'report', 'run.json');
   if (!fs.existsSync(reportFile) || !fs.existsSync(runFile)) {
-    throw new SizesError(`nx-fastled-task sizes: the base build wrote no report (nx exited ${r.status}):\n${`${r.stdout}\n${r.stderr}`.trim().split('\n').slice(-30).join('\n')}`);
+    throw new SizesError(
+      `nx-fastled-task sizes: the base build wrote no report (nx exited ${r.status}):\n${`${r.stdout}\n${r.stderr}`.trim().split('\n').slice(-30).join('\n')}`,
+    );
   }
   if (r.status !== 0) opts.warn(`nx-fastled-task sizes: the base build exited ${r.status}; its failed examples have no base sizes`);
   return { report: readBaseline(reportFile), tasks: JSON.parse(fs.readFileSync(runFile, 'utf8')).tasks, seconds };
@@ -210,7 +229,10 @@ export function runSizes(argv: string[], cwd = process.cwd()): SizesResult | und
   const warn = (m: string) => process.stderr.write(`${m}\n`);
 
   const headFile = path.resolve(workspaceRoot, flags.get('head-report') ?? path.join(outputDir, 'report', 'report.json'));
-  if (!fs.existsSync(headFile)) throw new SizesError(`nx-fastled-task sizes: ${path.relative(workspaceRoot, headFile)} does not exist; build first (nx run-many -t ${target}), then compare`);
+  if (!fs.existsSync(headFile))
+    throw new SizesError(
+      `nx-fastled-task sizes: ${path.relative(workspaceRoot, headFile)} does not exist; build first (nx run-many -t ${target}), then compare`,
+    );
   const head = readBaseline(headFile);
 
   // The budget: the file given, else size-budget.json when the workspace has one.
@@ -232,7 +254,12 @@ export function runSizes(argv: string[], cwd = process.cwd()): SizesResult | und
   const baseReportArg = flags.get('base-report');
   if (baseReportArg) {
     baseReport = readBaseline(path.resolve(workspaceRoot, baseReportArg));
-    baseSide = { ref, commit: tryGit(workspaceRoot, ['rev-parse', '--verify', '--quiet', `${ref}^{commit}`])?.trim() || undefined, source: 'report', reportFile: baseReportArg };
+    baseSide = {
+      ref,
+      commit: tryGit(workspaceRoot, ['rev-parse', '--verify', '--quiet', `${ref}^{commit}`])?.trim() || undefined,
+      source: 'report',
+      reportFile: baseReportArg,
+    };
   } else {
     const sha = git(workspaceRoot, ['rev-parse', '--verify', `${ref}^{commit}`]).trim();
     const checkout = checkoutBase(workspaceRoot, sha, warn);
@@ -245,7 +272,10 @@ export function runSizes(argv: string[], cwd = process.cwd()): SizesResult | und
     }
   }
 
-  const shown = baseSide.commit && baseSide.commit.startsWith(ref) ? baseSide.commit.slice(0, 10) : `${ref}${baseSide.commit ? ` (${baseSide.commit.slice(0, 10)})` : ''}`;
+  const shown =
+    baseSide.commit && baseSide.commit.startsWith(ref)
+      ? baseSide.commit.slice(0, 10)
+      : `${ref}${baseSide.commit ? ` (${baseSide.commit.slice(0, 10)})` : ''}`;
   const report = compare(head, baseReport, { thresholdBytes: 0, source: shown });
   const violations = budget ? checkBudget(budget, report.entries) : [];
   const comparison: SizesComparison = {
@@ -258,15 +288,27 @@ export function runSizes(argv: string[], cwd = process.cwd()): SizesResult | und
   };
 
   const env = process.env;
-  const repoUrl = flags.get('repo-url') ?? (env.GITHUB_REPOSITORY ? `${env.GITHUB_SERVER_URL ?? 'https://github.com'}/${env.GITHUB_REPOSITORY}` : undefined);
+  const repoUrl =
+    flags.get('repo-url') ??
+    (env.GITHUB_REPOSITORY ? `${env.GITHUB_SERVER_URL ?? 'https://github.com'}/${env.GITHUB_REPOSITORY}` : undefined);
   const markdown = renderPrComment(comparison, { repoUrl });
-  const files = { json: path.join(out, 'sizes.json'), markdown: path.join(out, 'pr-comment.md'), html: path.join(out, 'report.html'), sketchesReports: [] as string[] };
+  const files = {
+    json: path.join(out, 'sizes.json'),
+    markdown: path.join(out, 'pr-comment.md'),
+    html: path.join(out, 'report.html'),
+    sketchesReports: [] as string[],
+  };
   writeAtomic(files.json, `${JSON.stringify(comparison, null, 2)}\n`);
   writeAtomic(files.markdown, markdown);
   writeAtomic(files.html, renderHtml(report, { reportDir: path.relative(workspaceRoot, out).split(path.sep).join('/') }));
   const reportsDir = path.join(out, 'sketches-reports');
   fs.rmSync(reportsDir, { recursive: true, force: true });
-  for (const r of sketchesReports(report, { commitHash: headSha ?? 'unknown', repoUrl: repoUrl ?? 'https://github.com/unknown/unknown', baseline: baseReport.entries, fqbn: parseFqbn(flags.get('fqbn')) })) {
+  for (const r of sketchesReports(report, {
+    commitHash: headSha ?? 'unknown',
+    repoUrl: repoUrl ?? 'https://github.com/unknown/unknown',
+    baseline: baseReport.entries,
+    fqbn: parseFqbn(flags.get('fqbn')),
+  })) {
     const file = path.join(reportsDir, reportFileName(r.boards[0].board));
     writeAtomic(file, `${JSON.stringify(r, null, 2)}\n`);
     files.sketchesReports.push(file);
@@ -289,7 +331,8 @@ export function runSizes(argv: string[], cwd = process.cwd()): SizesResult | und
   if (violations.length) {
     for (const v of violations) {
       process.stderr.write(`nx-fastled sizes: over budget: ${v.message}\n`);
-      if (env.GITHUB_ACTIONS === 'true') process.stdout.write(`::error title=Size budget::${v.message.replace(/%/g, '%25').replace(/\r?\n/g, '%0A')}\n`);
+      if (env.GITHUB_ACTIONS === 'true')
+        process.stdout.write(`::error title=Size budget::${v.message.replace(/%/g, '%25').replace(/\r?\n/g, '%0A')}\n`);
     }
     process.exitCode = 1;
   }

@@ -42,7 +42,8 @@ export function runTestJob(job: TestJob): TestOutcome {
     const hex = need('firmware');
     const settings: FramesFile['settings'] = { mcu: need('mcu'), clockHz: Number(need('clock')), simulatedMs: Number(need('ms')) };
     const clocked = ints(job.clocked);
-    for (const k of ['order', 'pins', 'leds', 'clocked'] as const) if (job[k]) settings[k] = k === 'order' ? job[k] : k === 'leds' ? Number(job[k]) : ints(job[k])!;
+    for (const k of ['order', 'pins', 'leds', 'clocked'] as const)
+      if (job[k]) settings[k] = k === 'order' ? job[k] : k === 'leds' ? Number(job[k]) : ints(job[k])!;
     const r = runAvr({
       hexText: fs.readFileSync(hex, 'utf8'),
       hexFile: hex,
@@ -121,7 +122,9 @@ export function runTest(argv: string[]): void {
     } catch (e) {
       if (e instanceof UsageError) throw e;
       failed++;
-      process.stderr.write(`nx-fastled: test of ${job.firmware ?? job.program ?? '?'} for ${job.board ?? '?'} could not run: ${(e as Error).message}\n`);
+      process.stderr.write(
+        `nx-fastled: test of ${job.firmware ?? job.program ?? '?'} for ${job.board ?? '?'} could not run: ${(e as Error).message}\n`,
+      );
       continue;
     }
     const text = describeOutcome(outcome);

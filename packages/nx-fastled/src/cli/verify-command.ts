@@ -43,7 +43,8 @@ export function checkFile(file: string): string | undefined {
     const want = /^[0-9a-f]{64}/i.exec(fs.readFileSync(sidecar, 'latin1').trim())?.[0].toLowerCase();
     if (!want) return `its checksum file ${sidecar} is damaged (no sha256 in it)`;
     const got = createHash('sha256').update(bytes).digest('hex');
-    if (got !== want) return `sha256 ${got.slice(0, 16)}… does not match ${want.slice(0, 16)}… recorded in ${path.basename(sidecar)} when it was built`;
+    if (got !== want)
+      return `sha256 ${got.slice(0, 16)}… does not match ${want.slice(0, 16)}… recorded in ${path.basename(sidecar)} when it was built`;
   }
   return structuralProblem(bytes, file);
 }
@@ -93,7 +94,12 @@ export function arProblem(b: Buffer): string | undefined {
   while (at < b.length) {
     if (at + 60 > b.length) return `truncated: a member header at byte ${at} runs past the end (${b.length} bytes)`;
     if (b[at + 58] !== 0x60 || b[at + 59] !== 0x0a) return `damaged: bad member header at byte ${at}`;
-    const size = Number(b.subarray(at + 48, at + 58).toString('latin1').trim());
+    const size = Number(
+      b
+        .subarray(at + 48, at + 58)
+        .toString('latin1')
+        .trim(),
+    );
     if (!Number.isInteger(size) || size < 0) return `damaged: bad member size at byte ${at}`;
     const end = at + 60 + size;
     if (end > b.length) return `truncated: the member at byte ${at} ends at byte ${end}, the file has ${b.length}`;
@@ -110,7 +116,10 @@ export function arProblem(b: Buffer): string | undefined {
 
 /** A member's name: GNU `name/`, or `/<offset>` into the `//` long-name table. */
 function memberName(b: Buffer, at: number): string {
-  const raw = b.subarray(at, at + 16).toString('latin1').trim();
+  const raw = b
+    .subarray(at, at + 16)
+    .toString('latin1')
+    .trim();
   const long = /^\/(\d+)$/.exec(raw);
   if (long) {
     const table = b.indexOf('//              ', 8, 'latin1');
@@ -200,7 +209,9 @@ export function verifyInputs(files: string[], opts: VerifyOptions): void {
         ? ` Removed it and the damaged local cache entr${evicted.length === 1 ? 'y' : 'ies'} ${evicted.map((e) => path.relative(opts.workspaceRoot, e) || e).join(', ')}; run the build again and the task that produces it will rebuild it.`
         : ' Removed it; run the build again and the task that produces it will rebuild it (if it is restored damaged again, clear the cache entry with `npx nx reset`).';
     }
-    problems.push(`nx-fastled: ${file} is corrupt: ${problem}. It was probably restored from a damaged cache entry or left by an interrupted build; it was not used.${note}`);
+    problems.push(
+      `nx-fastled: ${file} is corrupt: ${problem}. It was probably restored from a damaged cache entry or left by an interrupted build; it was not used.${note}`,
+    );
   }
   if (problems.length) throw new CorruptInputError(problems.join('\n'));
 }

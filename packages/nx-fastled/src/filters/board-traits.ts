@@ -25,8 +25,7 @@ export const FASTLED_BOARD_TRAITS: Readonly<Record<'uno' | 'native', BoardTraits
   uno: { board: 'uno', platform: 'atmelavr', family: 'avr', target: 'ATMEGA328P', memory: 'low' },
   // ci/meson/filter_examples_for_stub.py: StubBoard(platform_family="native", memory_class="high",
   // board_name="stub", get_mcu_target()="native").
-  native: { board: 'native', platform: 'native', family: 'native', target: 'native', memory: 'high',
-    filterBoardName: 'stub' },
+  native: { board: 'native', platform: 'native', family: 'native', target: 'native', memory: 'high', filterBoardName: 'stub' },
 };
 
 /**
@@ -48,7 +47,23 @@ const FASTLED_BOARDS: Readonly<Record<string, { platform: string; mcu?: string }
 
 // ci/boards.py memory_class: its board lists and low-memory platforms.
 const TINY_BOARDS = ['attiny85', 'attiny88', 'attiny4313', 'attiny1604', 'digispark-tiny'];
-const LOW_BOARDS = ['uno', 'nano', 'nano_every', 'leonardo', 'attiny1616', 'teensylc', 'teensy30', 'teensy31', 'teensy32', 'stm32f103c8', 'stm32f103cb', 'stm32f103tb', 'esp8266', 'uno_r4_wifi', 'uno_r4_minima'];
+const LOW_BOARDS = [
+  'uno',
+  'nano',
+  'nano_every',
+  'leonardo',
+  'attiny1616',
+  'teensylc',
+  'teensy30',
+  'teensy31',
+  'teensy32',
+  'stm32f103c8',
+  'stm32f103cb',
+  'stm32f103tb',
+  'esp8266',
+  'uno_r4_wifi',
+  'uno_r4_minima',
+];
 const LOW_PLATFORMS = ['atmelavr', 'atmelmegaavr', 'renesas-ra'];
 const HUGE_BOARDS = ['teensy35', 'teensy36', 'teensy40', 'teensy41', 'native', 'web'];
 
@@ -101,7 +116,8 @@ function fastledTarget(board: string, mcu?: string): string | undefined {
 function fastledMemory(board: string, platform: string): MemoryClass | undefined {
   if (TINY_BOARDS.includes(board.toLowerCase())) return 'tiny';
   if (LOW_BOARDS.includes(board) || LOW_PLATFORMS.includes(platform)) return 'low';
-  if (HUGE_BOARDS.includes(board) || ['esp32', 'native'].includes(platformFamily(platform)) || /raspberrypi|rp2040/i.test(platform)) return 'huge';
+  if (HUGE_BOARDS.includes(board) || ['esp32', 'native'].includes(platformFamily(platform)) || /raspberrypi|rp2040/i.test(platform))
+    return 'huge';
   if (/samd51|stm32f4|stm32h7|giga/i.test(board)) return 'huge';
   return undefined;
 }
@@ -146,8 +162,15 @@ export function arduinoBoardTraits(f: ArduinoBoardFacts): DerivedTraits {
   const byName = fastledMemory(f.key, platform);
   const tinyBySize = f.ramBytes !== undefined ? f.ramBytes <= 1024 : TINY_BOARDS.includes(f.mcu.toLowerCase());
   // FastLED's board-name lists first, then RAM size (its tier definitions), then its platform rule.
-  const named = TINY_BOARDS.includes(f.key.toLowerCase()) ? 'tiny' : LOW_BOARDS.includes(f.key) ? 'low' : HUGE_BOARDS.includes(f.key) ? 'huge' : undefined;
-  const memory: MemoryClass = named ?? (tinyBySize ? 'tiny' : byName ?? (f.ramBytes !== undefined && f.ramBytes >= 256 * 1024 ? 'huge' : 'large'));
+  const named = TINY_BOARDS.includes(f.key.toLowerCase())
+    ? 'tiny'
+    : LOW_BOARDS.includes(f.key)
+      ? 'low'
+      : HUGE_BOARDS.includes(f.key)
+        ? 'huge'
+        : undefined;
+  const memory: MemoryClass =
+    named ?? (tinyBySize ? 'tiny' : (byName ?? (f.ramBytes !== undefined && f.ramBytes >= 256 * 1024 ? 'huge' : 'large')));
   return {
     board: f.id,
     filterBoardName: f.key === f.id ? undefined : f.key,

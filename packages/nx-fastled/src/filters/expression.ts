@@ -22,10 +22,18 @@ export interface Condition {
 
 export type Expr = Condition | { type: 'not'; operand: Expr } | { type: 'and' | 'or'; operands: Expr[] };
 
-const SHORTCUTS: Record<string, Property> = { mem: 'memory', plat: 'platform', tgt: 'target', brd: 'board',
-  memory: 'memory', platform: 'platform', target: 'target', board: 'board' };
+const SHORTCUTS: Record<string, Property> = {
+  mem: 'memory',
+  plat: 'platform',
+  tgt: 'target',
+  brd: 'board',
+  memory: 'memory',
+  platform: 'platform',
+  target: 'target',
+  board: 'board',
+};
 
-type Tok = { kind: 'cond'; cond: Condition } | { kind: '(' | ')' | 'and' | 'or' | 'not' } ;
+type Tok = { kind: 'cond'; cond: Condition } | { kind: '(' | ')' | 'and' | 'or' | 'not' };
 
 // FastLED's pattern, with word boundaries after the word operators (FastLED reads `(board is nothing)` as
 // "is not" + "hing"; we read it as "is" + "nothing").
@@ -40,22 +48,34 @@ export function parseExpression(text: string, fail: (message: string) => never):
 
   const expr = (): Expr => {
     const operands = [andExpr()];
-    while (peek() === 'or') { i++; operands.push(andExpr()); }
+    while (peek() === 'or') {
+      i++;
+      operands.push(andExpr());
+    }
     return operands.length === 1 ? operands[0] : { type: 'or', operands };
   };
   const andExpr = (): Expr => {
     const operands = [unary()];
-    while (peek() === 'and') { i++; operands.push(unary()); }
+    while (peek() === 'and') {
+      i++;
+      operands.push(unary());
+    }
     return operands.length === 1 ? operands[0] : { type: 'and', operands };
   };
   const unary = (): Expr => {
-    if (peek() === 'not') { i++; return { type: 'not', operand: unary() }; }
+    if (peek() === 'not') {
+      i++;
+      return { type: 'not', operand: unary() };
+    }
     return primary();
   };
   const primary = (): Expr => {
     const t = toks[i];
     if (!t) fail('@filter expression ends too early: a condition like (board is uno) is missing at the end');
-    if (t.kind === 'cond') { i++; return t.cond; }
+    if (t.kind === 'cond') {
+      i++;
+      return t.cond;
+    }
     if (t.kind === '(') {
       i++;
       const e = expr();
@@ -81,7 +101,10 @@ function tokenize(text: string, fail: (message: string) => never): Tok[] {
   let i = 0;
   while (i < text.length) {
     const c = text[i];
-    if (/\s/.test(c)) { i++; continue; }
+    if (/\s/.test(c)) {
+      i++;
+      continue;
+    }
     if (text.startsWith('//', i)) break;
     if (c === '(') {
       CONDITION.lastIndex = i;
@@ -110,7 +133,11 @@ function tokenize(text: string, fail: (message: string) => never): Tok[] {
       i++;
       continue;
     }
-    if (c === ')') { toks.push({ kind: ')' }); i++; continue; }
+    if (c === ')') {
+      toks.push({ kind: ')' });
+      i++;
+      continue;
+    }
     const w = /^[A-Za-z_]\w*/.exec(text.slice(i));
     if (w && (w[0] === 'and' || w[0] === 'or' || w[0] === 'not')) {
       toks.push({ kind: w[0] });

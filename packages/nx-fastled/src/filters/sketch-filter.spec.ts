@@ -41,7 +41,9 @@ describe('parseFilters', () => {
   it('reads the block form', () => {
     const text = '// @filter\n// require:\n//   - board: esp32s3,teensy41|rp2350\n// exclude:\n//   - tgt: esp32p4\n// @end-filter\n';
     const f = parseFilters(text, 'b.ino');
-    expect(f?.require).toEqual([{ key: 'board', values: ['esp32s3', 'teensy41', 'rp2350'], source: '//   - board: esp32s3,teensy41|rp2350', line: 3 }]);
+    expect(f?.require).toEqual([
+      { key: 'board', values: ['esp32s3', 'teensy41', 'rp2350'], source: '//   - board: esp32s3,teensy41|rp2350', line: 3 },
+    ]);
     expect(f?.exclude.map((c) => [c.key, c.values])).toEqual([['target', ['esp32p4']]]);
     expect(admitted(text, teensy41)).toBe(true);
     expect(admitted(text, uno)).toBe(false);
@@ -62,7 +64,11 @@ describe('parseFilters', () => {
     ['// @filter\n//   - board: uno\n// @end-filter', 2, /must follow a `require:` or `exclude:`/],
   ])('rejects %j at line %i', (text, line, message) => {
     let err: unknown;
-    try { parseFilters(text, 'examples/X/X.ino'); } catch (e) { err = e; }
+    try {
+      parseFilters(text, 'examples/X/X.ino');
+    } catch (e) {
+      err = e;
+    }
     expect(err).toBeInstanceOf(FilterError);
     expect(err).toMatchObject({ file: 'examples/X/X.ino', line });
     expect((err as Error).message).toMatch(new RegExp(`^examples/X/X.ino:${line}: `));
@@ -77,28 +83,28 @@ describe('admits: FastLED semantics', () => {
   // `not` before a parenthesised group negates nothing.
   const PYTHON: [string, boolean, boolean, boolean][] = [
     // expression                                                 uno    native teensy41
-    ['not (platform is avr) and (memory is low)',                 false, true,  true],
-    ['not (platform is teensy) and (memory is low)',              true,  true,  false],
-    ['not ((platform is avr) and (memory is large))',             false, false, false],
-    ['(platform is avr) or (memory is huge)',                     false, false, false],
-    ['(platform is avr) or (platform is teensy)',                 true,  false, true],
-    ['(memory is large) or (board is uno)',                       false, false, false],
-    ['not not (platform is avr)',                                 false, true,  true],
-    ['(platform is not avr) or (board is uno)',                   false, false, false],
-    ['(board is not uno)',                                        false, true,  true],
-    ['not (board is not uno)',                                    true,  false, false],
-    ['(mem=large)',                                               false, true,  true],
-    ['(plat:esp32*) and (tgt is not esp32p4)',                    false, false, false],
-    ['(target is -D__AVR__) or (board is uno)',                   false, false, false],
-    ['(memory is high)',                                          false, true,  false],
-    ['(memory is tiny)',                                          true,  true,  true],
-    ['(memory is huge)',                                          false, false, true],
-    ['(memory is not low)',                                       false, true,  true],
-    ['(board matches uno*)',                                      true,  false, false],
-    ['(BOARD is UNO)',                                            true,  false, false],
-    ['(platform is "avr")',                                       true,  false, false],
-    ['(target is ATMEGA328?)',                                    false, false, false],
-    ['(board is [tu]*)',                                          true,  false, true],
+    ['not (platform is avr) and (memory is low)', false, true, true],
+    ['not (platform is teensy) and (memory is low)', true, true, false],
+    ['not ((platform is avr) and (memory is large))', false, false, false],
+    ['(platform is avr) or (memory is huge)', false, false, false],
+    ['(platform is avr) or (platform is teensy)', true, false, true],
+    ['(memory is large) or (board is uno)', false, false, false],
+    ['not not (platform is avr)', false, true, true],
+    ['(platform is not avr) or (board is uno)', false, false, false],
+    ['(board is not uno)', false, true, true],
+    ['not (board is not uno)', true, false, false],
+    ['(mem=large)', false, true, true],
+    ['(plat:esp32*) and (tgt is not esp32p4)', false, false, false],
+    ['(target is -D__AVR__) or (board is uno)', false, false, false],
+    ['(memory is high)', false, true, false],
+    ['(memory is tiny)', true, true, true],
+    ['(memory is huge)', false, false, true],
+    ['(memory is not low)', false, true, true],
+    ['(board matches uno*)', true, false, false],
+    ['(BOARD is UNO)', true, false, false],
+    ['(platform is "avr")', true, false, false],
+    ['(target is ATMEGA328?)', false, false, false],
+    ['(board is [tu]*)', true, false, true],
     ['(platform is teensy) and (target is Teensy40 or Teensy41)', false, false, false],
   ];
   it.each(PYTHON)('%s -> uno %s, native %s, teensy41 %s', (expr, u, n, t) => {
@@ -116,10 +122,14 @@ describe('admits: FastLED semantics', () => {
   });
 
   it('explains a rejection by quoting the directive', () => {
-    expect(admits(parseFilters('// @filter: (memory is large)\n', 'a.ino'), uno))
-      .toEqual({ admitted: false, reason: '// @filter: (memory is large) — uno has memory low' });
-    expect(admits(parseFilters('// @filter: (board is not uno)\n', 'a.ino'), uno))
-      .toEqual({ admitted: false, reason: '// @filter: (board is not uno) — uno has board uno, which it excludes' });
+    expect(admits(parseFilters('// @filter: (memory is large)\n', 'a.ino'), uno)).toEqual({
+      admitted: false,
+      reason: '// @filter: (memory is large) — uno has memory low',
+    });
+    expect(admits(parseFilters('// @filter: (board is not uno)\n', 'a.ino'), uno)).toEqual({
+      admitted: false,
+      reason: '// @filter: (board is not uno) — uno has board uno, which it excludes',
+    });
     expect(admits(null, uno)).toEqual({ admitted: true });
   });
 });
@@ -149,23 +159,67 @@ function fastledExamples(): { path: string; main: string }[] {
 }
 
 // /work/shared/data/fastled-f10a1e77-uno-admitted.tsv, first column (FastLED's own filter for uno).
-const UNO_ADMITTED = ['AnalogOutput', 'Apa102', 'Apa102HD', 'AudioFftParity', 'Blink', 'Blur', 'ColorPalette',
-  'ColorTemperature', 'Cylon', 'Fire2012', 'Fire2012WithPalette', 'FirstLight', 'HD107', 'Multiple/ArrayOfLedArrays',
-  'Multiple/MultipleStripsInOneArray', 'Noise', 'ParallelSPI', 'PerfDisc', 'PinMode', 'Pintest', 'Pride2015',
-  'RGBCalibrate', 'RGBSetDemo', 'RGBW', 'RGBWColorimetric', 'RGBWEmulated', 'SpecialDrivers/Adafruit/AdafruitBridge',
-  'Test', 'TwinkleFox', 'WS2816', 'XYMatrix'];
+const UNO_ADMITTED = [
+  'AnalogOutput',
+  'Apa102',
+  'Apa102HD',
+  'AudioFftParity',
+  'Blink',
+  'Blur',
+  'ColorPalette',
+  'ColorTemperature',
+  'Cylon',
+  'Fire2012',
+  'Fire2012WithPalette',
+  'FirstLight',
+  'HD107',
+  'Multiple/ArrayOfLedArrays',
+  'Multiple/MultipleStripsInOneArray',
+  'Noise',
+  'ParallelSPI',
+  'PerfDisc',
+  'PinMode',
+  'Pintest',
+  'Pride2015',
+  'RGBCalibrate',
+  'RGBSetDemo',
+  'RGBW',
+  'RGBWColorimetric',
+  'RGBWEmulated',
+  'SpecialDrivers/Adafruit/AdafruitBridge',
+  'Test',
+  'TwinkleFox',
+  'WS2816',
+  'XYMatrix',
+];
 // Rejected for the host build by FastLED's filter_examples_for_stub.py (its stub board) at f10a1e77.
-const NATIVE_REJECTED = ['Asio/Client', 'Audio', 'AudioInput', 'AudioReactive', 'AutoResearch', 'Esp8266Uart',
-  'Multiple/ParallelOutputDemo', 'OTA', 'Pintest', 'Ports/PJRCSpectrumAnalyzer', 'RX', 'SmartMatrix',
-  'SpecialDrivers/ESP/DriverTest', 'SpecialDrivers/RP/Parallel_IO',
-  'SpecialDrivers/Teensy/ObjectFLED/TeensyMassiveParallel', 'SpecialDrivers/Teensy/OctoWS2811/OctoWS2811',
-  'SpecialDrivers/Teensy/OctoWS2811/OctoWS2811Demo', 'hydropack'];
+const NATIVE_REJECTED = [
+  'Asio/Client',
+  'Audio',
+  'AudioInput',
+  'AudioReactive',
+  'AutoResearch',
+  'Esp8266Uart',
+  'Multiple/ParallelOutputDemo',
+  'OTA',
+  'Pintest',
+  'Ports/PJRCSpectrumAnalyzer',
+  'RX',
+  'SmartMatrix',
+  'SpecialDrivers/ESP/DriverTest',
+  'SpecialDrivers/RP/Parallel_IO',
+  'SpecialDrivers/Teensy/ObjectFLED/TeensyMassiveParallel',
+  'SpecialDrivers/Teensy/OctoWS2811/OctoWS2811',
+  'SpecialDrivers/Teensy/OctoWS2811/OctoWS2811Demo',
+  'hydropack',
+];
 
 withFastLED('FastLED f10a1e77 examples', () => {
-  const judge = (traits: BoardTraits) => fastledExamples().map((ex) => {
-    const f = parseFilters(readFileSync(ex.main, 'utf8'), relative(join(FASTLED, '../..'), ex.main));
-    return { ...ex, filters: f, result: admits(f, traits) };
-  });
+  const judge = (traits: BoardTraits) =>
+    fastledExamples().map((ex) => {
+      const f = parseFilters(readFileSync(ex.main, 'utf8'), relative(join(FASTLED, '../..'), ex.main));
+      return { ...ex, filters: f, result: admits(f, traits) };
+    });
 
   it('has 111 examples, all with parseable filters', () => {
     expect(fastledExamples()).toHaveLength(111);
@@ -175,10 +229,15 @@ withFastLED('FastLED f10a1e77 examples', () => {
   it('admits exactly the 31 examples of the uno list', () => {
     const tsv = '/work/shared/data/fastled-f10a1e77-uno-admitted.tsv';
     if (existsSync(tsv)) {
-      const listed = readFileSync(tsv, 'utf8').split('\n').filter((l) => l && !l.startsWith('#')).map((l) => l.split('\t')[0]);
+      const listed = readFileSync(tsv, 'utf8')
+        .split('\n')
+        .filter((l) => l && !l.startsWith('#'))
+        .map((l) => l.split('\t')[0]);
       expect([...listed].sort()).toEqual([...UNO_ADMITTED].sort());
     }
-    const got = judge(uno).filter((e) => e.result.admitted).map((e) => e.path);
+    const got = judge(uno)
+      .filter((e) => e.result.admitted)
+      .map((e) => e.path);
     expect(got.sort()).toEqual([...UNO_ADMITTED].sort());
   });
 
@@ -188,8 +247,7 @@ withFastLED('FastLED f10a1e77 examples', () => {
     expect(all.length - rejected.length).toBe(93);
     expect(rejected.map((e) => e.path).sort()).toEqual([...NATIVE_REJECTED].sort());
     const hydro = rejected.find((e) => e.path === 'hydropack')?.result;
-    expect(hydro).toEqual({ admitted: false,
-      reason: '// @filter: (mem is large) and (platform is esp32*) — native has platform native' });
+    expect(hydro).toEqual({ admitted: false, reason: '// @filter: (mem is large) and (platform is esp32*) — native has platform native' });
   });
 
   it('reads the same on uno and native whether FastLED semantics or boolean logic is used', () => {

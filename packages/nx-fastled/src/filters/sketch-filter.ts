@@ -43,8 +43,16 @@ export type Admission = { admitted: true } | { admitted: false; reason: string }
 
 const DIRECTIVE = /\/\/\s*@filter\b(?!-)\s*:?(.*)$/;
 const END = /\/\/\s*@end-filter\b/;
-const SHORTCUTS: Record<string, Property> = { mem: 'memory', plat: 'platform', tgt: 'target', brd: 'board',
-  memory: 'memory', platform: 'platform', target: 'target', board: 'board' };
+const SHORTCUTS: Record<string, Property> = {
+  mem: 'memory',
+  plat: 'platform',
+  tgt: 'target',
+  brd: 'board',
+  memory: 'memory',
+  platform: 'platform',
+  target: 'target',
+  board: 'board',
+};
 
 /** The filter of a sketch's main .ino, or null if it has none. Throws FilterError when malformed. */
 export function parseFilters(text: string, file: string): SketchFilters | null {
@@ -54,7 +62,9 @@ export function parseFilters(text: string, file: string): SketchFilters | null {
   const line = at + 1;
   const source = lines[at].trim();
   const rest = (DIRECTIVE.exec(lines[at]) as RegExpExecArray)[1].trim();
-  const fail = (l: number, message: string): never => { throw new FilterError(file, l, message); };
+  const fail = (l: number, message: string): never => {
+    throw new FilterError(file, l, message);
+  };
   if (rest && !rest.startsWith('//')) {
     const expression = parseExpression(rest, (m) => fail(line, m));
     const require: Constraint[] = [];
@@ -68,8 +78,13 @@ export function parseFilters(text: string, file: string): SketchFilters | null {
   return parseBlock(lines, at, file, source, fail);
 }
 
-function parseBlock(lines: string[], at: number, file: string, source: string,
-  fail: (line: number, message: string) => never): SketchFilters {
+function parseBlock(
+  lines: string[],
+  at: number,
+  file: string,
+  source: string,
+  fail: (line: number, message: string) => never,
+): SketchFilters {
   const end = lines.findIndex((l, i) => i > at && END.test(l));
   if (end < 0) fail(at + 1, '@filter block has no `// @end-filter` line: close it, or write a one-line filter');
   const require: Constraint[] = [];
@@ -78,15 +93,24 @@ function parseBlock(lines: string[], at: number, file: string, source: string,
   for (let i = at + 1; i < end; i++) {
     const text = lines[i].replace(/^\s*\/+/, '').trim();
     if (!text) continue;
-    if (/^require:/.test(text)) { section = require; continue; }
-    if (/^exclude:/.test(text)) { section = exclude; continue; }
+    if (/^require:/.test(text)) {
+      section = require;
+      continue;
+    }
+    if (/^exclude:/.test(text)) {
+      section = exclude;
+      continue;
+    }
     const item = /^-\s+([^:]+):(.*)$/.exec(text);
     if (!item) fail(i + 1, `@filter block: expected 'require:', 'exclude:' or '- key: value' but found '${text}'`);
     if (!section) fail(i + 1, '@filter block: list items must follow a `require:` or `exclude:` line');
     const name = item[1].trim().toLowerCase();
     const key = SHORTCUTS[name];
     if (!key) fail(i + 1, `@filter block: unknown property '${item[1].trim()}': use memory, platform, target or board`);
-    const values = item[2].split(/[|,]/).map((v) => v.trim()).filter(Boolean);
+    const values = item[2]
+      .split(/[|,]/)
+      .map((v) => v.trim())
+      .filter(Boolean);
     if (!values.length) fail(i + 1, `@filter block: '${item[1].trim()}' has no values: list them as a,b or a|b`);
     add(section, key, values, lines[i].trim(), i + 1);
   }
@@ -138,18 +162,25 @@ export function booleanValue(e: Expr, traits: BoardTraits): boolean {
       const hit = !!v && (e.key === 'memory' && e.op !== 'is not' ? memoryMatches(v, [e.value]) : valueMatches(v, [e.value]));
       return (e.op === 'is not') !== hit;
     }
-    case 'not': return !booleanValue(e.operand, traits);
-    case 'and': return e.operands.every((o) => booleanValue(o, traits));
-    case 'or': return e.operands.some((o) => booleanValue(o, traits));
+    case 'not':
+      return !booleanValue(e.operand, traits);
+    case 'and':
+      return e.operands.every((o) => booleanValue(o, traits));
+    case 'or':
+      return e.operands.some((o) => booleanValue(o, traits));
   }
 }
 
 function property(t: BoardTraits, key: Property): string {
   switch (key) {
-    case 'memory': return t.memory;
-    case 'platform': return t.family;
-    case 'target': return t.target;
-    case 'board': return t.filterBoardName ?? t.board;
+    case 'memory':
+      return t.memory;
+    case 'platform':
+      return t.family;
+    case 'target':
+      return t.target;
+    case 'board':
+      return t.filterBoardName ?? t.board;
   }
 }
 
@@ -184,7 +215,10 @@ function globToRegExp(glob: string): RegExp {
     else if (c === '?') re += '.';
     else if (c === '[') {
       const close = glob.indexOf(']', i + 2);
-      if (close < 0) { re += '\\['; continue; }
+      if (close < 0) {
+        re += '\\[';
+        continue;
+      }
       let set = glob.slice(i + 1, close).replace(/\\/g, '\\\\');
       if (set.startsWith('!')) set = `^${set.slice(1)}`;
       else if (set.startsWith('^')) set = `\\${set}`;

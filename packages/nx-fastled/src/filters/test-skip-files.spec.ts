@@ -16,8 +16,10 @@ describe('markerFilesAdmit', () => {
   it('builds only the boards named by .test.only files when there are any', () => {
     const files = ['Demo.ino', '.zero.test.only', '.esp32.test.only'];
     expect(markerFilesAdmit(files, 'esp32')).toEqual({ admitted: true });
-    expect(markerFilesAdmit(files, 'uno')).toEqual({ admitted: false,
-      reason: '.esp32.test.only, .zero.test.only in the example folder: built only for esp32, zero' });
+    expect(markerFilesAdmit(files, 'uno')).toEqual({
+      admitted: false,
+      reason: '.esp32.test.only, .zero.test.only in the example folder: built only for esp32, zero',
+    });
   });
 
   it('checks skip before only, and is case-sensitive', () => {

@@ -28,7 +28,14 @@ beforeEach(() => {
 it('unchanged inputs pass; an outside file (toolchain) and the generated TU are not checked', () => {
   const { manifest } = buildManifest(root, snapshot(['lib/a.h', 'lib/b.h', 'lib/x.cpp']), hash);
   write('dist/x.ino.cpp', '');
-  expect(checkInputs(manifest, root, ['lib/x.cpp', 'lib/a.h', '/usr/include/stdio.h', path.join(root, 'lib/b.h'), 'dist/x.ino.cpp'], ['dist/x.ino.cpp'])).toEqual({
+  expect(
+    checkInputs(
+      manifest,
+      root,
+      ['lib/x.cpp', 'lib/a.h', '/usr/include/stdio.h', path.join(root, 'lib/b.h'), 'dist/x.ino.cpp'],
+      ['dist/x.ino.cpp'],
+    ),
+  ).toEqual({
     changed: [],
     untracked: [],
   });

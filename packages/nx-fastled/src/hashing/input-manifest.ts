@@ -110,7 +110,8 @@ export function memoText(memo: Record<string, MemoEntry>): string {
 
 export function readManifest(file: string): InputManifest {
   const parsed = JSON.parse(fs.readFileSync(file, 'utf8'));
-  if (parsed?.version !== 1 || typeof parsed.root !== 'string' || !parsed.files) throw new Error(`${file}: not an nx-fastled input manifest`);
+  if (parsed?.version !== 1 || typeof parsed.root !== 'string' || !parsed.files)
+    throw new Error(`${file}: not an nx-fastled input manifest`);
   return parsed as InputManifest;
 }
 

@@ -137,7 +137,10 @@ export function discoverLibrary(propertiesFile: string, propertiesText: string, 
     if (CODE_LIKE.test(f)) {
       skipped.push({ file: join(f), reason: `not compiled: library sources are .c, .cpp and .S files (${path.extname(f)} is not one)` });
     } else if (layout === '1.0' && SOURCE_EXT.test(f) && f.includes('/')) {
-      skipped.push({ file: join(f), reason: 'not compiled: a library without src/ (1.0 layout) compiles only its root folder and utility/' });
+      skipped.push({
+        file: join(f),
+        reason: 'not compiled: a library without src/ (1.0 layout) compiles only its root folder and utility/',
+      });
     }
   }
   const srcPrefix = layout === '1.5' ? 'src/' : '';
@@ -230,12 +233,13 @@ function findExamples(files: string[], examplesDir: string, problems: LibraryPro
       }
       const main = mains[0];
       const sketchFiles = files.filter((f) => f.startsWith(`${dir}/`)).map((f) => f.slice(dir.length + 1));
-      const extra = sketchFiles.filter(
-        (f) => SOURCE_EXT.test(f) && (!f.includes('/') || f.startsWith('src/')),
-      );
+      const extra = sketchFiles.filter((f) => SOURCE_EXT.test(f) && (!f.includes('/') || f.startsWith('src/')));
       for (const f of sketchFiles) {
         if (CODE_LIKE.test(f) && !SKETCH_EXT.test(f)) {
-          skipped.push({ file: `${where}/${f}`, reason: `not compiled: a sketch compiles its .ino/.pde files and .c, .cpp and .S files (${path.extname(f)} is not one)` });
+          skipped.push({
+            file: `${where}/${f}`,
+            reason: `not compiled: a sketch compiles its .ino/.pde files and .c, .cpp and .S files (${path.extname(f)} is not one)`,
+          });
         }
       }
       examples.push({

@@ -60,7 +60,15 @@ export function isLinked(links: readonly LinkedEntry[], file: string): boolean {
 
 /** The one-line report for a link, naming what to do next. */
 export function linkMessage(link: LinkedEntry): string {
-  const where = link.kind === 'dangling' ? 'a dangling symbolic link' : link.target ? `a symbolic link to ${link.target}` : 'a symbolic link to a place outside the workspace';
-  const why = link.kind === 'directory' ? 'Nx does not look inside linked folders' : 'Nx hashes the link, not the file it points to, so an edit there would never rebuild anything';
+  const where =
+    link.kind === 'dangling'
+      ? 'a dangling symbolic link'
+      : link.target
+        ? `a symbolic link to ${link.target}`
+        : 'a symbolic link to a place outside the workspace';
+  const why =
+    link.kind === 'directory'
+      ? 'Nx does not look inside linked folders'
+      : 'Nx hashes the link, not the file it points to, so an edit there would never rebuild anything';
   return `${link.file} is ${where}: ${why}, and nx-fastled does not compile it; replace the link with the real ${link.kind === 'directory' ? 'folder' : 'file'} (copy it into the workspace), or add the library that holds it to the workspace`;
 }

@@ -154,12 +154,21 @@ export async function buildGraph(
 const LINKED_CODE = /\.(c|cpp|S|ino|pde|h|hpp|hh|cc|cxx|tpp|ipp|inc)$/i;
 
 /** Links: a failing project for a linked source, header or folder, metadata for anything else. */
-function addLinkReports(links: LinkedEntry[], lib: ArduinoLibrary, target: string, projects: Projects, meta: Record<string, unknown>): void {
+function addLinkReports(
+  links: LinkedEntry[],
+  lib: ArduinoLibrary,
+  target: string,
+  projects: Projects,
+  meta: Record<string, unknown>,
+): void {
   const skipped = [...lib.skipped];
   for (const link of links) {
     if (link.kind === 'directory' || link.kind === 'dangling' || LINKED_CODE.test(link.file)) {
       const rel = lib.root === '.' ? link.file : link.file.slice(lib.root.length + 1);
-      projects[link.file] = failingProject(`${lib.id}/${rel}`, link.file, target, `nx-fastled: ${linkMessage(link)}`, ['nx-fastled:invalid', `lib:${lib.id}`]);
+      projects[link.file] = failingProject(`${lib.id}/${rel}`, link.file, target, `nx-fastled: ${linkMessage(link)}`, [
+        'nx-fastled:invalid',
+        `lib:${lib.id}`,
+      ]);
     } else {
       skipped.push({ file: link.file, reason: linkMessage(link) });
     }
@@ -172,7 +181,10 @@ function addLinkReports(links: LinkedEntry[], lib: ArduinoLibrary, target: strin
  * nothing above foresaw, e.g. a library id equal to a board name), the first (by root) keeps it and each
  * other becomes a failing project naming both folders, so everything else still builds.
  */
-function survivingDuplicates(results: Array<readonly [string, CreateNodesResult]>, target: string): Array<readonly [string, CreateNodesResult]> {
+function survivingDuplicates(
+  results: Array<readonly [string, CreateNodesResult]>,
+  target: string,
+): Array<readonly [string, CreateNodesResult]> {
   const roots = new Map<string, string[]>();
   for (const [, r] of results) {
     for (const [root, p] of Object.entries(r.projects ?? {})) {
@@ -243,7 +255,11 @@ function addLibrary(
   const exampleNames: string[] = [];
   // `My Example` and `My_Example` would share project names: colliding examples get a suffixed path for
   // names and output folders (their sources stay where they are).
-  const exampleKeys = uniqueKeys(lib.examples, (ex) => projectName(ex.path), (ex) => ex.dir);
+  const exampleKeys = uniqueKeys(
+    lib.examples,
+    (ex) => projectName(ex.path),
+    (ex) => ex.dir,
+  );
   for (const original of lib.examples) {
     const { key: exPath, clashesWith } = exampleKeys.get(original)!;
     const ex = clashesWith.length ? { ...original, path: exPath } : original;
@@ -314,7 +330,9 @@ function addLibrary(
           boards: boardNotes,
           ...(Object.keys(usesByBoard).length ? { uses: usesByBoard } : {}),
           ...(clashesWith.length
-            ? { renamed: `example name also normalises like ${clashesWith.join(', ')}: this example's projects and outputs use "${exPath}"` }
+            ? {
+                renamed: `example name also normalises like ${clashesWith.join(', ')}: this example's projects and outputs use "${exPath}"`,
+              }
             : {}),
         },
       } as ProjectConfiguration['metadata'],
@@ -356,7 +374,10 @@ function addLibrary(
     ...(exampleNames.length ? [{ projects: exampleNames, target: t.build }] : []),
     ...(archives.length ? [{ projects: archives, target: t.archive }] : []),
   ];
-  const what = lib.examples.length === 0 ? `Compile and archive the ${lib.sources.length} sources of ${lib.name}, which has no examples` : `Build all ${exampleNames.length} examples of ${lib.name}`;
+  const what =
+    lib.examples.length === 0
+      ? `Compile and archive the ${lib.sources.length} sources of ${lib.name}, which has no examples`
+      : `Build all ${exampleNames.length} examples of ${lib.name}`;
   projects[lib.root] = {
     name: projectName(lib.id),
     root: lib.root,

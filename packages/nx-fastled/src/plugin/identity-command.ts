@@ -50,8 +50,16 @@ export function runIdentity(argv: string[]): void {
   if (!args) return;
   const json = args.values.json;
   const boardList = args.values.board ?? process.env.NX_FASTLED_BOARDS;
-  const names = [...new Set((boardList ?? '').split(',').map((b) => b.trim()).filter(Boolean))];
-  if (!names.length) throw new UsageError(`${IDENTITY_COMMAND.command}: no board given (--board or NX_FASTLED_BOARDS)\n${usageLine(IDENTITY_COMMAND)}`);
+  const names = [
+    ...new Set(
+      (boardList ?? '')
+        .split(',')
+        .map((b) => b.trim())
+        .filter(Boolean),
+    ),
+  ];
+  if (!names.length)
+    throw new UsageError(`${IDENTITY_COMMAND.command}: no board given (--board or NX_FASTLED_BOARDS)\n${usageLine(IDENTITY_COMMAND)}`);
   const workspaceRoot = findWorkspaceRoot(path.resolve(args.values.workspace ?? process.cwd()));
 
   const result = boardIdentities(workspaceRoot, names);

@@ -92,7 +92,12 @@ export async function postTasksExecution(rawOptions: NxFastledOptions | undefine
         // terminal output of a failed task (its first errors).
         tasks: record.tasks.map((t) => {
           const r = context.taskResults[t.id];
-          return { ...t, outputs: r?.task.outputs, projectRoot: r?.task.projectRoot, terminalOutput: r?.status === 'failure' ? r.terminalOutput : undefined };
+          return {
+            ...t,
+            outputs: r?.task.outputs,
+            projectRoot: r?.task.projectRoot,
+            terminalOutput: r?.status === 'failure' ? r.terminalOutput : undefined,
+          };
         }),
       },
       {
@@ -108,7 +113,9 @@ export async function postTasksExecution(rawOptions: NxFastledOptions | undefine
       process.stdout.write(`\n${lines.join('\n')}\n`);
     }
   } catch (e) {
-    process.stderr.write(`nx-fastled: could not write the build report under ${path.join(options.outputDir, 'report')}: ${(e as Error).message}\n`);
+    process.stderr.write(
+      `nx-fastled: could not write the build report under ${path.join(options.outputDir, 'report')}: ${(e as Error).message}\n`,
+    );
   }
 }
 
@@ -143,7 +150,12 @@ function exampleNotes(context: PostTasksExecutionContext, options: NormalizedOpt
 /** Requested boards whose toolchain is not installed (they are skipped, or fail when asked for by NX_FASTLED_BOARDS). */
 function missingBoards(workspaceRoot: string, options: NormalizedOptions): MissingBoard[] {
   const dir = memoDir(workspaceRoot);
-  const resolved = resolveRequestedBoards(workspaceRoot, options, new StatMemo(path.join(dir, 'stat-memo.json')), new ProbeMemo(path.join(dir, 'probes.json')));
+  const resolved = resolveRequestedBoards(
+    workspaceRoot,
+    options,
+    new StatMemo(path.join(dir, 'stat-memo.json')),
+    new ProbeMemo(path.join(dir, 'probes.json')),
+  );
   const out: MissingBoard[] = [];
   for (const [board, r] of resolved) if (!r.ok) out.push({ board, missing: r.missing.missing, install: r.missing.install });
   return out;

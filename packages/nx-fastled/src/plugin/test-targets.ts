@@ -29,7 +29,10 @@ function runnerKey(): string {
     for (const base of ['dist', 'src']) {
       const abs = nodePath.join(PLUGIN_ROOT, base, dir);
       if (!fs.existsSync(abs)) continue;
-      for (const f of fs.readdirSync(abs).filter((x) => /\.(ts|js)$/.test(x) && !/\.(spec|d)\.ts$/.test(x)).sort()) {
+      for (const f of fs
+        .readdirSync(abs)
+        .filter((x) => /\.(ts|js)$/.test(x) && !/\.(spec|d)\.ts$/.test(x))
+        .sort()) {
         h.update(`${base}/${dir}/${f}\0`).update(fs.readFileSync(nodePath.join(abs, f)));
       }
       break;
@@ -73,7 +76,10 @@ export function addTestProject(
   const target = ctx.options.targetNames.test;
   let o: SimOverrides;
   try {
-    o = { ...parseOverrides(readText(ex.inoFiles[0]), ex.inoFiles[0]), ...(ctx.options.test.examples[`${lib.id}/${ex.path}`] as SimOverrides | undefined) };
+    o = {
+      ...parseOverrides(readText(ex.inoFiles[0]), ex.inoFiles[0]),
+      ...(ctx.options.test.examples[`${lib.id}/${ex.path}`] as SimOverrides | undefined),
+    };
     if (Array.isArray(o.clocked)) o.clocked = { data: o.clocked[0], clock: o.clocked[1] };
   } catch (e) {
     if (!(e instanceof OverrideError)) throw e;
@@ -88,7 +94,16 @@ export function addTestProject(
   const native = b.resolved.board.traits.platform === 'native' || board === 'native';
   if (native) {
     const loops = o.loops ?? ctx.options.test.loops;
-    args.push('--runner', 'native', '--loops', String(loops), '--wall-ms', String(ctx.options.test.wallLimitMs), '--program', `${root}/${ex.name}.elf`);
+    args.push(
+      '--runner',
+      'native',
+      '--loops',
+      String(loops),
+      '--wall-ms',
+      String(ctx.options.test.wallLimitMs),
+      '--program',
+      `${root}/${ex.name}.elf`,
+    );
     // FastLED's stub clock is the wall clock: its frame times would make the output differ run to run.
     if (lp.settings.profile) args.push('--untimed');
     inputs = [{ dependentTasksOutputFiles: '**/*.elf', transitive: false }, { externalDependencies: [] }] as TargetConfiguration['inputs'];
@@ -96,7 +111,13 @@ export function addTestProject(
   } else {
     const m = mcuFromFlags(b.resolved.recipe.compileFlags.cpp);
     if (!m) {
-      projects[testRoot] = failingProject(name, testRoot, target, `nx-fastled: board ${board} has no -mmcu/-DF_CPU in its compile flags: cannot tell the simulator which MCU to run`, [`board:${board}`]);
+      projects[testRoot] = failingProject(
+        name,
+        testRoot,
+        target,
+        `nx-fastled: board ${board} has no -mmcu/-DF_CPU in its compile flags: cannot tell the simulator which MCU to run`,
+        [`board:${board}`],
+      );
       return;
     }
     const ms = o.ms ?? ctx.options.test.simulatedMs;

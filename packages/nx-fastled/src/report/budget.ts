@@ -65,14 +65,21 @@ function checkSpec(file: string, where: string, v: unknown): void {
 function checkRatchet(file: string, where: string, v: unknown): void {
   if (v === undefined) return;
   const ok = (n: unknown) => n === undefined || (typeof n === 'number' && Number.isInteger(n) && n >= 0);
-  if (typeof v === 'number' ? ok(v) : v && typeof v === 'object' && !Array.isArray(v) && ok((v as { flash?: unknown }).flash) && ok((v as { ram?: unknown }).ram)) return;
+  if (
+    typeof v === 'number'
+      ? ok(v)
+      : v && typeof v === 'object' && !Array.isArray(v) && ok((v as { flash?: unknown }).flash) && ok((v as { ram?: unknown }).ram)
+  )
+    return;
   throw new BudgetError(`${file}: ${where} is ${JSON.stringify(v)}; expected whole bytes >= 0, or { "flash": <bytes>, "ram": <bytes> }`);
 }
 
 function checkRule(file: string, where: string, v: unknown): BudgetRule {
-  if (!v || typeof v !== 'object' || Array.isArray(v)) throw new BudgetError(`${file}: ${where} must be an object such as { "flash": "90%", "ram": 1800 }`);
+  if (!v || typeof v !== 'object' || Array.isArray(v))
+    throw new BudgetError(`${file}: ${where} must be an object such as { "flash": "90%", "ram": 1800 }`);
   for (const k of Object.keys(v)) {
-    if (!['flash', 'ram', 'ratchet'].includes(k)) throw new BudgetError(`${file}: ${where}.${k} is not a budget setting (flash, ram, ratchet)`);
+    if (!['flash', 'ram', 'ratchet'].includes(k))
+      throw new BudgetError(`${file}: ${where}.${k} is not a budget setting (flash, ram, ratchet)`);
   }
   const r = v as BudgetRule;
   checkSpec(file, `${where}.flash`, r.flash);
@@ -83,18 +90,22 @@ function checkRule(file: string, where: string, v: unknown): BudgetRule {
 
 /** Validates a parsed budget; throws a BudgetError naming the file and the setting. */
 export function parseBudget(data: unknown, file: string): Budget {
-  if (!data || typeof data !== 'object' || Array.isArray(data)) throw new BudgetError(`${file}: expected an object with "boards", "examples" and/or "ratchet"`);
+  if (!data || typeof data !== 'object' || Array.isArray(data))
+    throw new BudgetError(`${file}: expected an object with "boards", "examples" and/or "ratchet"`);
   const d = data as Record<string, unknown>;
   for (const k of Object.keys(d)) {
-    if (!['boards', 'examples', 'ratchet', '$comment'].includes(k)) throw new BudgetError(`${file}: "${k}" is not a budget section (boards, examples, ratchet)`);
+    if (!['boards', 'examples', 'ratchet', '$comment'].includes(k))
+      throw new BudgetError(`${file}: "${k}" is not a budget section (boards, examples, ratchet)`);
   }
   const boards: Record<string, BudgetRule> = {};
   for (const [b, rule] of Object.entries((d.boards ?? {}) as Record<string, unknown>)) boards[b] = checkRule(file, `boards.${b}`, rule);
   const examples: Record<string, Record<string, BudgetRule>> = {};
   for (const [ex, perBoard] of Object.entries((d.examples ?? {}) as Record<string, unknown>)) {
-    if (!perBoard || typeof perBoard !== 'object') throw new BudgetError(`${file}: examples["${ex}"] must be an object of boards, e.g. { "uno": { "flash": 6000 } }`);
+    if (!perBoard || typeof perBoard !== 'object')
+      throw new BudgetError(`${file}: examples["${ex}"] must be an object of boards, e.g. { "uno": { "flash": 6000 } }`);
     examples[ex] = {};
-    for (const [b, rule] of Object.entries(perBoard as Record<string, unknown>)) examples[ex][b] = checkRule(file, `examples["${ex}"].${b}`, rule);
+    for (const [b, rule] of Object.entries(perBoard as Record<string, unknown>))
+      examples[ex][b] = checkRule(file, `examples["${ex}"].${b}`, rule);
   }
   checkRatchet(file, 'ratchet', d.ratchet);
   return { file, boards, examples, ...(d.ratchet !== undefined ? { ratchet: d.ratchet as Budget['ratchet'] } : {}) };

@@ -72,7 +72,13 @@ export function linkPlace(task: RunTask, outputDir: string): LinkPlace | undefin
   if (sizeOutput) {
     const p = parse(sizeOutput);
     if (p && p.rest.length >= 2) {
-      return { board: p.board, library: p.library, examplePath: p.rest.slice(0, -1).join('/'), sizeFile: sizeOutput, dir: path.posix.dirname(sizeOutput) };
+      return {
+        board: p.board,
+        library: p.library,
+        examplePath: p.rest.slice(0, -1).join('/'),
+        sizeFile: sizeOutput,
+        dir: path.posix.dirname(sizeOutput),
+      };
     }
   }
   const root = task.projectRoot ?? `${prefix}${task.project}`;
@@ -123,14 +129,14 @@ export function readSize(workspaceRoot: string, place: LinkPlace): EntrySize | u
     file = `${place.dir}/${name}`;
   }
   const raw = readJson(path.join(workspaceRoot, file)) as
-    | { flash?: unknown; ram?: unknown; flashLimit?: unknown; ramLimit?: unknown; sections?: Record<string, number> }
-    | undefined;
+    { flash?: unknown; ram?: unknown; flashLimit?: unknown; ramLimit?: unknown; sections?: Record<string, number> } | undefined;
   if (!raw || typeof raw.flash !== 'number' || typeof raw.ram !== 'number') return undefined;
   const sections = raw.sections && typeof raw.sections === 'object' ? raw.sections : {};
   const flashLimit = typeof raw.flashLimit === 'number' ? raw.flashLimit : undefined;
   const ramLimit = typeof raw.ramLimit === 'number' ? raw.ramLimit : undefined;
   // A board without a size tool writes zeros and no sections: nothing was measured.
-  if (raw.flash === 0 && raw.ram === 0 && Object.keys(sections).length === 0 && flashLimit === undefined && ramLimit === undefined) return undefined;
+  if (raw.flash === 0 && raw.ram === 0 && Object.keys(sections).length === 0 && flashLimit === undefined && ramLimit === undefined)
+    return undefined;
   return {
     flash: raw.flash,
     ram: raw.ram,
@@ -144,7 +150,8 @@ export function readSize(workspaceRoot: string, place: LinkPlace): EntrySize | u
 // eslint-disable-next-line no-control-regex
 const ANSI = /\x1b\[[0-9;?]*[A-Za-z]|\x1b\][^\x07]*\x07/g;
 const WHY = /\b(error|fatal)\b|undefined reference|multiple definition|too large|nx-fastled:|No such file/i;
-const CONTEXT = /: In (function|member function|constructor|destructor|instantiation|static member function)|^In file included from|^\s+from \S+:\d+/;
+const CONTEXT =
+  /: In (function|member function|constructor|destructor|instantiation|static member function)|^In file included from|^\s+from \S+:\d+/;
 const NX_NOISE = /^(>\s|Warning: command ".*" exited with non-zero status code|NX\s)/;
 
 /** The first lines of a failed task's output that say why: compiler errors first, else its last lines. */

@@ -31,7 +31,8 @@ export function readBaseline(file: string): BuildReport {
     throw new Error(`cannot read ${file}: ${(e as Error).message}`, { cause: e });
   }
   const r = data as Partial<BuildReport>;
-  if (!r || r.version !== 1 || !Array.isArray(r.entries)) throw new Error(`${file} is not an nx-fastled report.json (version 1 with entries)`);
+  if (!r || r.version !== 1 || !Array.isArray(r.entries))
+    throw new Error(`${file} is not an nx-fastled report.json (version 1 with entries)`);
   return r as BuildReport;
 }
 

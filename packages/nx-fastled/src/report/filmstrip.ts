@@ -112,13 +112,18 @@ export function renderFilmstrips(strips: Filmstrip[]): string {
   if (!strips.length) return '';
   const figures = strips.map((s) => {
     const f = s.frames;
-    const verdict = f.ok ? `ran ${f.ranMs !== null ? `${f.ranMs} ms simulated` : `on the host (${f.settings.loops} loop()s)`}` : `FAILED: ${f.failure?.message ?? 'unknown'}`;
+    const verdict = f.ok
+      ? `ran ${f.ranMs !== null ? `${f.ranMs} ms simulated` : `on the host (${f.settings.loops} loop()s)`}`
+      : `FAILED: ${f.failure?.message ?? 'unknown'}`;
     const images = f.strips.map((strip) => {
       const shows = strip.frames.reduce((n, fr) => n + (fr[2] ?? 1), 0);
       const first = strip.frames[0]?.[0];
       const png = filmstripPng(strip, f.ranMs).toString('base64');
       const label = `${strip.leds} LEDs on ${strip.pin} (${strip.chipset}), ${shows} show()s, ${strip.frames.length} distinct`;
-      const axis = first !== null && first !== undefined ? `time down: ${first} ms to ${f.ranMs ?? strip.frames[strip.frames.length - 1][0]} ms` : 'one row per distinct picture';
+      const axis =
+        first !== null && first !== undefined
+          ? `time down: ${first} ms to ${f.ranMs ?? strip.frames[strip.frames.length - 1][0]} ms`
+          : 'one row per distinct picture';
       return `<p class="axis">${esc(label)}; ${esc(axis)}</p><img alt="${esc(`LED frames of ${s.example} on ${s.board}, ${label}`)}" src="data:image/png;base64,${png}">`;
     });
     const serial = (f.serial + (f.stderr ? `${f.serial ? '\n' : ''}${f.stderr}` : '')).replace(/\r\n/g, '\n');

@@ -164,7 +164,13 @@ function boardCells(row: ExampleRow, board: string, threshold: number): string {
   const s = e.size;
   if (!s) {
     const failed = entryFailed(e);
-    const label = failed ? (e.compile.counts.failed ? 'compile failed' : 'link failed') : e.link.outcome === 'skipped' ? 'not built' : `built (${OUTCOME_LABEL[e.link.outcome]})`;
+    const label = failed
+      ? e.compile.counts.failed
+        ? 'compile failed'
+        : 'link failed'
+      : e.link.outcome === 'skipped'
+        ? 'not built'
+        : `built (${OUTCOME_LABEL[e.link.outcome]})`;
     const cls = failed ? 'failed' : e.link.outcome === 'skipped' ? 'skipped' : e.link.outcome;
     return `<td colspan="3" class="why" title="${esc(failed || e.link.outcome === 'skipped' ? label : `${e.board} measures no sizes`)}"><span class="badge ${cls}">${esc(label)}</span></td>`;
   }
@@ -187,7 +193,11 @@ function sizesTable(report: BuildReport, options: HtmlOptions): string {
   const second = `<tr>${boards
     .map((b) => {
       const k = boardKey(b);
-      return th(`flash-${k}`, 'Flash', true, ` data-board="${esc(b)}"`) + th(`ram-${k}`, 'RAM', true, ` data-board="${esc(b)}"`) + th(`dflash-${k}`, 'Δ flash / RAM', true, ` data-board="${esc(b)}"`);
+      return (
+        th(`flash-${k}`, 'Flash', true, ` data-board="${esc(b)}"`) +
+        th(`ram-${k}`, 'RAM', true, ` data-board="${esc(b)}"`) +
+        th(`dflash-${k}`, 'Δ flash / RAM', true, ` data-board="${esc(b)}"`)
+      );
     })
     .join('')}</tr>`;
   const body = rows.map((r) => {
@@ -195,7 +205,9 @@ function sizesTable(report: BuildReport, options: HtmlOptions): string {
     for (const b of boards) {
       const e = r.perBoard.get(b);
       const k = boardKey(b);
-      data.push(` data-flash-${k}="${numAttr(e?.size?.flash)}" data-ram-${k}="${numAttr(e?.size?.ram)}" data-dflash-${k}="${numAttr(e?.change?.flash)}" data-dram-${k}="${numAttr(e?.change?.ram)}"`);
+      data.push(
+        ` data-flash-${k}="${numAttr(e?.size?.flash)}" data-ram-${k}="${numAttr(e?.size?.ram)}" data-dflash-${k}="${numAttr(e?.change?.flash)}" data-dram-${k}="${numAttr(e?.change?.ram)}"`,
+      );
     }
     const regression = [...r.perBoard.values()].some((e) => e.change?.regression);
     const failed = [...r.perBoard.values()].some(entryFailed);
@@ -215,7 +227,9 @@ const ROW_H = 30;
 function chart(report: BuildReport, board: string): string {
   const threshold = report.comparison?.thresholdBytes ?? 0;
   const b = report.boards.find((x) => x.board === board)!;
-  const entries = report.entries.filter((e) => e.board === board && e.size).sort((x, y) => y.size!.flash - x.size!.flash || (x.example < y.example ? -1 : 1));
+  const entries = report.entries
+    .filter((e) => e.board === board && e.size)
+    .sort((x, y) => y.size!.flash - x.size!.flash || (x.example < y.example ? -1 : 1));
   if (!entries.length) return '';
   // Relative to the board's limits; a board without limits scales to its largest example.
   const flashScale = b.flashLimit ?? Math.max(1, ...entries.map((e) => e.size!.flash));
@@ -262,7 +276,8 @@ function chart(report: BuildReport, board: string): string {
 function cardsSection(report: BuildReport): string {
   const s = report.summary;
   const c = s.counts;
-  const card = (value: string | number, label: string, bad = false) => `<div class="card${bad ? ' bad' : ''}"><b>${esc(String(value))}</b><span>${esc(label)}</span></div>`;
+  const card = (value: string | number, label: string, bad = false) =>
+    `<div class="card${bad ? ' bad' : ''}"><b>${esc(String(value))}</b><span>${esc(label)}</span></div>`;
   const cards = [
     card(s.tasks, 'tasks'),
     card(c.run, 'run'),
@@ -300,7 +315,9 @@ function sizesSection(report: BuildReport, options: HtmlOptions): string {
   return [
     '<h2>Sizes</h2>',
     sizesTable(report, options),
-    unmeasured.length ? `<p class="note">No sizes for ${esc(unmeasured.join(', '))}: the board has no size tool, or none of its links produced sizes in this run.</p>` : '',
+    unmeasured.length
+      ? `<p class="note">No sizes for ${esc(unmeasured.join(', '))}: the board has no size tool, or none of its links produced sizes in this run.</p>`
+      : '',
   ]
     .filter(Boolean)
     .join('\n');
@@ -315,14 +332,17 @@ function chartsSection(report: BuildReport): string {
 function skipsSection(report: BuildReport): string {
   const skips = report.skips ?? [];
   if (!skips.length) return '';
-  const items = skips.map((s) => `<li><code>${esc(s.example)}</code> on <b>${esc(s.board)}</b>: <span class="muted">${esc(s.reason)}</span></li>`);
+  const items = skips.map(
+    (s) => `<li><code>${esc(s.example)}</code> on <b>${esc(s.board)}</b>: <span class="muted">${esc(s.reason)}</span></li>`,
+  );
   return `<h2 id="skipped">Not built on a board (${skips.length})</h2><ul class="skips">${items.join('')}</ul>`;
 }
 
 function failuresSection(report: BuildReport): string {
   if (!report.failures.length) return '';
   const items = report.failures.map(
-    (f) => `<li><code>${esc(f.id)}</code> <span class="badge failed">${esc(f.status)}</span>${f.reason?.length ? `<pre>${esc(f.reason.join('\n'))}</pre>` : ''}</li>`,
+    (f) =>
+      `<li><code>${esc(f.id)}</code> <span class="badge failed">${esc(f.status)}</span>${f.reason?.length ? `<pre>${esc(f.reason.join('\n'))}</pre>` : ''}</li>`,
   );
   return `<h2>Failed tasks (${items.length})</h2><ul>${items.join('')}</ul>`;
 }

@@ -53,7 +53,10 @@ export function renderMarkdown(report: BuildReport): string {
   }
   if (byExample.size) {
     const head = ['example', ...measured.flatMap((b) => [`${b} flash`, `${b} RAM`]), 'cache'];
-    out.push(`| ${head.map(cell).join(' | ')} |`, `| --- | ${measured.map(() => '---: | ---:').join(' | ')}${measured.length ? ' | ' : ''}--- |`);
+    out.push(
+      `| ${head.map(cell).join(' | ')} |`,
+      `| --- | ${measured.map(() => '---: | ---:').join(' | ')}${measured.length ? ' | ' : ''}--- |`,
+    );
     for (const [example, perBoard] of byExample) {
       const sizes = measured.flatMap((b) => [sizeCell(perBoard.get(b), 'flash', threshold), sizeCell(perBoard.get(b), 'ram', threshold)]);
       const cache = boards
@@ -64,7 +67,8 @@ export function renderMarkdown(report: BuildReport): string {
     }
     out.push('');
     const unmeasured = boards.filter((b) => !measured.includes(b));
-    if (unmeasured.length) out.push(`_No sizes for ${unmeasured.join(', ')}: the board has no size tool, or none of its links produced sizes in this run._`, '');
+    if (unmeasured.length)
+      out.push(`_No sizes for ${unmeasured.join(', ')}: the board has no size tool, or none of its links produced sizes in this run._`, '');
   } else {
     out.push('_No example was linked in this run._', '');
   }
@@ -75,7 +79,10 @@ export function renderMarkdown(report: BuildReport): string {
     for (const e of regressions) {
       const parts = (['flash', 'ram'] as const)
         .filter((w) => e.change![w] > threshold)
-        .map((w) => `${w === 'flash' ? 'flash' : 'RAM'} ${measureDelta(e.change, w, threshold)} (${bytes(e.change!.baseline[w])} → ${bytes(e.size![w])})`);
+        .map(
+          (w) =>
+            `${w === 'flash' ? 'flash' : 'RAM'} ${measureDelta(e.change, w, threshold)} (${bytes(e.change!.baseline[w])} → ${bytes(e.size![w])})`,
+        );
       out.push(`- \`${e.example}\` on ${e.board}: ${parts.join(', ')}`);
     }
     out.push('');
@@ -96,5 +103,8 @@ export function renderMarkdown(report: BuildReport): string {
     }
     out.push('');
   }
-  return `${out.join('\n').replace(/\n{3,}/g, '\n\n').trimEnd()}\n`;
+  return `${out
+    .join('\n')
+    .replace(/\n{3,}/g, '\n\n')
+    .trimEnd()}\n`;
 }

@@ -56,11 +56,15 @@ export interface PrCommentOptions {
 export function renderPrComment(cmp: SizesComparison, options: PrCommentOptions = {}): string {
   const r = cmp.report;
   const out: string[] = [PR_COMMENT_MARKER];
-  const base = cmp.base.commit?.startsWith(cmp.base.ref) ? `\`${short(cmp.base.commit)}\`` : `\`${cmp.base.ref}\`${cmp.base.commit ? ` (${short(cmp.base.commit)})` : ''}`;
+  const base = cmp.base.commit?.startsWith(cmp.base.ref)
+    ? `\`${short(cmp.base.commit)}\``
+    : `\`${cmp.base.ref}\`${cmp.base.commit ? ` (${short(cmp.base.commit)})` : ''}`;
   out.push(`## Memory usage change @ ${short(cmp.head.commit)} against ${base}`, '');
 
   const link = (e: { example: string; root?: string }) =>
-    options.repoUrl && e.root && cmp.head.commit ? `[${cell(e.example)}](${options.repoUrl.replace(/\/+$/, '')}/tree/${cmp.head.commit}/${encodeURI(e.root)})` : `\`${cell(e.example)}\``;
+    options.repoUrl && e.root && cmp.head.commit
+      ? `[${cell(e.example)}](${options.repoUrl.replace(/\/+$/, '')}/tree/${cmp.head.commit}/${encodeURI(e.root)})`
+      : `\`${cell(e.example)}\``;
 
   const violations = cmp.budget?.violations ?? [];
   if (!cmp.budget) out.push('_No size budget (add `size-budget.json`, see docs/REPORT.md)._', '');
@@ -72,7 +76,10 @@ export function renderPrComment(cmp: SizesComparison, options: PrCommentOptions 
   }
 
   const skips = r.skips ?? [];
-  out.push('| board | flash change (min … max) | RAM change (min … max) | examples | changed | failed | not built | warnings |', '| --- | --- | --- | ---: | ---: | ---: | ---: | ---: |');
+  out.push(
+    '| board | flash change (min … max) | RAM change (min … max) | examples | changed | failed | not built | warnings |',
+    '| --- | --- | --- | ---: | ---: | ---: | ---: | ---: |',
+  );
   for (const b of r.boards) {
     const mine = r.entries.filter((e) => e.board === b.board);
     const changes = mine.filter((e) => e.change).map((e) => e.change!);
@@ -88,15 +95,26 @@ export function renderPrComment(cmp: SizesComparison, options: PrCommentOptions 
   // A board with no size tool (native) has nothing to list but its failures.
   const measured = new Set(r.boards.filter((b) => b.measured).map((b) => b.board));
   const listed = r.entries.filter((e) => measured.has(e.board) || entryFailed(e));
-  const interesting = (e: ReportEntry) => entryFailed(e) || e.added || (e.change && (e.change.flash !== 0 || e.change.ram !== 0)) || (e.size && !e.change);
+  const interesting = (e: ReportEntry) =>
+    entryFailed(e) || e.added || (e.change && (e.change.flash !== 0 || e.change.ram !== 0)) || (e.size && !e.change);
   const row = (e: ReportEntry) => {
     const s = e.size;
     const sizes = s
-      ? [bytes(s.flash), pct(s.flashPct) || '—', e.change ? deltaText(e.change.flash, s.flashLimit) : 'new', bytes(s.ram), pct(s.ramPct) || '—', e.change ? deltaText(e.change.ram, s.ramLimit) : 'new']
+      ? [
+          bytes(s.flash),
+          pct(s.flashPct) || '—',
+          e.change ? deltaText(e.change.flash, s.flashLimit) : 'new',
+          bytes(s.ram),
+          pct(s.ramPct) || '—',
+          e.change ? deltaText(e.change.ram, s.ramLimit) : 'new',
+        ]
       : [entryFailed(e) ? '**failed**' : e.link.outcome === 'skipped' ? 'not built' : 'no sizes', '', '', '', '', ''];
     return `| ${link(e)} | ${cell(e.board)} | ${sizes.map(cell).join(' | ')} | ${entryFailed(e) ? 'N/A' : e.warnings} |`;
   };
-  const head = ['| example | board | flash | % | flash change | RAM | % | RAM change | warnings |', '| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |'];
+  const head = [
+    '| example | board | flash | % | flash change | RAM | % | RAM change | warnings |',
+    '| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
+  ];
   const shown = listed.filter(interesting);
   const rest = listed.filter((e) => !interesting(e));
   if (shown.length) out.push(...head, ...shown.map(row), '');
@@ -110,7 +128,10 @@ export function renderPrComment(cmp: SizesComparison, options: PrCommentOptions 
     out.push('');
   }
   if (r.comparison?.removed.length) {
-    out.push(`Built on the base, not here: ${r.comparison.removed.map((x) => `\`${cell(x.example)}\` (${cell(x.board)})`).join(', ')}.`, '');
+    out.push(
+      `Built on the base, not here: ${r.comparison.removed.map((x) => `\`${cell(x.example)}\` (${cell(x.board)})`).join(', ')}.`,
+      '',
+    );
   }
   if (skips.length) {
     out.push(`<details><summary>Not built on a board (${skips.length})</summary>`, '');
@@ -125,5 +146,8 @@ export function renderPrComment(cmp: SizesComparison, options: PrCommentOptions 
       ? `sizes from \`${cmp.base.reportFile ?? 'a report'}\``
       : '';
   out.push(`<sub>Base ${base}${cost ? `: ${cost}` : ''}. Sizes in bytes; % of the board's limit. Posted by nx-fastled.</sub>`);
-  return `${out.join('\n').replace(/\n{3,}/g, '\n\n').trimEnd()}\n`;
+  return `${out
+    .join('\n')
+    .replace(/\n{3,}/g, '\n\n')
+    .trimEnd()}\n`;
 }

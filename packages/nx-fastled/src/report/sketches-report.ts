@@ -62,7 +62,8 @@ export interface SketchesReport {
 export const FLASH = 'flash';
 export const RAM = 'RAM for global variables';
 
-const AVR_BOARDS = /^(uno|mega|mega2560|nano|leonardo|micro|mini|pro|yun|ethernet|fio|bt|lilypad|lilypadusb|esplora|robotControl|robotMotor|gemma|circuitplay32u4cat|yunmini|chiwawa|one|unowifi|leonardoeth|megaADK|diecimila|atmegang)$/;
+const AVR_BOARDS =
+  /^(uno|mega|mega2560|nano|leonardo|micro|mini|pro|yun|ethernet|fio|bt|lilypad|lilypadusb|esplora|robotControl|robotMotor|gemma|circuitplay32u4cat|yunmini|chiwawa|one|unowifi|leonardoeth|megaADK|diecimila|atmegang)$/;
 
 /** A board's FQBN: an FQBN stays one; an Arduino AVR board name becomes `arduino:avr:<name>`; else the name. */
 export function fqbnOf(board: string, overrides: Record<string, string> = {}): string {
@@ -77,14 +78,19 @@ export function reportFileName(fqbn: string): string {
 }
 
 const round2 = (n: number) => Math.round(n * 100) / 100;
-const relative = (value: Maybe, maximum: Maybe): Maybe => (value === NA || maximum === NA || !maximum ? NA : round2((100 * value) / maximum));
+const relative = (value: Maybe, maximum: Maybe): Maybe =>
+  value === NA || maximum === NA || !maximum ? NA : round2((100 * value) / maximum);
 
 function sizeReport(e: ReportEntry, which: 'flash' | 'ram', compared: boolean, baseline: ReportEntry | undefined): SizeReport {
   const limit = which === 'flash' ? e.size?.flashLimit : e.size?.ramLimit;
   const baseLimit = which === 'flash' ? baseline?.size?.flashLimit : baseline?.size?.ramLimit;
   const maximum: Maybe = limit ?? baseLimit ?? NA;
   const current: Maybe = e.size ? e.size[which] : NA;
-  const report: SizeReport = { name: which === 'flash' ? FLASH : RAM, maximum, current: { absolute: current, relative: relative(current, maximum) } };
+  const report: SizeReport = {
+    name: which === 'flash' ? FLASH : RAM,
+    maximum,
+    current: { absolute: current, relative: relative(current, maximum) },
+  };
   if (compared) {
     const previous: Maybe = baseline?.size ? baseline.size[which] : NA;
     const delta: Maybe = current === NA || previous === NA ? NA : current - previous;
@@ -152,5 +158,9 @@ export function sketchesReports(report: BuildReport, options: SketchesReportOpti
       if (compared) board.warnings = { delta: { absolute: range(sketches.map((s) => s.warnings!.delta!.absolute)) } };
       return board;
     })
-    .map((board) => ({ commit_hash: options.commitHash, commit_url: `${options.repoUrl.replace(/\/+$/, '')}/commit/${options.commitHash}`, boards: [board] }));
+    .map((board) => ({
+      commit_hash: options.commitHash,
+      commit_url: `${options.repoUrl.replace(/\/+$/, '')}/commit/${options.commitHash}`,
+      boards: [board],
+    }));
 }

@@ -48,7 +48,13 @@ export function writeReport(run: RunInfo, options: WriteReportOptions): WrittenR
   const dir = path.join(options.workspaceRoot, options.outputDir, 'report');
   const files = { json: path.join(dir, 'report.json'), markdown: path.join(dir, 'report.md'), html: path.join(dir, 'report.html') };
   const previous = path.join(dir, 'report.previous.json');
-  let report = collect(run, { workspaceRoot: options.workspaceRoot, outputDir: options.outputDir, targetNames: options.targetNames, now: options.now, examples: options.examples });
+  let report = collect(run, {
+    workspaceRoot: options.workspaceRoot,
+    outputDir: options.outputDir,
+    targetNames: options.targetNames,
+    now: options.now,
+    examples: options.examples,
+  });
 
   // Rotate first: the previous report is the automatic baseline.
   fs.mkdirSync(dir, { recursive: true });
@@ -66,7 +72,10 @@ export function writeReport(run: RunInfo, options: WriteReportOptions): WrittenR
     }
   } else if (!asked && fs.existsSync(previous)) {
     try {
-      report = compare(report, readBaseline(previous), { thresholdBytes, source: path.posix.join(options.outputDir, 'report', 'report.previous.json') });
+      report = compare(report, readBaseline(previous), {
+        thresholdBytes,
+        source: path.posix.join(options.outputDir, 'report', 'report.previous.json'),
+      });
     } catch (e) {
       report = { ...report, comparisonNote: `No comparison: ${(e as Error).message}` };
     }
@@ -75,14 +84,23 @@ export function writeReport(run: RunInfo, options: WriteReportOptions): WrittenR
   const markdown = renderMarkdown(report);
   writeAtomic(files.json, renderJson(report));
   writeAtomic(files.markdown, markdown);
-  const linkDirs = report.entries.map((e) => e.size?.file).filter((f): f is string => !!f).map((f) => path.posix.dirname(f));
+  const linkDirs = report.entries
+    .map((e) => e.size?.file)
+    .filter((f): f is string => !!f)
+    .map((f) => path.posix.dirname(f));
   let films = '';
   try {
     films = renderFilmstrips(findFilmstrips(options.workspaceRoot, options.outputDir, run.tasks, linkDirs));
   } catch (e) {
     warn(`nx-fastled: build report: no filmstrips: ${(e as Error).message}`);
   }
-  writeAtomic(files.html, renderHtml(report, { reportDir: path.posix.join(options.outputDir, 'report'), extra: { html: films, css: films ? FILMSTRIP_CSS : '' } }));
+  writeAtomic(
+    files.html,
+    renderHtml(report, {
+      reportDir: path.posix.join(options.outputDir, 'report'),
+      extra: { html: films, css: films ? FILMSTRIP_CSS : '' },
+    }),
+  );
   // The step summary only gets runs that built or broke something of nx-fastled's (not a lint run).
   const summaryFile = options.env.GITHUB_STEP_SUMMARY;
   if (summaryFile && (report.entries.length > 0 || report.failures.length > 0)) {

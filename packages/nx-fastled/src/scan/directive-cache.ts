@@ -117,6 +117,7 @@ export class DirectiveCache {
 
 function accept(data: unknown): CacheFile | undefined {
   if (!isRecord(data) || data.format !== FORMAT || data.parser !== PARSER_VERSION) return undefined;
-  if (typeof data.generation !== 'number' || !isRecord(data.content) || !isRecord(data.stat) || !Array.isArray(data.names)) return undefined;
+  if (typeof data.generation !== 'number' || !isRecord(data.content) || !isRecord(data.stat) || !Array.isArray(data.names))
+    return undefined;
   return data as unknown as CacheFile;
 }

@@ -2,7 +2,9 @@ import { parseDirectives } from './directives';
 
 describe('parseDirectives', () => {
   it('reads every include form with its line', () => {
-    const d = parseDirectives(['#include "a.h"', '  #  include   <b/c.h>', '#import "d.h"', '#include_next <e.h>', '#embed "f.bin" limit(4)'].join('\n'));
+    const d = parseDirectives(
+      ['#include "a.h"', '  #  include   <b/c.h>', '#import "d.h"', '#include_next <e.h>', '#embed "f.bin" limit(4)'].join('\n'),
+    );
     expect(d.refs).toEqual([
       { kind: 'include', angle: false, spec: 'a.h', line: 1 },
       { kind: 'include', angle: true, spec: 'b/c.h', line: 2 },

@@ -96,8 +96,7 @@ const INCLUDE_DIRECTIVES: ReadonlyMap<string, RefKind> = new Map<string, RefKind
 
 const EXPRESSION_DIRECTIVES = new Set(['if', 'elif', 'define']);
 
-const isIdentStart = (c: number): boolean =>
-  (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || c === 95 || c === 36 || c >= 128;
+const isIdentStart = (c: number): boolean => (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || c === 95 || c === 36 || c >= 128;
 const isIdentChar = (c: number): boolean => isIdentStart(c) || (c >= 48 && c <= 57);
 const isDigit = (c: number): boolean => c >= 48 && c <= 57;
 const isHSpace = (c: number): boolean => c === 32 || c === 9 || c === 11 || c === 12;
@@ -359,7 +358,12 @@ class Lexer {
       body = rest.slice(m[0].length);
       this.defined.push(macro);
       if (this.wanted?.(macro)) {
-        this.defines.push({ name: macro, params: m[2] === undefined ? null : params.length === 1 && params[0] === '' ? [] : params, body: body.trim(), line });
+        this.defines.push({
+          name: macro,
+          params: m[2] === undefined ? null : params.length === 1 && params[0] === '' ? [] : params,
+          body: body.trim(),
+          line,
+        });
       }
     }
     for (const call of findCalls(body)) {
@@ -405,9 +409,7 @@ class Lexer {
 export function headerNameAt(text: string): { angle: boolean; spec: string; end: number } | null {
   const m = /^\s*(?:"([^"]*)"|<([^>]*)>)\s*/.exec(text);
   if (!m) return null;
-  return m[1] !== undefined
-    ? { angle: false, spec: m[1], end: m[0].length }
-    : { angle: true, spec: m[2], end: m[0].length };
+  return m[1] !== undefined ? { angle: false, spec: m[1], end: m[0].length } : { angle: true, spec: m[2], end: m[0].length };
 }
 
 /** Every `IDENT ( args )` in an expression, nested calls included, with top-level arguments split. */

@@ -91,7 +91,6 @@ export class FsView {
       return null;
     }
   }
-
 }
 
 function isSymlink(p: string): boolean {

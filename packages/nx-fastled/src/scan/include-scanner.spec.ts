@@ -17,7 +17,13 @@ function closure(
 ) {
   const root = path.join(FIXTURES, tree);
   const scanner = new IncludeScanner({ workspaceRoot: root, ...opts });
-  return scanner.closure(tu, includeDirs, systemDirs.map((d) => path.join(root, d)), forced, { predefined });
+  return scanner.closure(
+    tu,
+    includeDirs,
+    systemDirs.map((d) => path.join(root, d)),
+    forced,
+    { predefined },
+  );
 }
 
 describe('IncludeScanner on fixtures', () => {
@@ -44,8 +50,16 @@ describe('IncludeScanner on fixtures', () => {
   it("in 'first' mode keeps only gcc's first match", () => {
     const c = closure('resolution', 'src/main.cpp', ['inc1', 'inc2'], ['sys'], { resolution: 'first' });
     expect(c.files).toEqual(['inc1/angle.h', 'inc2/later.h', 'inc2/sub/deep.h', 'src/local.h', 'src/main.cpp', 'sys/sys.h']);
-    expect(c.absent).toEqual(['inc1/later.h', 'inc1/nowhere.h', 'inc1/sys.h', 'inc2/nowhere.h', 'inc2/sys.h',
-      'src/later.h', 'src/nowhere.h', 'sys/nowhere.h']);
+    expect(c.absent).toEqual([
+      'inc1/later.h',
+      'inc1/nowhere.h',
+      'inc1/sys.h',
+      'inc2/nowhere.h',
+      'inc2/sys.h',
+      'src/later.h',
+      'src/nowhere.h',
+      'sys/nowhere.h',
+    ]);
   });
 
   it('follows #include_next to the next directory', () => {
@@ -70,7 +84,7 @@ describe('IncludeScanner on fixtures', () => {
     expect(c.absent).toEqual(expect.arrayContaining(['inc/absent_probe.h', 'src/absent_probe.h']));
   });
 
-  it('expands a macro include with the closure\'s own #define instead of falling back to globs', () => {
+  it("expands a macro include with the closure's own #define instead of falling back to globs", () => {
     const c = closure('macro', 'lib/src/main.cpp', ['inc', 'lib/src'], [], {}, '');
     expect(c.files).toEqual(['lib/src/config.h', 'lib/src/main.cpp', 'shared/escape.h']);
     expect(c.globs).toEqual([]);
@@ -104,15 +118,7 @@ describe('IncludeScanner on fixtures', () => {
 
   it('ignores includes in comments and literals, honours continuations, digraphs and #if 0 blocks', () => {
     const c = closure('traps', 'main.cpp', ['.']);
-    expect(c.files).toEqual([
-      'after_char.h',
-      'angle/with/slashes.h',
-      'continued.h',
-      'digraph.h',
-      'in_if0.h',
-      'main.cpp',
-      'spaced.h',
-    ]);
+    expect(c.files).toEqual(['after_char.h', 'angle/with/slashes.h', 'continued.h', 'digraph.h', 'in_if0.h', 'main.cpp', 'spaced.h']);
   });
 
   it('scans a file that is not valid UTF-8 as latin1', () => {

@@ -21,7 +21,16 @@
 import * as path from 'path';
 import { Bitset } from './bitset';
 import { DirectiveCache } from './directive-cache';
-import { PROBES, type ComputedRef, type Directives, type ForwardEdge, type IncludeRef, type MacroCall, type MacroDef, type RefKind } from './directives';
+import {
+  PROBES,
+  type ComputedRef,
+  type Directives,
+  type ForwardEdge,
+  type IncludeRef,
+  type MacroCall,
+  type MacroDef,
+  type RefKind,
+} from './directives';
 import { FileDirectives, type DirectiveStats } from './file-directives';
 import { FsView } from './fs-view';
 import { expandHeaderNames, identifiers, Unexpandable, type Definitions, type HeaderName } from './macro-expand';
@@ -186,7 +195,13 @@ export class IncludeScanner {
    * @param systemDirs the compiler's own dirs, absolute
    * @param forcedIncludes `-include` arguments (searched from the workspace root, then the search path)
    */
-  closure(tu: string | string[], includeDirs: string[], systemDirs: string[], forcedIncludes: string[] = [], opts: ClosureOptions = {}): Closure {
+  closure(
+    tu: string | string[],
+    includeDirs: string[],
+    systemDirs: string[],
+    forcedIncludes: string[] = [],
+    opts: ClosureOptions = {},
+  ): Closure {
     const tus = typeof tu === 'string' ? [tu] : tu;
     const chain = this.chain(includeDirs, systemDirs);
     const walk = new Walk(this, chain, this.predefined(opts.predefined), this.predefinedId(opts.predefined));
@@ -259,7 +274,10 @@ export class IncludeScanner {
   }
 
   private rerank(): void {
-    const fresh = this.entries.slice(this.rankedCount).filter((e) => e.inside).sort((a, b) => byCodeUnit(a.rel, b.rel));
+    const fresh = this.entries
+      .slice(this.rankedCount)
+      .filter((e) => e.inside)
+      .sort((a, b) => byCodeUnit(a.rel, b.rel));
     const old = this.sortedInside;
     const merged: FileEntry[] = [];
     let i = 0;
@@ -774,7 +792,8 @@ class Walk {
           for (const [index, kind] of params) {
             const arg = call.args[index];
             if (arg === undefined || (arg !== null && 'param' in arg)) continue;
-            if (arg === null) this.fallback(file, { line: call.line, text: `${call.name}(...)` }, 'a probe macro called with a computed argument');
+            if (arg === null)
+              this.fallback(file, { line: call.line, text: `${call.name}(...)` }, 'a probe macro called with a computed argument');
             else this.reference(file, { kind, angle: arg.angle, spec: arg.spec, line: call.line, probe: true }, false);
           }
         }

@@ -6,12 +6,20 @@ function defs(text: string, complete = true): Definitions {
   const all = lexFile(text, () => true).defines;
   return { lookup: (n) => all.filter((d: MacroDef) => d.name === n), complete };
 }
-const specs = (text: string, d: Definitions) => expandHeaderNames(text, d).map((h) => (h.angle ? `<${h.spec}>` : `"${h.spec}"`)).sort();
+const specs = (text: string, d: Definitions) =>
+  expandHeaderNames(text, d)
+    .map((h) => (h.angle ? `<${h.spec}>` : `"${h.spec}"`))
+    .sort();
 
 describe('expandHeaderNames', () => {
   it("expands avr-libc's device header (## pasting, nested calls, an undefined name kept as is)", () => {
     const d = defs(
-      ['#define __concat__(a,b) a##b', '#define __header1__(a,b) __concat__(a,b)', '#define __AVR_DEVICE_HEADER__ <avr/__header1__(io,__AVR_DEV_LIB_NAME__).h>', '#define __AVR_DEV_LIB_NAME__ m328p'].join('\n'),
+      [
+        '#define __concat__(a,b) a##b',
+        '#define __header1__(a,b) __concat__(a,b)',
+        '#define __AVR_DEVICE_HEADER__ <avr/__header1__(io,__AVR_DEV_LIB_NAME__).h>',
+        '#define __AVR_DEV_LIB_NAME__ m328p',
+      ].join('\n'),
     );
     // every combination of "defined as seen" and "not defined at this point"
     expect(specs('__AVR_DEVICE_HEADER__', d)).toEqual([

@@ -305,7 +305,30 @@ function intersect(a: ReadonlySet<string> | undefined, b: ReadonlySet<string> | 
 }
 
 const PUNCT3 = ['...', '%:%:', '<<=', '>>='];
-const PUNCT2 = ['##', '%:', '->', '++', '--', '<<', '>>', '<=', '>=', '==', '!=', '&&', '||', '::', '+=', '-=', '*=', '/=', '%=', '&=', '|=', '^='];
+const PUNCT2 = [
+  '##',
+  '%:',
+  '->',
+  '++',
+  '--',
+  '<<',
+  '>>',
+  '<=',
+  '>=',
+  '==',
+  '!=',
+  '&&',
+  '||',
+  '::',
+  '+=',
+  '-=',
+  '*=',
+  '/=',
+  '%=',
+  '&=',
+  '|=',
+  '^=',
+];
 
 /** pp-tokens of a directive's text (comments are already spaces, continuations joined). */
 function tokenize(text: string): Tok[] {

@@ -127,12 +127,7 @@ export class SearchPath {
   /** Resolves `ref` as written in the file `from` (absolute). */
   resolve(ref: Pick<IncludeRef, 'kind' | 'angle' | 'spec'>, from: string): Resolution {
     const fromDir = path.dirname(from);
-    const key =
-      ref.kind === 'next'
-        ? `n\0${from}\0${ref.spec}`
-        : ref.angle
-          ? `a\0${ref.spec}`
-          : `q\0${fromDir}\0${ref.spec}`;
+    const key = ref.kind === 'next' ? `n\0${from}\0${ref.spec}` : ref.angle ? `a\0${ref.spec}` : `q\0${fromDir}\0${ref.spec}`;
     let result = this.memo.get(key);
     if (!result) {
       result = this.compute(ref, from, fromDir);

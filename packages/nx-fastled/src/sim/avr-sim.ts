@@ -11,7 +11,28 @@
 //     Arduino's main() calls after every loop(); without either symbol this check is skipped and said so)
 //     while the main program went round a tight loop (PC within 16 bytes, interrupts aside) for the last
 //     second or half the run. A first loop() that is merely long is a note, not a failure.
-import { AVRADC, AVRClock, AVRIOPort, AVRSPI, AVRTimer, AVRUSART, AVRWatchdog, CPU, adcConfig, avrInstruction, clockConfig, portBConfig, portCConfig, portDConfig, spiConfig, timer0Config, timer1Config, timer2Config, usart0Config, watchdogConfig } from 'avr8js';
+import {
+  AVRADC,
+  AVRClock,
+  AVRIOPort,
+  AVRSPI,
+  AVRTimer,
+  AVRUSART,
+  AVRWatchdog,
+  CPU,
+  adcConfig,
+  avrInstruction,
+  clockConfig,
+  portBConfig,
+  portCConfig,
+  portDConfig,
+  spiConfig,
+  timer0Config,
+  timer1Config,
+  timer2Config,
+  usart0Config,
+  watchdogConfig,
+} from 'avr8js';
 import { elfFunctions, functionAt, loopMarker } from './elf-symbols';
 import { parseIntelHex } from './intel-hex';
 import { ClockedDecoder, ColorOrder, OneWireDecoder, Strip } from './led-decoders';
@@ -58,7 +79,11 @@ export interface RunResult {
 
 const PORTS = { B: portBConfig, C: portCConfig, D: portDConfig };
 /** ATmega328P port bits to Arduino Uno pin numbers (D0-7 = PD0-7, D8-13 = PB0-5, A0-5 = D14-19 = PC0-5). */
-const ARDUINO_PIN: Record<'B' | 'C' | 'D', number[]> = { D: [0, 1, 2, 3, 4, 5, 6, 7], B: [8, 9, 10, 11, 12, 13, -1, -1], C: [14, 15, 16, 17, 18, 19, -1, -1] };
+const ARDUINO_PIN: Record<'B' | 'C' | 'D', number[]> = {
+  D: [0, 1, 2, 3, 4, 5, 6, 7],
+  B: [8, 9, 10, 11, 12, 13, -1, -1],
+  C: [14, 15, 16, 17, 18, 19, -1, -1],
+};
 const MCUSR = 0x54;
 const WDRF = 0x08;
 const SREG_I = 0x80;
@@ -73,7 +98,16 @@ export function runAvr(o: AvrRunOptions): RunResult {
   const notes: string[] = [];
   const wall = () => Number(process.hrtime.bigint() - started) / 1e6;
   if ('unsupported' in profile) {
-    return { ok: false, failure: { kind: 'unsupported', atMs: 0, message: profile.unsupported }, notes, serial: '', strips: [], simulatedMs: 0, cycles: 0, wallMs: wall() };
+    return {
+      ok: false,
+      failure: { kind: 'unsupported', atMs: 0, message: profile.unsupported },
+      notes,
+      serial: '',
+      strips: [],
+      simulatedMs: 0,
+      cycles: 0,
+      wallMs: wall(),
+    };
   }
   const flash = parseIntelHex(o.hexText, profile.flashBytes, o.hexFile);
   const cpu = new CPU(new Uint16Array(flash.buffer), profile.sramBytes);
@@ -131,7 +165,12 @@ export function runAvr(o: AvrRunOptions): RunResult {
     return `PC 0x${(wordPc * 2).toString(16)}${fn ? ` (in ${fn})` : ''}`;
   };
   const marker = loopMarker(functions);
-  if (!marker) notes.push(o.elf ? 'no loop() or serialEventRun() symbol in the .elf: whether setup() returned is not checked' : 'no .elf given: whether setup() returned is not checked');
+  if (!marker)
+    notes.push(
+      o.elf
+        ? 'no loop() or serialEventRun() symbol in the .elf: whether setup() returned is not checked'
+        : 'no .elf given: whether setup() returned is not checked',
+    );
   const loopPc = marker ? marker.address / 2 : -1;
   const ms = (cycles: number) => Math.round((cycles / o.clockHz) * 1e6) / 1e3;
 
@@ -176,7 +215,12 @@ export function runAvr(o: AvrRunOptions): RunResult {
     } else if (pc === 0) {
       const watchdogReset = (cpu.data[MCUSR] & WDRF) !== 0;
       cpu.data[MCUSR] &= ~WDRF;
-      resets.push({ at: cpu.cycles, cause: watchdogReset ? 'the watchdog reset the MCU' : `a jump to address 0 from ${where(prev)} (a null function pointer, a corrupted return address or a stack overflow)` });
+      resets.push({
+        at: cpu.cycles,
+        cause: watchdogReset
+          ? 'the watchdog reset the MCU'
+          : `a jump to address 0 from ${where(prev)} (a null function pointer, a corrupted return address or a stack overflow)`,
+      });
       if (resets.length >= 3) break;
     } else if (pc === loopPc && loopAt < 0) loopAt = cpu.cycles;
     if (cpu.data[95] & SREG_I) {
@@ -207,7 +251,11 @@ export function runAvr(o: AvrRunOptions): RunResult {
     const first = resets[0];
     failure =
       resets.length >= 3
-        ? { kind: 'reset-loop', atMs: ms(resets[2].at), message: `reset loop: ${resets.length} resets by ${ms(resets[2].at)} ms; the first at ${ms(first.at)} ms: ${first.cause}` }
+        ? {
+            kind: 'reset-loop',
+            atMs: ms(resets[2].at),
+            message: `reset loop: ${resets.length} resets by ${ms(resets[2].at)} ms; the first at ${ms(first.at)} ms: ${first.cause}`,
+          }
         : { kind: 'reset', atMs: ms(first.at), message: `reset at ${ms(first.at)} ms: ${first.cause}` };
   }
   if (!failure && spinPc >= 0 && cpu.cycles - spinLast < o.clockHz / 10) {
@@ -232,7 +280,9 @@ export function runAvr(o: AvrRunOptions): RunResult {
         message: `setup() never returned in ${ms(cpu.cycles)} ms of simulated time (${marker!.name} was never reached): from ${ms(tightSince)} ms the program went round a tight loop at ${where(tightLo)}..0x${(tightHi * 2).toString(16)}, polling something that never changed${busy()}`,
       };
     } else {
-      notes.push(`${marker!.name} was never reached in ${ms(cpu.cycles)} ms: the first loop() did not complete (a long loop() or setup(), or a program kept busy by interrupts); the CPU was at ${where(cpu.pc)}${busy()}`);
+      notes.push(
+        `${marker!.name} was never reached in ${ms(cpu.cycles)} ms: the first loop() did not complete (a long loop() or setup(), or a program kept busy by interrupts); the CPU was at ${where(cpu.pc)}${busy()}`,
+      );
     }
   }
   if (serialDropped) notes.push(`serial output cut at ${maxSerial} bytes (${serialDropped} more bytes not kept)`);
@@ -242,7 +292,8 @@ export function runAvr(o: AvrRunOptions): RunResult {
     if (d.frames.length) strips.push({ pin: pinName(pin), chipset: 'ws2812', order, frames: d.frames });
   }
   if (spiDecoder.frames.length) strips.push({ pin: 'SPI', chipset: 'apa102', order: o.clocked?.order ?? 'BGR', frames: spiDecoder.frames });
-  if (bitBang?.frames.length) strips.push({ pin: pinName(o.clocked!.data), chipset: 'apa102', order: o.clocked!.order ?? 'BGR', frames: bitBang.frames });
+  if (bitBang?.frames.length)
+    strips.push({ pin: pinName(o.clocked!.data), chipset: 'apa102', order: o.clocked!.order ?? 'BGR', frames: bitBang.frames });
 
   return {
     ok: !failure,

@@ -19,7 +19,13 @@ export function elfFunctions(elf: Uint8Array): ElfFunction[] {
   const shnum = b.readUInt16LE(48);
   const sections = Array.from({ length: shnum }, (_, i) => {
     const o = shoff + i * shentsize;
-    return { type: b.readUInt32LE(o + 4), offset: b.readUInt32LE(o + 16), size: b.readUInt32LE(o + 20), link: b.readUInt32LE(o + 24), entsize: b.readUInt32LE(o + 36) };
+    return {
+      type: b.readUInt32LE(o + 4),
+      offset: b.readUInt32LE(o + 16),
+      size: b.readUInt32LE(o + 20),
+      link: b.readUInt32LE(o + 24),
+      entsize: b.readUInt32LE(o + 36),
+    };
   });
   const out: ElfFunction[] = [];
   for (const s of sections) {

@@ -60,7 +60,9 @@ export function stripsToFile(strips: Strip[], timed = true): FramesStrip[] {
     chipset: s.chipset,
     order: s.order,
     leds: Math.max(0, ...s.frames.map((f) => f.rgb.length / 3)),
-    frames: foldRepeats(s.frames.map((f) => [timed ? Math.round(f.atMs * 1e4) / 1e4 : null, Buffer.from(f.rgb).toString('hex')] as FrameEntry)),
+    frames: foldRepeats(
+      s.frames.map((f) => [timed ? Math.round(f.atMs * 1e4) / 1e4 : null, Buffer.from(f.rgb).toString('hex')] as FrameEntry),
+    ),
   }));
 }
 
@@ -106,7 +108,8 @@ export function serializeFrames(f: FramesFile): string {
 
 export function parseFrames(text: string, file = '<frames>'): FramesFile {
   const f = JSON.parse(text) as FramesFile;
-  if (f.format !== FRAMES_FORMAT) throw new Error(`${file}: not a frames file (format ${JSON.stringify(f.format)}, expected ${FRAMES_FORMAT})`);
+  if (f.format !== FRAMES_FORMAT)
+    throw new Error(`${file}: not a frames file (format ${JSON.stringify(f.format)}, expected ${FRAMES_FORMAT})`);
   return f;
 }
 

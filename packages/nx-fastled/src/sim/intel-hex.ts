@@ -16,7 +16,8 @@ export function parseIntelHex(text: string, flashBytes: number, file = '<hex>'):
     if (!/^:([0-9A-Fa-f]{2})+$/.test(line)) throw new HexError(`${where}: not an Intel HEX record; rebuild the firmware`);
     const bytes = Buffer.from(line.slice(1), 'hex');
     const count = bytes[0];
-    if (bytes.length !== count + 5) throw new HexError(`${where}: record length ${bytes.length - 5} != declared ${count}; the file is truncated or corrupt`);
+    if (bytes.length !== count + 5)
+      throw new HexError(`${where}: record length ${bytes.length - 5} != declared ${count}; the file is truncated or corrupt`);
     let sum = 0;
     for (const b of bytes) sum = (sum + b) & 0xff;
     if (sum !== 0) throw new HexError(`${where}: checksum mismatch; the file is corrupt`);
@@ -25,7 +26,8 @@ export function parseIntelHex(text: string, flashBytes: number, file = '<hex>'):
     const data = bytes.subarray(4, 4 + count);
     if (type === 0x00) {
       const at = base + addr;
-      if (at + count > flashBytes) throw new HexError(`${where}: data at 0x${at.toString(16)} beyond the ${flashBytes}-byte flash of this MCU`);
+      if (at + count > flashBytes)
+        throw new HexError(`${where}: data at 0x${at.toString(16)} beyond the ${flashBytes}-byte flash of this MCU`);
       flash.set(data, at);
     } else if (type === 0x01) break;
     else if (type === 0x02) base = ((data[0] << 8) | data[1]) << 4;

@@ -107,7 +107,10 @@ export class OneWireDecoder {
   private finish(): void {
     // Fewer than one LED's worth of bits is a glitch, not a show().
     if (this.bytes.length >= 3) {
-      this.frames.push({ atMs: (this.startAt / this.timing.clockHz) * 1000, rgb: reorder(Uint8Array.from(this.bytes), this.order, this.leds) });
+      this.frames.push({
+        atMs: (this.startAt / this.timing.clockHz) * 1000,
+        rgb: reorder(Uint8Array.from(this.bytes), this.order, this.leds),
+      });
     }
     this.bytes = [];
     this.cur = 0;
@@ -197,9 +200,13 @@ export class ClockedDecoder {
       while (n > 0 && n + Math.floor(n / 32) + 1 > total) n--;
       const tail = words.slice(n);
       const endWord = (w: number[]) => w[0] === 0xff && w[1] === w[2] && w[2] === w[3] && (w[1] === 0 || w[1] === 0xff);
-      if (n + Math.floor(n / 32) + 1 === total && tail.length && tail.every((w) => endWord(w) && w.join() === tail[0].join())) words.length = n;
+      if (n + Math.floor(n / 32) + 1 === total && tail.length && tail.every((w) => endWord(w) && w.join() === tail[0].join()))
+        words.length = n;
     }
     if (!words.length) return;
-    this.frames.push({ atMs: (this.startAt / this.clockHz) * 1000, rgb: reorder(Uint8Array.from(words.flatMap((w) => w.slice(1))), this.order, this.leds) });
+    this.frames.push({
+      atMs: (this.startAt / this.clockHz) * 1000,
+      rgb: reorder(Uint8Array.from(words.flatMap((w) => w.slice(1))), this.order, this.leds),
+    });
   }
 }

@@ -18,15 +18,16 @@ const PROFILES: Record<string, McuProfile> = {
 };
 
 const WHY_NOT: Record<string, string> = {
-  atmega2560: 'the Mega\'s timers, USARTs and interrupt vectors sit at other addresses than avr8js\'s 328P models, and its 256 KB flash needs a 3-byte PC; not wired up yet',
+  atmega2560:
+    "the Mega's timers, USARTs and interrupt vectors sit at other addresses than avr8js's 328P models, and its 256 KB flash needs a 3-byte PC; not wired up yet",
   atmega1280: 'same as the ATmega2560 (Mega): other peripheral addresses and vectors; not wired up yet',
-  atmega32u4: 'its Serial is USB CDC, which avr8js does not emulate (no serial output), and its timers differ from the 328P\'s',
+  atmega32u4: "its Serial is USB CDC, which avr8js does not emulate (no serial output), and its timers differ from the 328P's",
 };
 
 export function mcuProfile(mcu: string): McuProfile | { unsupported: string } {
   const p = PROFILES[mcu.toLowerCase()];
   if (p) return p;
-  const why = WHY_NOT[mcu.toLowerCase()] ?? 'avr8js models only the ATmega328P family\'s peripherals';
+  const why = WHY_NOT[mcu.toLowerCase()] ?? "avr8js models only the ATmega328P family's peripherals";
   return { unsupported: `MCU ${mcu} cannot be simulated: ${why}. Simulated MCUs: ${Object.keys(PROFILES).join(', ')}.` };
 }
 

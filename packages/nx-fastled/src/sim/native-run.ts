@@ -74,13 +74,25 @@ export function runNative(o: NativeRunOptions, board: string, settings: FramesFi
     let failure: Failure | null = null;
     const err = r.error as NodeJS.ErrnoException | undefined;
     if (err?.code === 'ETIMEDOUT') {
-      failure = { kind: 'hang', atMs: o.wallLimitMs, message: `hang: still running after ${o.wallLimitMs} ms of wall time (${framesSaid} it was stopped; asked for ${o.loops} loop()s)` };
+      failure = {
+        kind: 'hang',
+        atMs: o.wallLimitMs,
+        message: `hang: still running after ${o.wallLimitMs} ms of wall time (${framesSaid} it was stopped; asked for ${o.loops} loop()s)`,
+      };
     } else if (err?.code === 'ENOBUFS') {
-      failure = { kind: 'hang', atMs: 0, message: `wrote more than ${o.maxOutputBytes ?? 4 * 1024 * 1024} bytes of output (${framesSaid} it was stopped): an endless print loop?` };
+      failure = {
+        kind: 'hang',
+        atMs: 0,
+        message: `wrote more than ${o.maxOutputBytes ?? 4 * 1024 * 1024} bytes of output (${framesSaid} it was stopped): an endless print loop?`,
+      };
     } else if (err) {
       failure = { kind: 'unsupported', atMs: 0, message: `cannot run ${o.program}: ${err.message}` };
     } else if (r.signal) {
-      failure = { kind: 'crash', atMs: 0, message: `crashed: killed by ${r.signal}, ${SIGNALS[r.signal] ?? 'a fatal signal'} (${framesSaid} the crash)` };
+      failure = {
+        kind: 'crash',
+        atMs: 0,
+        message: `crashed: killed by ${r.signal}, ${SIGNALS[r.signal] ?? 'a fatal signal'} (${framesSaid} the crash)`,
+      };
     } else if (r.status !== 0) {
       failure = { kind: 'exit', atMs: 0, message: `exited with status ${r.status} (${framesSaid} it exited)` };
     }

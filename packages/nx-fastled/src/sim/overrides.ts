@@ -41,13 +41,15 @@ export function parseOverrides(text: string, file: string): SimOverrides {
       else if (key === 'pins') out.pins = value.split(',').map(int);
       else if (key === 'order') {
         const o = value.toUpperCase() as ColorOrder;
-        if (!COLOR_ORDERS.includes(o)) throw new OverrideError(`${where}: @nx-fastled-sim order=${value}: expected one of ${COLOR_ORDERS.join(', ')}`);
+        if (!COLOR_ORDERS.includes(o))
+          throw new OverrideError(`${where}: @nx-fastled-sim order=${value}: expected one of ${COLOR_ORDERS.join(', ')}`);
         out.order = o;
       } else if (key === 'clocked') {
         const [data, clock] = value.split(',').map(int);
         if (clock === undefined) throw new OverrideError(`${where}: @nx-fastled-sim clocked=${value}: expected <data pin>,<clock pin>`);
         out.clocked = { data, clock };
-      } else throw new OverrideError(`${where}: unknown @nx-fastled-sim setting "${key}" (known: ms, pins, order, leds, clocked, loops, skip)`);
+      } else
+        throw new OverrideError(`${where}: unknown @nx-fastled-sim setting "${key}" (known: ms, pins, order, leds, clocked, loops, skip)`);
     }
   }
   return out;

@@ -71,7 +71,9 @@ describe('overrides', () => {
     });
   });
   it('names the file and line of a bad setting', () => {
-    expect(() => parseOverrides('\n\n// @nx-fastled-sim: speed=2', 'ex/a.ino')).toThrow(new OverrideError('ex/a.ino:3: unknown @nx-fastled-sim setting "speed" (known: ms, pins, order, leds, clocked, loops, skip)'));
+    expect(() => parseOverrides('\n\n// @nx-fastled-sim: speed=2', 'ex/a.ino')).toThrow(
+      new OverrideError('ex/a.ino:3: unknown @nx-fastled-sim setting "speed" (known: ms, pins, order, leds, clocked, loops, skip)'),
+    );
     expect(() => parseOverrides('// @nx-fastled-sim: order=XYZ', 'a.ino')).toThrow(/a\.ino:1: .*order=XYZ: expected one of RGB/);
   });
 });
@@ -80,7 +82,9 @@ describe('Intel HEX and MCUs', () => {
   it('loads data records and refuses a bad checksum with the line', () => {
     const flash = parseIntelHex(':0400000001020304F2\n:00000001FF\n', 16);
     expect(hex(flash)).toBe('01020304' + 'ff'.repeat(12));
-    expect(() => parseIntelHex(':0400000001020304F3\n', 16, 'x.hex')).toThrow(new HexError('x.hex:1: checksum mismatch; the file is corrupt'));
+    expect(() => parseIntelHex(':0400000001020304F3\n', 16, 'x.hex')).toThrow(
+      new HexError('x.hex:1: checksum mismatch; the file is corrupt'),
+    );
   });
   it('takes MCU and clock from the board flags; says why a Mega or Leonardo is not simulated', () => {
     expect(mcuFromFlags(['-c', '-mmcu=atmega328p', '-DF_CPU=16000000L'])).toEqual({ mcu: 'atmega328p', clockHz: 16e6 });
@@ -91,11 +95,31 @@ describe('Intel HEX and MCUs', () => {
 
 describe('frames comparison', () => {
   const file = (board: string, frames: [number | null, string][]): FramesFile => ({
-    format: FRAMES_FORMAT, board, runner: 'x', settings: {}, ok: true, failure: null, notes: [], ranMs: null, loopAtMs: null, serial: '', stderr: '',
+    format: FRAMES_FORMAT,
+    board,
+    runner: 'x',
+    settings: {},
+    ok: true,
+    failure: null,
+    notes: [],
+    ranMs: null,
+    loopAtMs: null,
+    serial: '',
+    stderr: '',
     strips: [{ pin: 'D1', chipset: 'x', order: 'RGB', leds: 2, frames }],
   });
   it('compares distinct pictures by index and points at the first differing LED', () => {
-    const c = compareFrames(file('uno', [[1, 'ff000000ff00'], [2, '0000ff0000ff']]), file('native', [[null, 'ff000000ff00'], [null, '0000ff0000fe'], [null, '000000000000']]));
+    const c = compareFrames(
+      file('uno', [
+        [1, 'ff000000ff00'],
+        [2, '0000ff0000ff'],
+      ]),
+      file('native', [
+        [null, 'ff000000ff00'],
+        [null, '0000ff0000fe'],
+        [null, '000000000000'],
+      ]),
+    );
     expect(c).toEqual({ compared: 2, equal: 1, shape: [], firstDifference: { strip: 0, frame: 1, led: 1, a: '0000ff', b: '0000fe' } });
   });
 });

@@ -7,7 +7,10 @@
 
 import { Token } from './lexer';
 
-export interface Located { file: number; line: number }
+export interface Located {
+  file: number;
+  line: number;
+}
 
 /** One `#if` frame: the directives of the branch chain up to and including the current branch. */
 export type CondContext = readonly (readonly string[])[];
@@ -27,7 +30,9 @@ export interface FunctionDecl extends Located {
   identifiers: string[];
 }
 
-export interface TypeDecl extends Located { name: string }
+export interface TypeDecl extends Located {
+  name: string;
+}
 
 export interface TopLevel {
   definitions: FunctionDecl[];
@@ -37,23 +42,79 @@ export interface TopLevel {
   statements: { loc: Located; tokens: Token[]; cond: CondContext }[];
 }
 
-export interface FileTokens { tokens: Token[] }
+export interface FileTokens {
+  tokens: Token[];
+}
 
-const NOT_A_NAME = new Set(['if', 'while', 'for', 'switch', 'return', 'sizeof', 'alignof', 'alignas', 'decltype',
-  'static_assert', '__attribute__', '__declspec', 'defined', 'throw', 'noexcept', 'new', 'delete', 'catch',
-  'void', 'int', 'char', 'long', 'short', 'unsigned', 'signed', 'float', 'double', 'bool', 'auto', 'const',
-  'volatile', 'static', 'inline', 'extern', 'struct', 'class', 'union', 'enum', 'typename', 'template',
-  'typedef', 'using', 'namespace', 'operator', 'constexpr', 'explicit', 'virtual', 'register', 'mutable']);
+const NOT_A_NAME = new Set([
+  'if',
+  'while',
+  'for',
+  'switch',
+  'return',
+  'sizeof',
+  'alignof',
+  'alignas',
+  'decltype',
+  'static_assert',
+  '__attribute__',
+  '__declspec',
+  'defined',
+  'throw',
+  'noexcept',
+  'new',
+  'delete',
+  'catch',
+  'void',
+  'int',
+  'char',
+  'long',
+  'short',
+  'unsigned',
+  'signed',
+  'float',
+  'double',
+  'bool',
+  'auto',
+  'const',
+  'volatile',
+  'static',
+  'inline',
+  'extern',
+  'struct',
+  'class',
+  'union',
+  'enum',
+  'typename',
+  'template',
+  'typedef',
+  'using',
+  'namespace',
+  'operator',
+  'constexpr',
+  'explicit',
+  'virtual',
+  'register',
+  'mutable',
+]);
 const STORAGE = new Set(['static', 'inline', 'extern', '__inline', '__inline__']);
 // What may follow the parameter list of a free function before `{` or `;`.
-const TRAILING_WORDS = new Set(['const', 'volatile', 'noexcept', 'throw', '__attribute__', 'override', 'final',
-  'try']);
+const TRAILING_WORDS = new Set(['const', 'volatile', 'noexcept', 'throw', '__attribute__', 'override', 'final', 'try']);
 
 /** A marker standing for a skipped `{...}` block inside a statement (`struct S {...} s;`). */
 const BLOCK: Token = { kind: 'punct', text: '{}', line: 0, spaceBefore: true };
 
-interface BranchState { skip: number; skipKind: 'fn' | 'other'; externC: number[]; stmt: Token[] }
-interface Frame { directives: string[]; atIf: BranchState; firstEnd: BranchState | null }
+interface BranchState {
+  skip: number;
+  skipKind: 'fn' | 'other';
+  externC: number[];
+  stmt: Token[];
+}
+interface Frame {
+  directives: string[];
+  atIf: BranchState;
+  firstEnd: BranchState | null;
+}
 
 export function scanTopLevel(files: FileTokens[]): TopLevel {
   const result: TopLevel = { definitions: [], declarations: [], types: [], statements: [] };
@@ -68,7 +129,10 @@ export function scanTopLevel(files: FileTokens[]): TopLevel {
 
   const snapshot = (): BranchState => ({ skip, skipKind, externC: [...externC], stmt: [...stmt] });
   const restore = (s: BranchState) => {
-    skip = s.skip; skipKind = s.skipKind; externC = [...s.externC]; stmt = [...s.stmt];
+    skip = s.skip;
+    skipKind = s.skipKind;
+    externC = [...s.externC];
+    stmt = [...s.stmt];
   };
   const cond = (): CondContext => frames.map((f) => [...f.directives]);
 
@@ -108,9 +172,17 @@ export function scanTopLevel(files: FileTokens[]): TopLevel {
         stmt = [];
       } else if (t.text === '{') {
         const kind = endStatement(result, stmt, stmtFile, externC.length > 0, cond(), true);
-        if (kind === 'externC') { externC.push(0); stmt = []; }
-        else if (kind === 'function' || kind === 'namespace' || bodyLike(stmt)) { skip = 1; skipKind = 'fn'; }
-        else { skip = 1; skipKind = 'other'; stmt.push(BLOCK); }
+        if (kind === 'externC') {
+          externC.push(0);
+          stmt = [];
+        } else if (kind === 'function' || kind === 'namespace' || bodyLike(stmt)) {
+          skip = 1;
+          skipKind = 'fn';
+        } else {
+          skip = 1;
+          skipKind = 'other';
+          stmt.push(BLOCK);
+        }
       } else if (t.text === '}') {
         if (externC.length) externC.pop();
         stmt = [];
@@ -134,16 +206,24 @@ function bodyLike(stmt: Token[]): boolean {
   let call = false;
   for (const t of stmt) {
     if (depth === 0 && (t.text === '=' || /^(struct|class|union|enum|typedef)$/.test(t.text))) return false;
-    if (t.text === '(') { if (depth === 0) call = true; depth++; }
-    else if (t.text === ')') depth--;
+    if (t.text === '(') {
+      if (depth === 0) call = true;
+      depth++;
+    } else if (t.text === ')') depth--;
   }
   return call;
 }
 
 type StatementKind = 'function' | 'namespace' | 'externC' | 'other';
 
-function endStatement(out: TopLevel, stmt: Token[], file: number, inExternC: boolean, cond: CondContext,
-  opensBlock: boolean): StatementKind {
+function endStatement(
+  out: TopLevel,
+  stmt: Token[],
+  file: number,
+  inExternC: boolean,
+  cond: CondContext,
+  opensBlock: boolean,
+): StatementKind {
   if (stmt.length === 0) return 'other';
   const loc = { file, line: stmt[0].line };
   const words = stmt.map((t) => t.text);
@@ -176,8 +256,7 @@ function collectTypes(out: TopLevel, stmt: Token[], file: number): void {
   if (w[0] === 'typedef') {
     // The declared name is the last identifier not inside parentheses, or the one after `(*` (pointers).
     const fp = w.indexOf('*');
-    const name = w[fp - 1] === '(' && stmt[fp + 1]?.kind === 'id' ? stmt[fp + 1]
-      : [...stmt].reverse().find((t) => t.kind === 'id');
+    const name = w[fp - 1] === '(' && stmt[fp + 1]?.kind === 'id' ? stmt[fp + 1] : [...stmt].reverse().find((t) => t.kind === 'id');
     if (name) out.types.push({ file, line: name.line, name: name.text });
   }
   if (w[0] === 'using' && stmt[1]?.kind === 'id' && w[2] === '=') {
@@ -185,8 +264,15 @@ function collectTypes(out: TopLevel, stmt: Token[], file: number): void {
   }
 }
 
-interface Shape { name: string; text: string; key: string; template: boolean; externC: boolean;
-  hasDefault: boolean; identifiers: string[] }
+interface Shape {
+  name: string;
+  text: string;
+  key: string;
+  template: boolean;
+  externC: boolean;
+  hasDefault: boolean;
+  identifiers: string[];
+}
 
 /** Recognises `[template<...>] [extern "C"] <type> name(<params>) <qualifiers>` and renders it. */
 function functionShape(stmt: Token[]): Shape | null {
@@ -200,7 +286,10 @@ function functionShape(stmt: Token[]): Shape | null {
     template = true;
     start = close + 1;
   }
-  if (stmt[start]?.text === 'extern' && stmt[start + 1]?.kind === 'str') { externC = true; start += 2; }
+  if (stmt[start]?.text === 'extern' && stmt[start + 1]?.kind === 'str') {
+    externC = true;
+    start += 2;
+  }
   if (['typedef', 'using', 'friend', 'static_assert'].includes(stmt[start]?.text)) return null;
   // The parameter list is the first `(` outside any (), [], <> nesting.
   let depth = 0;
@@ -208,7 +297,10 @@ function functionShape(stmt: Token[]): Shape | null {
   for (let i = start; i < stmt.length; i++) {
     const x = stmt[i].text;
     if (x === '=' && depth === 0) return null;
-    if (x === '(' && depth === 0) { open = i; break; }
+    if (x === '(' && depth === 0) {
+      open = i;
+      break;
+    }
     if (x === '(' || x === '[' || x === '<') depth++;
     else if (x === ')' || x === ']' || x === '>') depth--;
   }
@@ -218,7 +310,11 @@ function functionShape(stmt: Token[]): Shape | null {
   const opIdx = stmt.slice(start, open).findIndex((t) => t.text === 'operator');
   if (opIdx >= 0) {
     nameStart = start + opIdx;
-    name = stmt.slice(nameStart, open).map((t) => t.text).join('').replace(/^operator/, 'operator ');
+    name = stmt
+      .slice(nameStart, open)
+      .map((t) => t.text)
+      .join('')
+      .replace(/^operator/, 'operator ');
   } else {
     const t = stmt[nameStart];
     if (!t || t.kind !== 'id' || NOT_A_NAME.has(t.text)) return null;
@@ -235,9 +331,15 @@ function functionShape(stmt: Token[]): Shape | null {
   let end = stmt.length;
   for (let i = close + 1; i < stmt.length; i++) {
     const x = stmt[i].text;
-    if (x === '->') { end = stmt.length; break; }
+    if (x === '->') {
+      end = stmt.length;
+      break;
+    }
     if (TRAILING_WORDS.has(x) || x === '&' || x === '&&') {
-      if (stmt[i + 1]?.text === '(') { i = matchParen(stmt, i + 1); if (i < 0) return null; }
+      if (stmt[i + 1]?.text === '(') {
+        i = matchParen(stmt, i + 1);
+        if (i < 0) return null;
+      }
       continue;
     }
     if (x === '[' && stmt[i + 1]?.text === '[') {

@@ -16,9 +16,12 @@ export function normaliseSketchText(path: string, text: string | Uint8Array): st
     // contains the character is rare enough that asking for the bytes is the better trade.
     const bad = s.indexOf(REPLACEMENT);
     if (bad >= 0) {
-      throw new SketchError(path, lineAt(s, bad),
+      throw new SketchError(
+        path,
+        lineAt(s, bad),
         'contains U+FFFD, the mark a lossy decoder leaves for bytes that are not UTF-8; save the file as UTF-8 ' +
-        '(or pass its raw bytes so the exact offending line is reported)');
+          '(or pass its raw bytes so the exact offending line is reported)',
+      );
     }
   } else {
     s = decodeUtf8Strict(path, text);
@@ -34,9 +37,12 @@ function decodeUtf8Strict(path: string, bytes: Uint8Array): string {
     const at = firstInvalidUtf8(bytes);
     let line = 1;
     for (let i = 0; i < at; i++) if (bytes[i] === 0x0a) line++;
-    throw new SketchError(path, line,
+    throw new SketchError(
+      path,
+      line,
       `is not valid UTF-8 (byte 0x${bytes[at].toString(16).padStart(2, '0')} at offset ${at}); ` +
-      'the Arduino builder reads sketches as UTF-8: re-save the file as UTF-8');
+        'the Arduino builder reads sketches as UTF-8: re-save the file as UTF-8',
+    );
   }
 }
 
@@ -47,11 +53,19 @@ function firstInvalidUtf8(b: Uint8Array): number {
     const c = b[i];
     let n: number;
     let min: number;
-    if (c < 0x80) { i++; continue; }
-    else if (c >= 0xc2 && c <= 0xdf) { n = 1; min = 0x80; }
-    else if (c >= 0xe0 && c <= 0xef) { n = 2; min = 0x800; }
-    else if (c >= 0xf0 && c <= 0xf4) { n = 3; min = 0x10000; }
-    else return i;
+    if (c < 0x80) {
+      i++;
+      continue;
+    } else if (c >= 0xc2 && c <= 0xdf) {
+      n = 1;
+      min = 0x80;
+    } else if (c >= 0xe0 && c <= 0xef) {
+      n = 2;
+      min = 0x800;
+    } else if (c >= 0xf0 && c <= 0xf4) {
+      n = 3;
+      min = 0x10000;
+    } else return i;
     let cp = c & (0x3f >> n);
     for (let k = 1; k <= n; k++) {
       const d = b[i + k];

@@ -17,8 +17,7 @@ export interface Token {
 }
 
 // Longest first, so `::` wins over `:`. `<<`/`>>` are deliberately absent: `>>` closes two template lists.
-const PUNCT = ['...', '::', '->', '==', '!=', '<=', '>=', '&&', '||', '++', '--', '+=', '-=', '*=', '/=', '%=',
-  '&=', '|=', '^=', '##'];
+const PUNCT = ['...', '::', '->', '==', '!=', '<=', '>=', '&&', '||', '++', '--', '+=', '-=', '*=', '/=', '%=', '&=', '|=', '^=', '##'];
 
 export function lex(src: string): Token[] {
   const out: Token[] = [];
@@ -37,13 +36,30 @@ export function lex(src: string): Token[] {
 
   while (i < n) {
     const c = src[i];
-    if (c === '\n') { line++; i++; space = true; lineStart = true; continue; }
-    if (c === ' ' || c === '\t' || c === '\f' || c === '\v') { i++; space = true; continue; }
-    if (c === '\\' && src[i + 1] === '\n') { i += 2; line++; continue; }
+    if (c === '\n') {
+      line++;
+      i++;
+      space = true;
+      lineStart = true;
+      continue;
+    }
+    if (c === ' ' || c === '\t' || c === '\f' || c === '\v') {
+      i++;
+      space = true;
+      continue;
+    }
+    if (c === '\\' && src[i + 1] === '\n') {
+      i += 2;
+      line++;
+      continue;
+    }
     if (c === '/' && src[i + 1] === '/') {
       // A line comment ends at the newline, unless that newline is escaped (a legal, if cursed, continuation).
       while (i < n && src[i] !== '\n') {
-        if (src[i] === '\\' && src[i + 1] === '\n') { i++; line++; }
+        if (src[i] === '\\' && src[i + 1] === '\n') {
+          i++;
+          line++;
+        }
         i++;
       }
       space = true;
@@ -61,7 +77,12 @@ export function lex(src: string): Token[] {
       const start = line;
       let text = '';
       while (i < n && src[i] !== '\n') {
-        if (src[i] === '\\' && src[i + 1] === '\n') { i += 2; line++; text += ' '; continue; }
+        if (src[i] === '\\' && src[i + 1] === '\n') {
+          i += 2;
+          line++;
+          text += ' ';
+          continue;
+        }
         if (src[i] === '/' && src[i + 1] === '*') {
           const found = src.indexOf('*/', i + 2);
           const end = found < 0 ? n : found;
@@ -116,8 +137,14 @@ export function lex(src: string): Token[] {
       // pp-number: digits, letters, dots, digit separators and signed exponents.
       let j = i + 1;
       while (j < n) {
-        if (/[eEpP]/.test(src[j]) && /[+-]/.test(src[j + 1] ?? '')) { j += 2; continue; }
-        if (/[A-Za-z0-9_.]/.test(src[j]) || (src[j] === "'" && /[0-9A-Fa-f]/.test(src[j + 1] ?? ''))) { j++; continue; }
+        if (/[eEpP]/.test(src[j]) && /[+-]/.test(src[j + 1] ?? '')) {
+          j += 2;
+          continue;
+        }
+        if (/[A-Za-z0-9_.]/.test(src[j]) || (src[j] === "'" && /[0-9A-Fa-f]/.test(src[j + 1] ?? ''))) {
+          j++;
+          continue;
+        }
         break;
       }
       push('num', src.slice(i, j), line);
@@ -143,7 +170,10 @@ function skipQuoted(src: string, i: number): number {
   let j = i + 1;
   while (j < src.length) {
     const c = src[j];
-    if (c === '\\' && src[j + 1] !== '\n') { j += 2; continue; }
+    if (c === '\\' && src[j + 1] !== '\n') {
+      j += 2;
+      continue;
+    }
     if (c === q) return j + 1;
     if (c === '\n') return j;
     j++;

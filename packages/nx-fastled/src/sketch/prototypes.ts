@@ -51,11 +51,13 @@ export function planPrototypes(top: TopLevel): PlannedPrototypes {
     seen.add(key);
   }
   const types = firstDeclarations(top.types);
-  const sections = insertionPoints(top).map((line) => {
-    const late = new Set(types.filter((t) => t.file > 0 || t.line >= line).map((t) => t.name));
-    const usesLate = (d: FunctionDecl) => d.identifiers.some((id) => late.has(id) && id !== d.name);
-    return { line, prototypes: candidates.filter((d) => !usesLate(d)) };
-  }).filter((s) => s.prototypes.length > 0);
+  const sections = insertionPoints(top)
+    .map((line) => {
+      const late = new Set(types.filter((t) => t.file > 0 || t.line >= line).map((t) => t.name));
+      const usesLate = (d: FunctionDecl) => d.identifiers.some((id) => late.has(id) && id !== d.name);
+      return { line, prototypes: candidates.filter((d) => !usesLate(d)) };
+    })
+    .filter((s) => s.prototypes.length > 0);
   if (sections.length) {
     const kept = new Set(sections[0].prototypes);
     for (const d of candidates) if (!kept.has(d)) skipped.push({ decl: d, reason: 'type-declared-later' });
@@ -81,8 +83,9 @@ function insertionPoints(top: TopLevel): number[] {
   for (const s of top.statements) {
     if (s.loc.file !== 0) continue;
     const t = s.tokens;
-    const takesAddress = t.some((x, i) => x.kind === 'id' && names.has(x.text) &&
-      (t[i - 1]?.text === '&' || (t[i - 1]?.text === '(' && t[i + 1]?.text === ')')));
+    const takesAddress = t.some(
+      (x, i) => x.kind === 'id' && names.has(x.text) && (t[i - 1]?.text === '&' || (t[i - 1]?.text === '(' && t[i + 1]?.text === ')')),
+    );
     if (takesAddress) points.push({ line: s.loc.line, cond: JSON.stringify(s.cond) });
   }
   points.sort((a, b) => a.line - b.line);

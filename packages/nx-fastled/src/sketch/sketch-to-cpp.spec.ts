@@ -14,7 +14,9 @@ const rel = (p: string) => relative(WS, p).split('\\').join('/');
 /** The sketch's files as the library module lists them: main .ino first, the rest sorted. */
 function sketch(name: string): { path: string; text: string }[] {
   const dir = join(FIXTURES, name);
-  const others = readdirSync(dir).filter((f) => f.endsWith('.ino') && f !== `${name}.ino`).sort();
+  const others = readdirSync(dir)
+    .filter((f) => f.endsWith('.ino') && f !== `${name}.ino`)
+    .sort();
   return [`${name}.ino`, ...others].map((f) => ({ path: rel(join(dir, f)), text: readFileSync(join(dir, f), 'utf8') }));
 }
 
@@ -34,7 +36,10 @@ function withoutPrototypes(files: { path: string; text: string }[]): string {
   return '#include <Arduino.h>\n' + files.map((f) => `#line 1 "${f.path}"\n${f.text}`).join('');
 }
 
-const ALL = readdirSync(FIXTURES, { withFileTypes: true }).filter((d) => d.isDirectory()).map((d) => d.name).sort();
+const ALL = readdirSync(FIXTURES, { withFileTypes: true })
+  .filter((d) => d.isDirectory())
+  .map((d) => d.name)
+  .sort();
 // Sketches that only compile thanks to the generated prototypes.
 const NEED_PROTOTYPES = ['CallLater', 'IfBlock', 'MultiFile', 'PointerReturn', 'StructMethod', 'Tricky', 'DefaultArgs'];
 
@@ -43,14 +48,15 @@ describe('sketchToCpp: exact output', () => {
     const p = 'packages/nx-fastled/test/fixtures/sketches/CallLater/CallLater.ino';
     expect(sketchToCpp(sketch('CallLater'))).toBe(
       `#include <Arduino.h>\n#line 1 "${p}"\n` +
-      '// setup() and loop() call functions defined further down: only a prototype makes that legal C++.\n' +
-      'int counter = 0;\n\n' +
-      `#line 4 "${p}"\nvoid setup();\n` +
-      `#line 9 "${p}"\nvoid loop();\n` +
-      `#line 13 "${p}"\nint twice(int x);\n` +
-      `#line 17 "${p}"\nvoid blink(int times);\n` +
-      `#line 4 "${p}"\n` +
-      readFileSync(join(FIXTURES, 'CallLater/CallLater.ino'), 'utf8').split('\n').slice(3).join('\n'));
+        '// setup() and loop() call functions defined further down: only a prototype makes that legal C++.\n' +
+        'int counter = 0;\n\n' +
+        `#line 4 "${p}"\nvoid setup();\n` +
+        `#line 9 "${p}"\nvoid loop();\n` +
+        `#line 13 "${p}"\nint twice(int x);\n` +
+        `#line 17 "${p}"\nvoid blink(int times);\n` +
+        `#line 4 "${p}"\n` +
+        readFileSync(join(FIXTURES, 'CallLater/CallLater.ino'), 'utf8').split('\n').slice(3).join('\n'),
+    );
   });
 
   it('wraps prototypes of conditional definitions in their #if chain', () => {
@@ -58,9 +64,10 @@ describe('sketchToCpp: exact output', () => {
     const out = sketchToCpp(sketch('IfBlock'));
     expect(out).toContain(
       `#line 5 "${p}"\nvoid setup();\n#line 9 "${p}"\nvoid loop();\n` +
-      `#if FAST_MODE\n#line 12 "${p}"\nvoid run(int n);\n#endif\n` +
-      `#if FAST_MODE\n#else\n#line 16 "${p}"\nvoid run(long n);\n#endif\n` +
-      `#line 5 "${p}"\nvoid setup() {\n`);
+        `#if FAST_MODE\n#line 12 "${p}"\nvoid run(int n);\n#endif\n` +
+        `#if FAST_MODE\n#else\n#line 16 "${p}"\nvoid run(long n);\n#endif\n` +
+        `#line 5 "${p}"\nvoid setup() {\n`,
+    );
   });
 
   it('gives prototypes for every file of a multi-file sketch, in the main file', () => {
@@ -68,14 +75,15 @@ describe('sketchToCpp: exact output', () => {
     const d = 'packages/nx-fastled/test/fixtures/sketches/MultiFile';
     expect(out).toBe(
       `#include <Arduino.h>\n#line 1 "${d}/MultiFile.ino"\n` +
-      '// The main file calls helpers that live in the other .ino files of the sketch.\n' +
-      `#line 2 "${d}/MultiFile.ino"\nvoid setup();\n#line 6 "${d}/MultiFile.ino"\nvoid loop();\n` +
-      `#line 2 "${d}/helpers.ino"\nvoid configure(int pin);\n#line 6 "${d}/helpers.ino"\nvoid step();\n` +
-      `#line 2 "${d}/zlevel.ino"\nuint8_t level();\n` +
-      `#line 2 "${d}/MultiFile.ino"\n` +
-      'void setup() {\n  configure(LED_BUILTIN);\n}\n\nvoid loop() {\n  step();\n}\n' +
-      `#line 1 "${d}/helpers.ino"\n${readFileSync(join(FIXTURES, 'MultiFile/helpers.ino'), 'utf8')}` +
-      `#line 1 "${d}/zlevel.ino"\n${readFileSync(join(FIXTURES, 'MultiFile/zlevel.ino'), 'utf8')}`);
+        '// The main file calls helpers that live in the other .ino files of the sketch.\n' +
+        `#line 2 "${d}/MultiFile.ino"\nvoid setup();\n#line 6 "${d}/MultiFile.ino"\nvoid loop();\n` +
+        `#line 2 "${d}/helpers.ino"\nvoid configure(int pin);\n#line 6 "${d}/helpers.ino"\nvoid step();\n` +
+        `#line 2 "${d}/zlevel.ino"\nuint8_t level();\n` +
+        `#line 2 "${d}/MultiFile.ino"\n` +
+        'void setup() {\n  configure(LED_BUILTIN);\n}\n\nvoid loop() {\n  step();\n}\n' +
+        `#line 1 "${d}/helpers.ino"\n${readFileSync(join(FIXTURES, 'MultiFile/helpers.ino'), 'utf8')}` +
+        `#line 1 "${d}/zlevel.ino"\n${readFileSync(join(FIXTURES, 'MultiFile/zlevel.ino'), 'utf8')}`,
+    );
   });
 
   it('adds nothing to a prototype-clean sketch but setup/loop (the builder declares those too)', () => {
@@ -118,22 +126,29 @@ describe('sketchToCpp: exact output', () => {
 describe('sketchToCpp: input handling', () => {
   it('strips a UTF-8 BOM and turns CRLF into LF', () => {
     const out = sketchToCpp([{ path: 's/s.ino', text: '\uFEFFvoid setup() {\r\n}\r\nvoid loop() {}\r\n' }]);
-    expect(out).toBe('#include <Arduino.h>\n#line 1 "s/s.ino"\n#line 1 "s/s.ino"\nvoid setup();\n' +
-      '#line 3 "s/s.ino"\nvoid loop();\n#line 1 "s/s.ino"\nvoid setup() {\n}\nvoid loop() {}\n');
+    expect(out).toBe(
+      '#include <Arduino.h>\n#line 1 "s/s.ino"\n#line 1 "s/s.ino"\nvoid setup();\n' +
+        '#line 3 "s/s.ino"\nvoid loop();\n#line 1 "s/s.ino"\nvoid setup() {\n}\nvoid loop() {}\n',
+    );
   });
 
   it('rejects bytes that are not UTF-8 with the file and line', () => {
     const bytes = Buffer.concat([Buffer.from('void setup() {}\n// caf'), Buffer.from([0xe9]), Buffer.from('\n')]);
     let err: unknown;
-    try { sketchToCpp([{ path: 's/s.ino', text: new Uint8Array(bytes) }]); } catch (e) { err = e; }
+    try {
+      sketchToCpp([{ path: 's/s.ino', text: new Uint8Array(bytes) }]);
+    } catch (e) {
+      err = e;
+    }
     expect(err).toBeInstanceOf(SketchError);
     expect(err).toMatchObject({ file: 's/s.ino', line: 2 });
     expect((err as Error).message).toMatch(/^s\/s.ino:2: is not valid UTF-8 .*re-save the file as UTF-8/);
   });
 
   it('rejects text a lossy decoder produced (U+FFFD)', () => {
-    expect(() => sketchToCpp([{ path: 's/s.ino', text: 'void setup() {}\n\n// caf\uFFFD\n' }]))
-      .toThrow(expect.objectContaining({ name: 'SketchError', file: 's/s.ino', line: 3 }));
+    expect(() => sketchToCpp([{ path: 's/s.ino', text: 'void setup() {}\n\n// caf\uFFFD\n' }])).toThrow(
+      expect.objectContaining({ name: 'SketchError', file: 's/s.ino', line: 3 }),
+    );
   });
 
   it('reports two setup() definitions with both files and lines', () => {
@@ -142,13 +157,11 @@ describe('sketchToCpp: input handling', () => {
       { path: 'x/more.ino', text: '\n\nvoid setup() {\n}\n' },
     ];
     expect(() => sketchToCpp(files)).toThrow(SketchError);
-    expect(() => sketchToCpp(files)).toThrow(
-      'x/more.ino:3: setup() is defined twice: at x/x.ino:1 and here; a sketch has one setup()');
+    expect(() => sketchToCpp(files)).toThrow('x/more.ino:3: setup() is defined twice: at x/x.ino:1 and here; a sketch has one setup()');
   });
 
   it('allows setup() in both branches of an #if', () => {
-    expect(() => sketchToCpp([{ path: 'y/y.ino', text: '#if A\nvoid setup() {}\n#else\nvoid setup() {}\n#endif\n' }]))
-      .not.toThrow();
+    expect(() => sketchToCpp([{ path: 'y/y.ino', text: '#if A\nvoid setup() {}\n#else\nvoid setup() {}\n#endif\n' }])).not.toThrow();
   });
 });
 
@@ -166,7 +179,7 @@ describe('sketchToCpp: the result compiles (host g++ against the stub Arduino.h)
   gppIt('reports an error on line N of the second .ino file as <that file>:N', () => {
     const files = sketch('MultiFile');
     const lines = files[1].text.split('\n');
-    lines.splice(6, 0, '  this is not C++;');  // becomes line 7
+    lines.splice(6, 0, '  this is not C++;'); // becomes line 7
     files[1] = { ...files[1], text: lines.join('\n') };
     const r = syntaxCheck(sketchToCpp(files));
     expect(r.ok).toBe(false);

@@ -35,7 +35,10 @@ export function sketchToCpp(files: SketchFile[]): string {
   texts.forEach((text, i) => {
     const body = text.endsWith('\n') || text === '' ? text : `${text}\n`;
     out.push(`#line 1 ${quote(paths[i])}\n`);
-    if (i !== 0 || plan.sections.length === 0) { out.push(body); return; }
+    if (i !== 0 || plan.sections.length === 0) {
+      out.push(body);
+      return;
+    }
     const lines = body.split('\n');
     // Several sections only when the first definitions are conditional; then a macro lets the first one
     // the preprocessor reaches win, as the builder's single section would have for that board.
@@ -43,7 +46,12 @@ export function sketchToCpp(files: SketchFile[]): string {
     let done = 0;
     for (const section of plan.sections) {
       const at = Math.min(section.line - 1, lines.length - 1);
-      out.push(lines.slice(done, at).map((l) => `${l}\n`).join(''));
+      out.push(
+        lines
+          .slice(done, at)
+          .map((l) => `${l}\n`)
+          .join(''),
+      );
       if (guarded) out.push(`#ifndef ${GUARD}\n#define ${GUARD}\n`);
       out.push(prototypeSection(paths, section.prototypes));
       if (guarded) out.push('#endif\n');
@@ -84,9 +92,12 @@ function checkSingleEntryPoints(files: SketchFile[], defs: FunctionDecl[]): void
     const found = defs.filter((d) => d.name === name && d.cond.length === 0);
     if (found.length > 1) {
       const [a, b] = found;
-      throw new SketchError(files[b.file].path, b.line,
+      throw new SketchError(
+        files[b.file].path,
+        b.line,
         `${name}() is defined twice: at ${files[a.file].path}:${a.line} and here; a sketch has one ${name}() ` +
-        'across all its .ino files (they are compiled as one file): remove or rename one of them');
+          'across all its .ino files (they are compiled as one file): remove or rename one of them',
+      );
     }
   }
 }

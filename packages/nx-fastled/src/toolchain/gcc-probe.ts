@@ -68,7 +68,12 @@ export function gccIdentityRoots(binDir: string, programs: string[], facts: GccF
  * `#define` lines of `<driver> <flags> -dM -E -x <language> /dev/null`; undefined if the driver printed none.
  * For the include scanner: it expands computed includes with them.
  */
-export function predefinedMacros(driver: string, flags: string[], language: 'c' | 'c++' | 'assembler-with-cpp', probe: CompilerProbe): string | undefined {
+export function predefinedMacros(
+  driver: string,
+  flags: string[],
+  language: 'c' | 'c++' | 'assembler-with-cpp',
+  probe: CompilerProbe,
+): string | undefined {
   const kept: string[] = [];
   for (let i = 0; i < flags.length; i++) {
     const f = flags[i];

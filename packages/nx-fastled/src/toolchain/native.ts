@@ -52,7 +52,13 @@ function locateNative(input: LocateInput): Located | Missing {
       install: 'npm install nx-fastled (the package ships cores/native)',
     };
   }
-  return { ok: true, board: 'native', binDir: fs.realpathSync(bin.dir), coreDir: fs.realpathSync(coreDir), sources: [`compiler: ${bin.source}`, 'core: nx-fastled cores/native'] };
+  return {
+    ok: true,
+    board: 'native',
+    binDir: fs.realpathSync(bin.dir),
+    coreDir: fs.realpathSync(coreDir),
+    sources: [`compiler: ${bin.source}`, 'core: nx-fastled cores/native'],
+  };
 }
 
 // Flags from docs/native-recipe.md, checked by hand: the uno's C++ dialect and Arduino defaults, -O1, no
@@ -80,11 +86,27 @@ function nativeRecipe(located: Located, probe: CompilerProbe): BoardRecipe {
   return {
     compileFlags: {
       c: ['-c', '-g0', '-O1', '-w', '-std=gnu11', ...SECTIONS, ...GENERIC_DEFINES],
-      cpp: ['-c', '-g0', '-O1', '-w', '-std=gnu++11', '-fpermissive', '-fno-exceptions', '-fno-threadsafe-statics', ...SECTIONS, ...GENERIC_DEFINES],
+      cpp: [
+        '-c',
+        '-g0',
+        '-O1',
+        '-w',
+        '-std=gnu++11',
+        '-fpermissive',
+        '-fno-exceptions',
+        '-fno-threadsafe-statics',
+        ...SECTIONS,
+        ...GENERIC_DEFINES,
+      ],
       S: [...ASM, ...GENERIC_DEFINES],
     },
     coreFileFlags: {},
-    flagOrigin: { c: 'native recipe (docs/native-recipe.md)', cpp: 'native recipe (docs/native-recipe.md)', S: 'native recipe (docs/native-recipe.md)', link: 'native recipe (docs/native-recipe.md)' },
+    flagOrigin: {
+      c: 'native recipe (docs/native-recipe.md)',
+      cpp: 'native recipe (docs/native-recipe.md)',
+      S: 'native recipe (docs/native-recipe.md)',
+      link: 'native recipe (docs/native-recipe.md)',
+    },
     coreIncludeDirs: [{ root: 'core', rel: '.' }],
     coreSources: listSources(located.coreDir, '.').map((s) => ({ ...s, rel: s.rel.replace(/^\.\//, '') })),
     compiler: { c: 'gcc', cpp: 'g++', S: 'gcc' },
@@ -100,7 +122,18 @@ function nativeRecipe(located: Located, probe: CompilerProbe): BoardRecipe {
         description: "the library's own stub platform (FastLED's host build)",
         compileFlags: {
           c: ['-c', '-g0', '-O1', '-w', '-std=gnu11', ...SECTIONS, ...FASTLED_STUB_DEFINES],
-          cpp: ['-c', '-g0', '-O1', '-w', '-std=gnu++17', '-fno-exceptions', '-fno-rtti', '-fno-strict-aliasing', ...SECTIONS, ...FASTLED_STUB_DEFINES],
+          cpp: [
+            '-c',
+            '-g0',
+            '-O1',
+            '-w',
+            '-std=gnu++17',
+            '-fno-exceptions',
+            '-fno-rtti',
+            '-fno-strict-aliasing',
+            ...SECTIONS,
+            ...FASTLED_STUB_DEFINES,
+          ],
           S: [...ASM, ...FASTLED_STUB_DEFINES],
         },
         includeDirs: [`${src}/platforms/stub`],

@@ -6,7 +6,11 @@
 import * as fs from 'node:fs';
 
 export class PropertiesError extends Error {
-  constructor(readonly file: string, readonly line: number, message: string) {
+  constructor(
+    readonly file: string,
+    readonly line: number,
+    message: string,
+  ) {
     super(`${file}:${line}: ${message}`);
     this.name = 'PropertiesError';
   }

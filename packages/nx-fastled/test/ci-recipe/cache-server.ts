@@ -46,7 +46,20 @@ export function startServer(opts: StartOptions): StartedServer {
   delete env.NX_FASTLED_CACHE_READ_TOKEN;
   if (opts.writeToken) env.NX_FASTLED_CACHE_WRITE_TOKEN = opts.writeToken;
   if (opts.readToken) env.NX_FASTLED_CACHE_READ_TOKEN = opts.readToken;
-  const args = [CACHE_BIN, 'start', '--store', opts.store, '--host', '127.0.0.1', '--port', '0', '--pid-file', pidFile, '--log-file', logFile];
+  const args = [
+    CACHE_BIN,
+    'start',
+    '--store',
+    opts.store,
+    '--host',
+    '127.0.0.1',
+    '--port',
+    '0',
+    '--pid-file',
+    pidFile,
+    '--log-file',
+    logFile,
+  ];
   if (opts.logRequests) args.push('--log-requests');
   const r = spawnSync(process.execPath, args, { cwd: REPO_ROOT, env, encoding: 'utf8', timeout: 60_000 });
   if (r.status !== 0) throw new Error(`nx-fastled-cache start failed (${r.status}):\n${r.stderr}\n${r.stdout}`);

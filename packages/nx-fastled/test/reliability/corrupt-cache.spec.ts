@@ -48,7 +48,7 @@ describe('local Nx cache: damaged entries', () => {
   // The archive step verifies every object it is given (sha256 sidecar written by the compile task and
   // cached with it, plus an ELF structure check) before `ar` runs.
   for (const damage of ['altered', 'truncated'] as const) {
-    it(`${damage === "altered" ? "an" : "a"} ${damage} cached object: the archive step detects it before archiving, reports it, evicts the entry, archives and links nothing; the rerun rebuilds it and the outputs are identical`, () => {
+    it(`${damage === 'altered' ? 'an' : 'a'} ${damage} cached object: the archive step detects it before archiving, reports it, evicts the entry, archives and links nothing; the rerun rebuilds it and the outputs are identical`, () => {
       const entry = cacheEntryHolding(cacheDirectory, OBJ)!;
       const cached = path.join(entry, OBJ);
       if (damage === 'truncated') fs.truncateSync(cached, Math.floor(good.length / 2));
@@ -88,7 +88,11 @@ describe('cache server store: a damaged entry', () => {
   afterAll(() => stopServer(server));
 
   it('is answered 404, and Nx rebuilds that task (not a failure); outputs identical', () => {
-    server = startServer({ store: path.join(TMP, 'store'), runDir: path.join(TMP, 'server'), writeToken: 'reliability-write-token-0123456789abcdef' });
+    server = startServer({
+      store: path.join(TMP, 'store'),
+      runDir: path.join(TMP, 'server'),
+      writeToken: 'reliability-write-token-0123456789abcdef',
+    });
     const env = { NX_SELF_HOSTED_REMOTE_CACHE_SERVER: server.url, NX_SELF_HOSTED_REMOTE_CACHE_ACCESS_TOKEN: server.exportedToken };
     const a = frozenWorkspace({ libraries: ['Flat15'], boards: ['native'], parent: path.join(TMP, 'srv-a') });
     const ra = a.nx(HELLO, env);
@@ -106,7 +110,8 @@ describe('cache server store: a damaged entry', () => {
     expect(rb.status).toBe(0);
     const tasks = b.lastRun().tasks;
     expect(byId(tasks).get(COMPILE)?.status).toBe('success');
-    for (const t of tasks) if (t.id !== COMPILE && t.target !== 'build') expect({ id: t.id, status: t.status }).toEqual({ id: t.id, status: 'remote-cache' });
+    for (const t of tasks)
+      if (t.id !== COMPILE && t.target !== 'build') expect({ id: t.id, status: t.status }).toEqual({ id: t.id, status: 'remote-cache' });
     expect(productDigests(b.root)).toEqual(productDigests(a.root));
     expect(fs.readFileSync(server.logFile, 'utf8')).toMatch(/corrupt entry/);
   });

@@ -15,12 +15,21 @@ const B = 'libraries/Broken/examples';
 /** Compile tasks that must fail on native, by example, with the message that must name the cause. */
 const FAILING_COMPILES: Record<string, RegExp> = {
   SyntaxError: /libraries\/Broken\/examples\/SyntaxError\/Helper\.ino:5:17: error: expected primary-expression before ['‘]?;/,
-  TwoSetups: /libraries\/Broken\/examples\/TwoSetups\/TwoSetups\.ino:7: setup\(\) is defined twice: at libraries\/Broken\/examples\/TwoSetups\/TwoSetups\.ino:3 and here; .*remove or rename one of them/,
+  TwoSetups:
+    /libraries\/Broken\/examples\/TwoSetups\/TwoSetups\.ino:7: setup\(\) is defined twice: at libraries\/Broken\/examples\/TwoSetups\/TwoSetups\.ino:3 and here; .*remove or rename one of them/,
   Latin1: /libraries\/Broken\/examples\/Latin1\/Latin1\.ino:1: is not valid UTF-8 \(byte 0xe9 at offset \d+\); .*re-save the file as UTF-8/,
-  MissingHeader: /libraries\/Broken\/examples\/MissingHeader\/MissingHeader\.ino:2:10: fatal error: DoesNotExist\.h: No such file or directory/,
+  MissingHeader:
+    /libraries\/Broken\/examples\/MissingHeader\/MissingHeader\.ino:2:10: fatal error: DoesNotExist\.h: No such file or directory/,
 };
 const compileId = (ex: string) => `native/broken/examples/${ex}/${ex}.ino:compile`;
-const GOOD_EXAMPLES = ['flat15/Hello:build', 'flat15/NativeOnly:build', 'broken/IncludeCycle:build', 'broken/_n_code_Demo:build', 'broken/TooBigFlash:build', 'broken/TooBigRam:build'];
+const GOOD_EXAMPLES = [
+  'flat15/Hello:build',
+  'flat15/NativeOnly:build',
+  'broken/IncludeCycle:build',
+  'broken/_n_code_Demo:build',
+  'broken/TooBigFlash:build',
+  'broken/TooBigRam:build',
+];
 
 describe('faulty sources (native)', () => {
   let ws: TestWorkspace;
@@ -69,7 +78,8 @@ describe('faulty sources (native)', () => {
     expect(first.out).not.toMatch(/SyntaxError\.ino\.cpp:\d+/);
     const tasks = byId(first.tasks);
     for (const id of GOOD_EXAMPLES) expect({ id, status: tasks.get(id)?.status }).toEqual({ id, status: 'success' });
-    for (const ex of ['Hello', 'NativeOnly']) expect(fs.existsSync(path.join(ws.root, `dist/native/flat15/examples/${ex}/${ex}.elf`))).toBe(true);
+    for (const ex of ['Hello', 'NativeOnly'])
+      expect(fs.existsSync(path.join(ws.root, `dist/native/flat15/examples/${ex}/${ex}.elf`))).toBe(true);
     expect(first.out).not.toMatch(STACK_FRAME);
   });
 
@@ -118,7 +128,10 @@ describe('faulty sources (native)', () => {
     for (const t of tasks) {
       if (!['compile', 'archive', 'link'].includes(t.target)) continue;
       const was = before.get(t.id)!.status;
-      expect({ id: t.id, status: t.status }).toEqual({ id: t.id, status: was === 'failure' ? 'failure' : expect.stringMatching(/^local-cache/) });
+      expect({ id: t.id, status: t.status }).toEqual({
+        id: t.id,
+        status: was === 'failure' ? 'failure' : expect.stringMatching(/^local-cache/),
+      });
     }
     expect(plain(r.stdout + r.stderr)).toMatch(FAILING_COMPILES.SyntaxError);
   });
@@ -129,11 +142,17 @@ describe('faulty sources (native)', () => {
     const r = ws.nx([...BUILD_ARGS, '--nx-bail=false']);
     expect(r.status).not.toBe(0); // the other broken examples still fail
     const ran = ws.lastRun().tasks.filter((t) => ['compile', 'archive', 'link'].includes(t.target) && !isHit(t));
-    const stillBroken = new Set(Object.keys(FAILING_COMPILES).filter((e) => e !== 'SyntaxError').map(compileId));
-    expect(ran.filter((t) => !stillBroken.has(t.id)).map((t) => `${t.id} ${t.status}`).sort()).toEqual([
-      'native/broken/examples/SyntaxError/SyntaxError.ino:compile success',
-      'native/broken/examples/SyntaxError:link success',
-    ]);
+    const stillBroken = new Set(
+      Object.keys(FAILING_COMPILES)
+        .filter((e) => e !== 'SyntaxError')
+        .map(compileId),
+    );
+    expect(
+      ran
+        .filter((t) => !stillBroken.has(t.id))
+        .map((t) => `${t.id} ${t.status}`)
+        .sort(),
+    ).toEqual(['native/broken/examples/SyntaxError/SyntaxError.ino:compile success', 'native/broken/examples/SyntaxError:link success']);
     expect(ran.filter((t) => stillBroken.has(t.id)).every((t) => t.status === 'failure')).toBe(true);
     expect(fs.existsSync(path.join(ws.root, 'dist/native/broken/examples/SyntaxError/SyntaxError.elf'))).toBe(true);
   });

@@ -28,7 +28,11 @@ const LIBRARIES: Record<string, Record<string, string>> = {
     'examples/My Example/My Example.ino': printer('spaced twin'),
     'examples/My_Example/My_Example.ino': printer('underscored twin'),
   },
-  NoExamples: { 'library.properties': props('NoExamples'), 'src/NoExamples.h': 'int noExamples();\n', 'src/ok.cpp': 'int noExamples() { return 7; }\n' },
+  NoExamples: {
+    'library.properties': props('NoExamples'),
+    'src/NoExamples.h': 'int noExamples();\n',
+    'src/ok.cpp': 'int noExamples() { return 7; }\n',
+  },
   NoExamplesBroken: { 'library.properties': props('NoExamplesBroken'), 'src/bad.cpp': 'int broken() { return 1 +; }\n' },
   Sketches: {
     'library.properties': props('Sketches'),
@@ -136,7 +140,9 @@ it('an empty sketch fails with a message naming it, not only the raw undefined r
 });
 
 it('a source linked from outside the workspace is a failing project that says so, not compiled; the rest of the library builds', () => {
-  expect(build.out).toContain('libraries/Linked/src/linked.cpp is a symbolic link to a place outside the workspace: Nx hashes the link, not the file it points to');
+  expect(build.out).toContain(
+    'libraries/Linked/src/linked.cpp is a symbolic link to a place outside the workspace: Nx hashes the link, not the file it points to',
+  );
   expect(status('linked/src/linked.cpp')).toBe('failure');
   expect(fs.existsSync(path.join(ws.root, 'dist/native/linked/liblinked.a'))).toBe(true);
   expect(fs.existsSync(path.join(ws.root, 'dist/native/linked/obj/src/linked.cpp.o'))).toBe(false);

@@ -37,7 +37,9 @@ export const BUILD_PRODUCTS = /\.(o|a|elf|hex)$/;
 export function productDigests(root: string): Record<string, string> {
   const out: Record<string, string> = {};
   for (const rel of filesUnder(root, 'dist', BUILD_PRODUCTS)) {
-    out[rel] = createHash('sha256').update(fs.readFileSync(path.join(root, rel))).digest('hex');
+    out[rel] = createHash('sha256')
+      .update(fs.readFileSync(path.join(root, rel)))
+      .digest('hex');
   }
   return out;
 }
@@ -58,7 +60,12 @@ export interface Background {
 }
 
 /** `nx <args>` in its own process group (detached), with the same environment as TestWorkspace.nx. */
-export function nxInBackground(ws: TestWorkspace, cacheDirectory: string, args: string[], env: Record<string, string | undefined> = {}): Background {
+export function nxInBackground(
+  ws: TestWorkspace,
+  cacheDirectory: string,
+  args: string[],
+  env: Record<string, string | undefined> = {},
+): Background {
   let out = '';
   const child = spawn(path.join(REPO_ROOT, 'node_modules/.bin/nx'), args, {
     cwd: ws.root,
@@ -94,7 +101,12 @@ export function groupAlive(pgid: number): boolean {
 
 /** Cache entry folders (one per task hash) in a local Nx cache directory. */
 export function cacheEntries(cacheDirectory: string): string[] {
-  return fs.existsSync(cacheDirectory) ? fs.readdirSync(cacheDirectory).filter((e) => /^\d+$/.test(e)).sort() : [];
+  return fs.existsSync(cacheDirectory)
+    ? fs
+        .readdirSync(cacheDirectory)
+        .filter((e) => /^\d+$/.test(e))
+        .sort()
+    : [];
 }
 
 /** The cache entry folder holding `rel` (a workspace-relative output path), if any. */
@@ -115,4 +127,3 @@ export function frozenNodeModules(parent: string): string {
 export function frozenWorkspace(opts: WorkspaceOptions & { parent: string }): TestWorkspace {
   return useNodeModules(makeWorkspace(opts), frozenNodeModules(path.dirname(opts.parent)));
 }
-

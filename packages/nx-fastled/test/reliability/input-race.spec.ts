@@ -33,7 +33,8 @@ function writeRaceLibrary(dir: string): void {
     'src/big.h': '#pragma once\n#include <bits/stdc++.h>\n',
     'src/config.h': config(111),
     'src/race.cpp': '#include "big.h"\n#include "config.h"\n#include "Race.h"\nint raceValue() { return RACE_VALUE; }\n',
-    'examples/Show/Show.ino': '#include <Race.h>\n\nvoid setup() {\n  Serial.print("value=");\n  Serial.println(raceValue());\n}\n\nvoid loop() {}\n',
+    'examples/Show/Show.ino':
+      '#include <Race.h>\n\nvoid setup() {\n  Serial.print("value=");\n  Serial.println(raceValue());\n}\n\nvoid loop() {}\n',
   };
   for (const [rel, text] of Object.entries(files)) {
     fs.mkdirSync(path.dirname(path.join(dir, rel)), { recursive: true });

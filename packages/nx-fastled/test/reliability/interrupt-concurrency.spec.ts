@@ -9,7 +9,17 @@ import * as path from 'node:path';
 import { elfProblem, arProblem } from '../../src/cli/verify-command';
 import { startServer, StartedServer, stopServer } from '../ci-recipe/cache-server';
 import { TestWorkspace } from '../support/workspace';
-import { BUILD_ARGS, cacheEntries, filesUnder, frozenWorkspace, groupAlive, nxInBackground, plain, productDigests, waitUntil } from './helpers';
+import {
+  BUILD_ARGS,
+  cacheEntries,
+  filesUnder,
+  frozenWorkspace,
+  groupAlive,
+  nxInBackground,
+  plain,
+  productDigests,
+  waitUntil,
+} from './helpers';
 
 jest.setTimeout(240_000);
 
@@ -71,7 +81,10 @@ describe.each([['SIGINT'], ['SIGKILL']] as const)('%s to the process group of a 
 
   it('was interrupted mid-build, and nothing truncated is in the cache', () => {
     expect(objectsAtKill).toBeGreaterThanOrEqual(3);
-    expect(fs.existsSync(path.join(ws.root, 'dist/native/legacy10/examples/Group/Two/Two.elf')) && fs.existsSync(path.join(ws.root, 'dist/native/flat15/examples/Hello/Hello.elf'))).toBe(false);
+    expect(
+      fs.existsSync(path.join(ws.root, 'dist/native/legacy10/examples/Group/Two/Two.elf')) &&
+        fs.existsSync(path.join(ws.root, 'dist/native/flat15/examples/Hello/Hello.elf')),
+    ).toBe(false);
     expectCacheClean(cacheDirectory);
   });
 
@@ -94,20 +107,32 @@ describe('concurrency', () => {
     const a = nxInBackground(ws, cacheDirectory, BUILD_ARGS);
     const b = nxInBackground(ws, cacheDirectory, BUILD_ARGS);
     const [ea, eb] = await Promise.all([a.exited, b.exited]);
-    expect({ a: ea.code, b: eb.code, out: ea.code || eb.code ? plain(a.output() + b.output()).slice(-3000) : '' }).toEqual({ a: 0, b: 0, out: '' });
+    expect({ a: ea.code, b: eb.code, out: ea.code || eb.code ? plain(a.output() + b.output()).slice(-3000) : '' }).toEqual({
+      a: 0,
+      b: 0,
+      out: '',
+    });
     expect(productDigests(ws.root)).toEqual(reference);
     expectCacheClean(cacheDirectory);
   });
 
   it('two workspaces sharing one cache server, at once: both succeed, outputs identical', async () => {
-    server = startServer({ store: path.join(TMP, 'store'), runDir: path.join(TMP, 'server'), writeToken: 'reliability-write-token-0123456789abcdef' });
+    server = startServer({
+      store: path.join(TMP, 'store'),
+      runDir: path.join(TMP, 'server'),
+      writeToken: 'reliability-write-token-0123456789abcdef',
+    });
     const env = { NX_SELF_HOSTED_REMOTE_CACHE_SERVER: server.url, NX_SELF_HOSTED_REMOTE_CACHE_ACCESS_TOKEN: server.exportedToken };
     const x = frozenWorkspace({ libraries: LIBS, boards: ['native'], parent: path.join(TMP, 'x') });
     const y = frozenWorkspace({ libraries: LIBS, boards: ['native'], parent: path.join(TMP, 'y') });
     const a = nxInBackground(x, path.join(TMP, 'x/nx-cache'), BUILD_ARGS, env);
     const b = nxInBackground(y, path.join(TMP, 'y/nx-cache'), BUILD_ARGS, env);
     const [ea, eb] = await Promise.all([a.exited, b.exited]);
-    expect({ a: ea.code, b: eb.code, out: ea.code || eb.code ? plain(a.output() + b.output()).slice(-3000) : '' }).toEqual({ a: 0, b: 0, out: '' });
+    expect({ a: ea.code, b: eb.code, out: ea.code || eb.code ? plain(a.output() + b.output()).slice(-3000) : '' }).toEqual({
+      a: 0,
+      b: 0,
+      out: '',
+    });
     expect(productDigests(x.root)).toEqual(reference);
     expect(productDigests(y.root)).toEqual(reference);
   });

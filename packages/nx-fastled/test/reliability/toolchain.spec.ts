@@ -41,7 +41,10 @@ describe('missing or unknown toolchains', () => {
   });
 
   it('the same board in nx.json but not requested explicitly is skipped, with the reason, and native still builds', () => {
-    const r = ws.nx(['run', 'flat15/Hello:build', '--outputStyle=static'], { NX_FASTLED_UNO_PREFIX: emptyPrefix, NX_FASTLED_UNO_CORE: emptyCore });
+    const r = ws.nx(['run', 'flat15/Hello:build', '--outputStyle=static'], {
+      NX_FASTLED_UNO_PREFIX: emptyPrefix,
+      NX_FASTLED_UNO_CORE: emptyCore,
+    });
     expect(plain(r.stdout + r.stderr)).not.toMatch(STACK_FRAME);
     expect(r.status).toBe(0);
     expect(fs.existsSync(path.join(ws.root, 'dist/native/flat15/examples/Hello/Hello.elf'))).toBe(true);

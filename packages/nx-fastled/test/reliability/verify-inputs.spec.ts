@@ -23,7 +23,11 @@ function sh(cmd: string, args: string[]) {
   if (r.status !== 0) throw new Error(`${cmd} ${args.join(' ')}: ${r.stderr}`);
 }
 function task(args: string[]) {
-  const r = spawnSync(process.execPath, [TASK_BIN, ...args], { cwd: ROOT, encoding: 'utf8', env: { ...process.env, NX_CACHE_DIRECTORY: CACHE } });
+  const r = spawnSync(process.execPath, [TASK_BIN, ...args], {
+    cwd: ROOT,
+    encoding: 'utf8',
+    env: { ...process.env, NX_CACHE_DIRECTORY: CACHE },
+  });
   return { status: r.status, out: plain(`${r.stdout}${r.stderr}`) };
 }
 /** Puts `rel` (and its sidecar) into a fake cache entry `hash`, as Nx stores a task's outputs. */
@@ -41,7 +45,22 @@ function restore(hash: string, rel: string) {
   }
 }
 const link = () =>
-  task(['link', '--board', 'native', '--out-dir', 'dist/native/x/examples/Main', '--name', 'Main', '--linker', 'g++', '--bin', '/usr/bin', '--', OBJ, ARCHIVE]);
+  task([
+    'link',
+    '--board',
+    'native',
+    '--out-dir',
+    'dist/native/x/examples/Main',
+    '--name',
+    'Main',
+    '--linker',
+    'g++',
+    '--bin',
+    '/usr/bin',
+    '--',
+    OBJ,
+    ARCHIVE,
+  ]);
 
 beforeAll(() => {
   fs.mkdirSync(path.join(ROOT, 'dist/native/x/obj'), { recursive: true });
@@ -73,7 +92,9 @@ it('an altered byte in a cached object (restored by a hit) is caught by its side
   restore('1001', OBJ);
   const r = link();
   expect(r.status).toBe(1);
-  expect(r.out).toMatch(/^nx-fastled: dist\/native\/x\/obj\/main\.cpp\.o is corrupt: sha256 [0-9a-f]{16}… does not match [0-9a-f]{16}… recorded in main\.cpp\.o\.sha256 when it was built\..* Removed it and the damaged local cache entry \.nx\/cache\/1001; run the build again/m);
+  expect(r.out).toMatch(
+    /^nx-fastled: dist\/native\/x\/obj\/main\.cpp\.o is corrupt: sha256 [0-9a-f]{16}… does not match [0-9a-f]{16}… recorded in main\.cpp\.o\.sha256 when it was built\..* Removed it and the damaged local cache entry \.nx\/cache\/1001; run the build again/m,
+  );
   expect(r.out).not.toMatch(STACK_FRAME);
   expect(fs.existsSync(path.join(CACHE, '1001'))).toBe(false);
   expect(fs.existsSync(path.join(ROOT, OBJ))).toBe(false);

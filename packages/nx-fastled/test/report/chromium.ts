@@ -6,7 +6,9 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
 
-export const CHROMIUM = [process.env.CHROMIUM, '/usr/bin/chromium', '/usr/bin/chromium-browser'].find((p): p is string => !!p && fs.existsSync(p));
+export const CHROMIUM = [process.env.CHROMIUM, '/usr/bin/chromium', '/usr/bin/chromium-browser'].find(
+  (p): p is string => !!p && fs.existsSync(p),
+);
 
 function run(extra: string[], page: string, query: string): string {
   if (!CHROMIUM) throw new Error('chromium is not installed');
@@ -61,6 +63,11 @@ export function tableRows(dom: string): Record<string, string>[] {
 
 export function attributes(tagBody: string): Record<string, string> {
   const out: Record<string, string> = {};
-  for (const m of tagBody.matchAll(/([\w:-]+)="([^"]*)"/g)) out[m[1]] = m[2].replace(/&quot;/g, '"').replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&');
+  for (const m of tagBody.matchAll(/([\w:-]+)="([^"]*)"/g))
+    out[m[1]] = m[2]
+      .replace(/&quot;/g, '"')
+      .replace(/&lt;/g, '<')
+      .replace(/&gt;/g, '>')
+      .replace(/&amp;/g, '&');
   return out;
 }

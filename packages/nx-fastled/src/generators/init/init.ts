@@ -27,7 +27,7 @@ function covers(line: string, entry: string): boolean {
  */
 function ignoreOutputDir(tree: Tree): boolean {
   const file = '.gitignore';
-  const text = tree.exists(file) ? tree.read(file, 'utf-8') ?? '' : '';
+  const text = tree.exists(file) ? (tree.read(file, 'utf-8') ?? '') : '';
   const lines = text.split(/\r?\n/).map((l) => l.trim());
   const missing = [DEFAULT_OUTPUT_DIR, '.nx/cache', '.nx/workspace-data'].filter((entry) => !lines.some((l) => covers(l, entry)));
   if (!missing.length) return false;
