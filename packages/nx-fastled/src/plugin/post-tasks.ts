@@ -119,11 +119,20 @@ export async function postTasksExecution(rawOptions: NxFastledOptions | undefine
   }
 }
 
+/**
+ * An example project's per-board notes (`built` or why not). Library projects carry a `boards` record too, of
+ * board facts rather than notes: only projects tagged as examples are read.
+ */
+function exampleBoards(data: { tags?: string[]; metadata?: unknown }): Record<string, string> | undefined {
+  if (!data.tags?.includes('nx-fastled:example')) return undefined;
+  return (data.metadata as { nxFastled?: { boards?: Record<string, string> } } | undefined)?.nxFastled?.boards;
+}
+
 /** The plugin's example projects (folder, per-board notes) from the graph Nx cached for this run. */
 function exampleProjects(): ExampleInfo[] | undefined {
   try {
     return Object.values(readCachedProjectGraph().nodes)
-      .map((n) => ({ n, boards: (n.data.metadata as { nxFastled?: { boards?: Record<string, string> } } | undefined)?.nxFastled?.boards }))
+      .map((n) => ({ n, boards: exampleBoards(n.data) }))
       .filter((x): x is typeof x & { boards: Record<string, string> } => !!x.boards)
       .map(({ n, boards }) => ({ example: n.name, root: n.data.root, boards }));
   } catch {
@@ -141,7 +150,7 @@ function exampleNotes(context: PostTasksExecutionContext, options: NormalizedOpt
   }
   const out: ExampleProjectNotes[] = [];
   for (const [name, node] of Object.entries(graph.nodes)) {
-    const boards = (node.data.metadata as { nxFastled?: { boards?: Record<string, string> } } | undefined)?.nxFastled?.boards;
+    const boards = exampleBoards(node.data);
     if (boards && context.taskResults[`${name}:${options.targetNames.build}`]) out.push({ project: name, boards });
   }
   return out;

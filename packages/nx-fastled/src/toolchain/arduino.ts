@@ -142,9 +142,17 @@ function locateArduino(id: string, name: string, input: LocateInput): Located | 
       installHint(fqbn.vendor, fqbn.arch),
     );
   }
-  const coreOverride = input.env[`NX_FASTLED_${env}_CORE`] ?? input.corePath;
+  // A prefix laid out as Debian installs the toolchain (bin/ beside share/arduino/hardware) brings its own
+  // platform: a relocated copy must use its own platform.txt and core, never the system's.
+  const prefixPlatform = prefix ? path.join(prefix, 'share/arduino/hardware', fqbn.vendor, fqbn.arch) : undefined;
+  const prefixHasPlatform = !!prefixPlatform && fs.existsSync(path.join(prefixPlatform, 'boards.txt'));
+  const coreOverride = input.env[`NX_FASTLED_${env}_CORE`] ?? input.corePath ?? (prefixHasPlatform ? prefixPlatform : undefined);
   if (coreOverride) {
-    const source = input.env[`NX_FASTLED_${env}_CORE`] ? `NX_FASTLED_${env}_CORE` : 'plugin option toolchains.core';
+    const source = input.env[`NX_FASTLED_${env}_CORE`]
+      ? `NX_FASTLED_${env}_CORE`
+      : input.corePath
+        ? 'plugin option toolchains.core'
+        : `${prefixSource} (share/arduino/hardware)`;
     if (!fs.existsSync(path.join(coreOverride, 'boards.txt')) || !fs.existsSync(path.join(coreOverride, 'platform.txt'))) {
       return missing(
         id,
