@@ -34,7 +34,9 @@ export function symbolicLinks(workspaceRoot: string, libRoot: string, listed: re
       continue;
     }
     for (const e of entries) {
-      if (!e.isSymbolicLink()) continue;
+      // Hidden entries (.git, .nx) and node_modules never hold library code (arduino-cli skips hidden ones too);
+      // a workspace whose node_modules is a link is a common, harmless setup.
+      if (!e.isSymbolicLink() || e.name.startsWith('.') || e.name === 'node_modules') continue;
       const file = dir === '.' ? e.name : `${dir}/${e.name}`;
       let real: string;
       let st: fs.Stats;
