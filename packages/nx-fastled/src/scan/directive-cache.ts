@@ -1,8 +1,8 @@
 // The persistent cache of parsed directives: one JSON file
 //   { format, parser, generation, content: { <hash>: [generation, Directives] },
 //     stat: { <absolute path>: [generation, size, mtimeMs, Directives] }, names: [...] }
-// `names` are the macro names that matter for computed includes (append-only; IncludeScanner.addMacroNames
-// in include-scanner.ts adds them): each entry's `macros.n` says how many of them its definitions were
+// `names` are the macro names that matter for computed includes (append-only; MacroIndex.addMacroNames
+// in macro-index.ts adds them): each entry's `macros.n` says how many of them its definitions were
 // collected for.
 // Workspace files are keyed by content hash (what Nx hashes too), files outside the workspace (Arduino core,
 // compiler headers) by path+size+mtime because nobody hashes them for us. An entry not used for MAX_AGE saves
