@@ -19,7 +19,7 @@ import { BenchWorkspace, copyWorkspace, createWorkspace, NX_BIN, nxEnv } from '.
 
 export const NOOP_REPEATS = 5;
 /** The plugin's memo files that are keyed by content only (see docs/CI_CACHE.md). */
-export const PORTABLE_MEMOS = ['graph-cache.json', 'scan-cache.json'];
+export const PORTABLE_MEMOS = ['graph-cache.json', 'scan-cache.json', 'missing-headers.json'];
 /** The issue's targets for the nothing-changed command and for graph construction. */
 export const NOOP_TARGETS = { warmOverFloor: 1.3, ciWarmOverFloor: 1.6, coldGraphSeconds: 2 };
 
