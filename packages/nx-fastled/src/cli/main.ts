@@ -5,7 +5,6 @@
 //   nx-fastled-task link --board <b> --bin <dir> --out-dir <dir> --name <Name> --linker <prog> ... -- <link arguments>
 //   nx-fastled-task verify [--no-heal] <file.o|file.a>...
 //   nx-fastled-task seal <file>...
-//   nx-fastled-task test ... (run an example in the simulator or on the host: see test-command.ts)
 //   nx-fastled-task identity --board <b>[,<b>...]   (plugin/identity-command.ts: it computes what the plugin does)
 //   nx-fastled-task test ...   (cli/test-command.ts: runs an example in the simulator or on the host)
 //
@@ -15,10 +14,10 @@
 //
 // What this module imports is what sketch and link tasks run: the plugin keys those tasks on exactly these
 // files (toolDigest in plugin/state.ts follows the imports from here). Keep Nx, the plugin and the simulator
-// out of it: `identity` and `test` are added, loaded on demand, by task-cli.ts.
+// out of it: `identity` and `test` are added, loaded on demand, by task-cli.ts. (A static import of
+// test-command here once put the simulator into every sketch and link key: a simulator edit rebuilt FastLED.)
 import { runLink, LINK_COMMAND } from './link-command';
 import { runSketch, SKETCH_COMMAND } from './sketch-command';
-import { runTest, TEST_COMMAND } from './test-command';
 import { runSeal, runVerify, SEAL_COMMAND, VERIFY_COMMAND } from './verify-command';
 
 export interface Command {
@@ -34,7 +33,6 @@ export const COMMANDS: Record<string, Command> = {
   link: { summary: firstSentence(LINK_COMMAND.about), run: runLink },
   verify: { summary: firstSentence(VERIFY_COMMAND.about), run: runVerify },
   seal: { summary: firstSentence(SEAL_COMMAND.about), run: runSeal },
-  test: { summary: firstSentence(TEST_COMMAND.about), run: runTest },
 };
 
 /** Runs one command; a failure is its message on stderr and a non-zero exit code, never a stack trace. */

@@ -10,6 +10,7 @@ import * as fs from 'node:fs';
 import * as nodePath from 'node:path';
 import * as path from 'node:path/posix';
 import type { TargetConfiguration } from '@nx/devkit';
+import { moduleClosure } from '../hashing/module-closure';
 import type { ArduinoLibrary, Example } from '../library/discover';
 // Only the simulator's pure modules: the plugin must load without avr8js being installed.
 import { mcuFromFlags, mcuProfile } from '../sim/mcu';
@@ -21,23 +22,17 @@ import { quote } from './shell';
 const PLUGIN_ROOT = nodePath.resolve(__dirname, '../..');
 
 let runnerIdentity: string | undefined;
-/** avr8js's version and a digest of the simulator and test command code: what a test result depends on. */
+/**
+ * avr8js's version and a digest of the code a test task runs: `cli/test-command` and every module it loads
+ * (hashing/module-closure.ts), from dist/ when built as the bin script chooses. Only that code: an edit to
+ * the plugin or to another command must not re-key 30 simulations of 20 s each.
+ */
 function runnerKey(): string {
   if (runnerIdentity) return runnerIdentity;
   const h = createHash('sha256');
-  for (const dir of ['sim', 'cli']) {
-    for (const base of ['dist', 'src']) {
-      const abs = nodePath.join(PLUGIN_ROOT, base, dir);
-      if (!fs.existsSync(abs)) continue;
-      for (const f of fs
-        .readdirSync(abs)
-        .filter((x) => /\.(ts|js)$/.test(x) && !/\.(spec|d)\.ts$/.test(x))
-        .sort()) {
-        h.update(`${base}/${dir}/${f}\0`).update(fs.readFileSync(nodePath.join(abs, f)));
-      }
-      break;
-    }
-  }
+  const useDist = fs.existsSync(nodePath.join(PLUGIN_ROOT, 'dist/task-cli.js'));
+  const entry = nodePath.join(PLUGIN_ROOT, useDist ? 'dist/cli/test-command.js' : 'src/cli/test-command.ts');
+  for (const f of moduleClosure(entry)) h.update(`${nodePath.relative(PLUGIN_ROOT, f).split(nodePath.sep).join('/')}\0`).update(fs.readFileSync(f));
   let avr8js = 'unknown';
   try {
     avr8js = (JSON.parse(fs.readFileSync(require.resolve('avr8js/package.json'), 'utf8')) as { version: string }).version;
