@@ -6,7 +6,7 @@ import * as path from 'node:path';
 import { relativeSpecifiers, resolveModule } from '../src/hashing/module-closure';
 
 const SRC = path.resolve(__dirname, '../src');
-const NX_FACING = new Set(['plugin', 'generators']);
+const NX_FACING = new Set(['plugin', 'generators', 'executors']);
 const ADAPTER = 'nx-compat';
 
 function sources(dir: string): string[] {

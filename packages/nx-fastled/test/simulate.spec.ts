@@ -60,6 +60,7 @@ describe('test target (SimStrip fixture)', () => {
   let ws: TestWorkspace;
   let stdout = '';
   let status: number | null = null;
+  let firstRun: { id: string; status: string }[] = [];
 
   beforeAll(() => {
     expect(HAS_AVR).toBe(true);
@@ -68,9 +69,20 @@ describe('test target (SimStrip fixture)', () => {
       boards: ['native', 'uno'],
       pluginOptions: { test: { simulatedMs: 600, wallLimitMs: 5000 } },
     });
+    // Links first, so that every test task is ready at once and Nx hands them to one batch.
+    expect(ws.nx(['run-many', '-t', 'link', '--parallel=2', '--outputStyle=static']).status).toBe(0);
     const r = ws.nx(['run-many', '-t', 'test', '--parallel=2', '--outputStyle=static']);
     stdout = r.stdout + r.stderr;
     status = r.status;
+    firstRun = ws.lastRun().tasks.filter((t) => t.target === 'test');
+  });
+
+  it('runs the examples as one batch: one Node process for all six, not a process per example', () => {
+    expect(firstRun.map((t) => t.status).sort()).toEqual(['failure', 'failure', 'failure', 'failure', 'success', 'success']);
+    const batches = new Set(
+      [...stdout.matchAll(/nx-fastled: batch of (\d+) examples in process (\d+) on (\d+) worker threads?/g)].map((m) => `${m[1]} ${m[2]}`),
+    );
+    expect([...batches]).toEqual([expect.stringMatching(/^6 \d+$/)]);
   });
 
   it('fails the run because Hang and Crash fail, and says why', () => {
@@ -144,6 +156,21 @@ describe('test target (SimStrip fixture)', () => {
     expect(count([80, 175, 14])).toBeGreaterThan(2 * 15 * 2);
     console.info(`simulate.spec: screenshot of the filmstrips: ${png}`);
   });
+  it('a second identical run restores every example that passed from the cache, and reruns only the failures', () => {
+    const r = ws.nx(['run-many', '-t', 'test', '--parallel=2', '--outputStyle=static']);
+    expect(r.status).toBe(1);
+    const second = new Map(
+      ws
+        .lastRun()
+        .tasks.filter((t) => t.target === 'test')
+        .map((t) => [t.id, t.status]),
+    );
+    // Nx never caches a failure: the hanging and crashing examples run again and fail again.
+    expect(firstRun.map((t) => `${t.id} ${t.status === 'success' ? 'local-cache' : 'failure'}`)).toEqual(
+      firstRun.map((t) => `${t.id} ${second.get(t.id)?.replace('local-cache-kept-existing', 'local-cache')}`),
+    );
+  });
+
   // Last: it replaces the report of the full run with a one-task one.
   it('frames files are deterministic and cached: a second run restores them byte for byte', () => {
     const file = path.join(ws.root, 'dist/uno/simstrip/examples/KnownFrames/KnownFrames.frames.json');

@@ -11,6 +11,7 @@
 // the report shows what a failing example did. A failure exits 1 with one line per example saying what
 // happened and when.
 import * as fs from 'node:fs';
+import * as path from 'node:path';
 import { avrFramesFile, AVR_RUNNER, ColorOrder, FramesFile, runAvr, runNative, serializeFrames } from '../sim';
 import { defineCommand, parseCommand, UsageError } from '../util/args';
 import { writeAtomic } from '../util/atomic';
@@ -27,7 +28,12 @@ export interface TestOutcome {
 
 const ints = (v: string | undefined) => (v ? v.split(',').map(Number) : undefined);
 
-export function runTestJob(job: TestJob): TestOutcome {
+/**
+ * Runs one job. Its paths are relative to `root` (the workspace root; a worker thread cannot chdir) and stay
+ * relative in what it reports.
+ */
+export function runTestJob(job: TestJob, root = '.'): TestOutcome {
+  const at = (file: string) => path.resolve(root, file);
   const need = (k: string) => {
     const v = job[k];
     if (v === undefined || v === '') throw new UsageError(`nx-fastled-task test: --${k} is required`);
@@ -45,9 +51,9 @@ export function runTestJob(job: TestJob): TestOutcome {
     for (const k of ['order', 'pins', 'leds', 'clocked'] as const)
       if (job[k]) settings[k] = k === 'order' ? job[k] : k === 'leds' ? Number(job[k]) : ints(job[k])!;
     const r = runAvr({
-      hexText: fs.readFileSync(hex, 'utf8'),
+      hexText: fs.readFileSync(at(hex), 'utf8'),
       hexFile: hex,
-      elf: job.elf && fs.existsSync(job.elf) ? fs.readFileSync(job.elf) : undefined,
+      elf: job.elf && fs.existsSync(at(job.elf)) ? fs.readFileSync(at(job.elf)) : undefined,
       mcu: settings.mcu as string,
       clockHz: settings.clockHz as number,
       simulatedMs: settings.simulatedMs as number,
@@ -61,9 +67,9 @@ export function runTestJob(job: TestJob): TestOutcome {
   } else if (job.runner === 'native') {
     const loops = Number(job.loops ?? 5);
     const wallLimitMs = Number(job['wall-ms'] ?? 20000);
-    file = runNative({ program: need('program'), loops, wallLimitMs, timed: !job.untimed }, board, { loops, wallLimitMs });
+    file = runNative({ program: need('program'), cwd: root, loops, wallLimitMs, timed: !job.untimed }, board, { loops, wallLimitMs });
   } else throw new UsageError(`nx-fastled-task test: --runner must be avr or native, not "${job.runner}"`);
-  writeAtomic(out, serializeFrames(file));
+  writeAtomic(at(out), serializeFrames(file));
   return { out, file, cycles, wallMs: Number(process.hrtime.bigint() - started) / 1e6 };
 }
 

@@ -3,8 +3,10 @@
 //
 // One project per example and board (`test/<board>/<lib>/examples/<path>`), not a target on the link project:
 // Nx hashes a project's whole configuration into each of its tasks, so simulation settings must not re-key
-// the link. Key: the firmware/program bytes (dependentTasksOutputFiles of the link), the settings in the
-// command, the runner's version (avr8js) and the digest of nx-fastled's simulator code.
+// the link. Key: the firmware/program bytes (dependentTasksOutputFiles of the link), the settings (the
+// executor's options), the runner's version (avr8js) and the digest of nx-fastled's simulator code.
+// Executor `nx-fastled:simulate` (executors/simulate): Nx hands it every ready example at once (a batch, one
+// Node process, worker threads), where a command per example paid a Node start and avr8js's load each time.
 import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as nodePath from 'node:path';
@@ -17,22 +19,24 @@ import { mcuFromFlags, mcuProfile } from '../sim/mcu';
 import { OverrideError, parseOverrides, SimOverrides } from '../sim/overrides';
 import type { BoardContext, BuildContext, LibraryProjects, Projects } from './projects';
 import { failingProject, projectName } from './projects';
-import { quote } from './shell';
 
 const PLUGIN_ROOT = nodePath.resolve(__dirname, '../..');
 
 let runnerIdentity: string | undefined;
 /**
- * avr8js's version and a digest of the code a test task runs: `cli/test-command` and every module it loads
- * (hashing/module-closure.ts), from dist/ when built as the bin script chooses. Only that code: an edit to
+ * avr8js's version and a digest of the code a test task runs: the simulate executor, its worker and every
+ * module they load (hashing/module-closure.ts), from dist/ when built (what Nx loads through executors.json). Only that code: an edit to
  * the plugin or to another command must not re-key 30 simulations of 20 s each.
  */
 function runnerKey(): string {
   if (runnerIdentity) return runnerIdentity;
   const h = createHash('sha256');
   const useDist = fs.existsSync(nodePath.join(PLUGIN_ROOT, 'dist/task-cli.js'));
-  const entry = nodePath.join(PLUGIN_ROOT, useDist ? 'dist/cli/test-command.js' : 'src/cli/test-command.ts');
-  for (const f of moduleClosure(entry)) h.update(`${nodePath.relative(PLUGIN_ROOT, f).split(nodePath.sep).join('/')}\0`).update(fs.readFileSync(f));
+  const entries = useDist
+    ? ['dist/executors/simulate/executor.js', 'dist/executors/simulate/worker.js']
+    : ['src/executors/simulate/executor.ts', 'src/executors/simulate/worker.ts'];
+  const files = [...new Set(entries.flatMap((e) => moduleClosure(nodePath.join(PLUGIN_ROOT, e))))].sort();
+  for (const f of files) h.update(`${nodePath.relative(PLUGIN_ROOT, f).split(nodePath.sep).join('/')}\0`).update(fs.readFileSync(f));
   let avr8js = 'unknown';
   try {
     avr8js = (JSON.parse(fs.readFileSync(require.resolve('avr8js/package.json'), 'utf8')) as { version: string }).version;
@@ -83,24 +87,21 @@ export function addTestProject(
   }
   if (o.skip) return;
   const out = `${root}/${ex.name}.frames.json`;
-  const args: string[] = ['test', '--board', board];
+  // The flags of `nx-fastled-task test`, as the executor's options (executors/simulate).
+  const job: Record<string, string> = { board };
   let inputs: TargetConfiguration['inputs'];
   let what: string;
   const native = b.resolved.board.traits.platform === 'native' || board === 'native';
   if (native) {
     const loops = o.loops ?? ctx.options.test.loops;
-    args.push(
-      '--runner',
-      'native',
-      '--loops',
-      String(loops),
-      '--wall-ms',
-      String(ctx.options.test.wallLimitMs),
-      '--program',
-      `${root}/${ex.name}.elf`,
-    );
+    Object.assign(job, {
+      runner: 'native',
+      loops: String(loops),
+      'wall-ms': String(ctx.options.test.wallLimitMs),
+      program: `${root}/${ex.name}.elf`,
+    });
     // FastLED's stub clock is the wall clock: its frame times would make the output differ run to run.
-    if (lp.settings.profile) args.push('--untimed');
+    if (lp.settings.profile) job.untimed = '1';
     inputs = [{ dependentTasksOutputFiles: '**/*.elf', transitive: false }, { externalDependencies: [] }] as TargetConfiguration['inputs'];
     what = `Run ${ex.dir} on the host (${loops} loop()s, at most ${ctx.options.test.wallLimitMs} ms)`;
   } else {
@@ -116,12 +117,12 @@ export function addTestProject(
       return;
     }
     const ms = o.ms ?? ctx.options.test.simulatedMs;
-    args.push('--runner', 'avr', '--mcu', m.mcu, '--clock', String(m.clockHz), '--ms', String(ms));
-    args.push('--firmware', `${root}/${ex.name}.hex`, '--elf', `${root}/${ex.name}.elf`);
-    if (o.order) args.push('--order', o.order);
-    if (o.pins) args.push('--pins', o.pins.join(','));
-    if (o.leds !== undefined) args.push('--leds', String(o.leds));
-    if (o.clocked) args.push('--clocked', `${o.clocked.data},${o.clocked.clock}`);
+    Object.assign(job, { runner: 'avr', mcu: m.mcu, clock: String(m.clockHz), ms: String(ms) });
+    Object.assign(job, { firmware: `${root}/${ex.name}.hex`, elf: `${root}/${ex.name}.elf` });
+    if (o.order) job.order = o.order;
+    if (o.pins) job.pins = o.pins.join(',');
+    if (o.leds !== undefined) job.leds = String(o.leds);
+    if (o.clocked) job.clocked = `${o.clocked.data},${o.clocked.clock}`;
     inputs = [
       { dependentTasksOutputFiles: '**/*.hex', transitive: false },
       { dependentTasksOutputFiles: '**/*.elf', transitive: false },
@@ -129,15 +130,16 @@ export function addTestProject(
     ] as TargetConfiguration['inputs'];
     what = `Run ${ex.dir}'s firmware in avr8js (${m.mcu} at ${m.clockHz / 1e6} MHz) for ${ms} ms of simulated time`;
   }
-  args.push('--out', out);
+  job.out = out;
   projects[testRoot] = {
     name,
     root: testRoot,
     tags: ['nx-fastled', 'nx-fastled:test', `board:${board}`, `lib:${lib.id}`],
     targets: {
       [target]: {
-        executor: 'nx:run-commands',
-        options: { command: `NXF_RUNNER=${quote(runnerKey())} node ${quote(ctx.tool)} ${args.map(quote).join(' ')}` },
+        // A batch of examples per Node process (the executor's batchImplementation, preferred by Nx).
+        executor: 'nx-fastled:simulate',
+        options: { ...job, simulator: runnerKey() },
         inputs,
         outputs: [`{workspaceRoot}/${out}`],
         cache: true,
