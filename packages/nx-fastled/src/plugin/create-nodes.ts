@@ -2,6 +2,7 @@
 // projects per board (see docs/ARCHITECTURE.md). Thin by design: options are normalised once, toolchains
 // resolved once per invocation, and the domain modules (library, filters, scan, toolchain) do the work.
 import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import type { CreateNodesContextV2, CreateNodesResult, CreateNodesV2, ProjectConfiguration } from '@nx/devkit';
 import { isMatch } from 'micromatch';
@@ -114,11 +115,31 @@ export async function buildGraph(
     return { f, lib, links };
   });
   const workspaceLibs = prepared.flatMap((p) => (p.lib ? [p.lib] : []));
-  const uses = new Map<string, BoardLibraryUses>();
-  for (const request of options.boards) {
-    const entry = state.boards.get(request.id);
-    if (entry?.ok) uses.set(request.id, new BoardLibraryUses(state, boardContext(entry), workspaceLibs));
-  }
+  const boardUses = () => {
+    const uses = new Map<string, BoardLibraryUses>();
+    for (const request of options.boards) {
+      const entry = state.boards.get(request.id);
+      if (entry?.ok) uses.set(request.id, new BoardLibraryUses(state, boardContext(entry), workspaceLibs));
+    }
+    return uses;
+  };
+  // Library resolution's preprocessor runs, side by side (MissingHeaderMemo.prefetch says how): passes over
+  // every library with throwaway projects, then the real one below finds the answers memoised.
+  await state.missingHeaders.prefetch(() => {
+    const dry = boardUses();
+    for (const { lib } of prepared)
+      if (lib)
+        addLibrary(
+          state.build,
+          state,
+          options.boards.map((b) => b.id),
+          lib,
+          cores,
+          dry,
+          {},
+        );
+  }, os.availableParallelism());
+  const uses = boardUses();
 
   for (const { f, lib, links } of prepared) {
     const projects: Projects = results.length === 0 ? { ...shared } : {};

@@ -17,7 +17,7 @@ import { loadLibrariesDir, type ExternalLibrary } from '../library/external';
 import { HeaderIndex, type LibraryCandidate } from '../library/resolver';
 import { incompatible, libraryClosure, resolveUnits, type MissingProbe, type UnresolvedHeader } from '../library/resolution';
 import { supportsArchitecture } from '../library/library-fields';
-import { missingHeaders } from '../toolchain/missing-headers';
+import { missingHeaders, missingHeadersAsync, type PreprocessRequest } from '../toolchain/missing-headers';
 import type { ResolvedBoard } from '../toolchain/identity';
 import type { Arg, Language } from '../toolchain/types';
 import { languageOf } from '../toolchain/sources';
@@ -55,20 +55,71 @@ export interface ResolverDeps {
   platformDigest: string;
 }
 
-/** Memo of preprocessor answers keyed by content (JSON in Nx's workspace-data folder). */
+/** A preprocessor run a probe needs: the request, or a known answer (a sketch that cannot be converted). */
+export type ProbeRun = { req: PreprocessRequest; candidates: ReadonlySet<string> } | { answer: string[] };
+
+/**
+ * Memo of preprocessor answers keyed by content (JSON in Nx's workspace-data folder).
+ *
+ * Resolution asks one question at a time (each answer can change the next question), so a cold graph would
+ * run the preprocessor serially. `prefetch` runs resolution passes in which a missing answer is recorded
+ * instead of computed (and taken as "nothing missing"), runs the recorded ones side by side, and repeats
+ * until a pass asks nothing new; the real pass then finds every answer here. Correctness never depends on
+ * it: a key the passes did not foresee is computed when asked.
+ */
 export class MissingHeaderMemo {
   private readonly memo: JsonMemoFile<Record<string, string[]>>;
   private readonly entries: Record<string, string[]>;
+  private pending?: Map<string, ProbeRun>;
   constructor(file?: string) {
     this.memo = new JsonMemoFile(file, 'library resolution memo');
     this.entries = this.memo.load((d) => (isRecord(d) ? (d as Record<string, string[]>) : undefined)) ?? {};
   }
-  get(key: string, compute: () => string[]): string[] {
+  get(key: string, run: () => ProbeRun): string[] {
     const hit = this.entries[key];
     if (Array.isArray(hit)) return hit;
-    this.entries[key] = compute();
+    const r = run();
+    if ('answer' in r) return r.answer;
+    if (this.pending) {
+      if (!this.pending.has(key)) this.pending.set(key, r);
+      return [];
+    }
+    this.entries[key] = missingHeaders(r.req, r.candidates);
     this.memo.markDirty();
     return this.entries[key];
+  }
+  /** Runs `pass` until it asks nothing new, computing each pass's questions `parallel` at a time; returns how many ran. */
+  async prefetch(pass: () => void, parallel: number, maxPasses = 16): Promise<number> {
+    let ran = 0;
+    for (let i = 0; i < maxPasses; i++) {
+      const pending = new Map<string, ProbeRun>();
+      this.pending = pending;
+      try {
+        pass();
+      } catch {
+        // The real pass reports it, with its context.
+      } finally {
+        this.pending = undefined;
+      }
+      if (pending.size === 0) break;
+      const jobs = [...pending];
+      let next = 0;
+      const worker = async () => {
+        while (next < jobs.length) {
+          const [key, r] = jobs[next++];
+          if ('answer' in r) continue;
+          try {
+            this.entries[key] = await missingHeadersAsync(r.req, r.candidates);
+            this.memo.markDirty();
+            ran++;
+          } catch {
+            // Left unanswered: the real pass runs it synchronously and reports the failure.
+          }
+        }
+      };
+      await Promise.all(Array.from({ length: Math.max(1, Math.min(parallel, jobs.length)) }, worker));
+    }
+    return ran;
   }
   save(): void {
     this.memo.save(() => this.entries);
@@ -263,7 +314,7 @@ export class BoardLibraries {
       h.update(`${this.deps.platformDigest}\n${files.join('\n')}\n${[...candidates].sort().join(' ')}\n${appended.join('\n')}\n`);
       for (const f of scanned.files) h.update(`${f}\t${this.deps.fileHash(f) ?? ''}\n`);
       for (const f of files) if (path.isAbsolute(f)) h.update(`${f}\t${fs.readFileSync(f, 'latin1')}\n`);
-      return this.deps.memo.get(h.digest('hex'), () => {
+      return this.deps.memo.get(h.digest('hex'), (): ProbeRun => {
         const isSketch = files.every((f) => f.endsWith('.ino'));
         let source: { file: string } | { text: string; extraFlags: string[] } = { file: files[0] };
         if (isSketch) {
@@ -273,15 +324,15 @@ export class BoardLibraries {
               files.map((f) => ({ path: f, text: new Uint8Array(fs.readFileSync(path.join(this.deps.workspaceRoot, f))) })),
             );
           } catch {
-            return []; // the sketch step reports a sketch it cannot convert, with file and line
+            return { answer: [] }; // the sketch step reports a sketch it cannot convert, with file and line
           }
           source = {
             text: `${cpp}${cpp.endsWith('\n') ? '' : '\n'}${appended.map((l) => `${l}\n`).join('')}`,
             extraFlags: ['-iquote', String(after[0])],
           };
         }
-        return missingHeaders(
-          {
+        return {
+          req: {
             driver: path.join(this.resolved.located.binDir, r.compiler[language]),
             flags: settings.flags[language],
             includeDirs: dirs.map((d) => this.absolute(d)),
@@ -289,7 +340,7 @@ export class BoardLibraries {
             cwd: this.deps.workspaceRoot,
           },
           candidates,
-        );
+        };
       });
     };
   }

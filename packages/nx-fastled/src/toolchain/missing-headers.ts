@@ -4,7 +4,7 @@
 // instead of failing. That is what arduino-cli's library detector learns from its preprocessor runs (one
 // missing header per run there; all of a round's here), so a header included only for another board
 // (`#ifdef ESP32 #include <WiFi.h>`) never pulls a library in.
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 
@@ -37,21 +37,45 @@ export function dependencyTokens(text: string): string[] {
  * Headers the compiler did not find among `candidates` (the specs worth asking about). A dependency token
  * that names an existing file (relative to `cwd`) was found; one that does not, is a missing header.
  */
-export function missingHeaders(req: PreprocessRequest, candidates: ReadonlySet<string>): string[] {
+function preprocessArgs(req: PreprocessRequest): { args: string[]; input?: string } {
   const args = [...req.flags.filter((f) => f !== '-c'), '-M', '-MG', ...req.includeDirs.map((d) => `-I${d}`)];
-  const input = 'text' in req.source ? req.source.text : undefined;
-  if ('text' in req.source) args.push(...req.source.extraFlags, '-x', 'c++', '-');
-  else args.push(req.source.file);
-  const r = spawnSync(req.driver, args, { cwd: req.cwd, input, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
-  if (r.error) throw new PreprocessError(`${req.driver}: ${r.error.message}`);
-  if (r.status !== 0) {
-    // A syntax error in a header, an #error for this board: the compile step reports it with context.
-    return [];
+  if ('text' in req.source) {
+    args.push(...req.source.extraFlags, '-x', 'c++', '-');
+    return { args, input: req.source.text };
   }
+  args.push(req.source.file);
+  return { args };
+}
+
+function missingFrom(req: PreprocessRequest, status: number | null, stdout: string, candidates: ReadonlySet<string>): string[] {
+  // A syntax error in a header, an #error for this board: the compile step reports it with context.
+  if (status !== 0) return [];
   const out = new Set<string>();
-  for (const t of dependencyTokens(r.stdout)) {
+  for (const t of dependencyTokens(stdout)) {
     if (t === '-' || !candidates.has(t)) continue;
     if (!fs.existsSync(path.resolve(req.cwd, t))) out.add(t);
   }
   return [...out];
+}
+
+export function missingHeaders(req: PreprocessRequest, candidates: ReadonlySet<string>): string[] {
+  const { args, input } = preprocessArgs(req);
+  const r = spawnSync(req.driver, args, { cwd: req.cwd, input, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
+  if (r.error) throw new PreprocessError(`${req.driver}: ${r.error.message}`);
+  return missingFrom(req, r.status, r.stdout, candidates);
+}
+
+/** The same, without blocking: the graph runs a round of these side by side (MissingHeaderMemo.prefetch). */
+export function missingHeadersAsync(req: PreprocessRequest, candidates: ReadonlySet<string>): Promise<string[]> {
+  const { args, input } = preprocessArgs(req);
+  return new Promise((resolve, reject) => {
+    const child = spawn(req.driver, args, { cwd: req.cwd, stdio: ['pipe', 'pipe', 'ignore'] });
+    const chunks: Buffer[] = [];
+    child.stdout.on('data', (c: Buffer) => chunks.push(c));
+    child.on('error', (e) => reject(new PreprocessError(`${req.driver}: ${e.message}`)));
+    child.on('close', (code) => resolve(missingFrom(req, code, Buffer.concat(chunks).toString('utf8'), candidates)));
+    // A compiler that exits before reading all of stdin (an #error early on) must not crash the plugin.
+    child.stdin.on('error', () => undefined);
+    child.stdin.end(input ?? '');
+  });
 }
