@@ -120,6 +120,13 @@ describe('nx affected with real commits (libraries/LedStrip)', () => {
         .sort(),
     ).toEqual(BOARDS.map((b) => `${b}/ledstrip/examples/Blink:link`));
     expect(selected.filter((t) => t.target === 'build').map((t) => t.id)).toEqual(['ledstrip/Blink:build']);
+    // Project graph edges (createDependencies) select nothing more: of all sketch compiles, Blink's alone per board.
+    expect(
+      selected
+        .filter((t) => t.target === 'compile' && t.id.includes('/examples/'))
+        .map((t) => t.id)
+        .sort(),
+    ).toEqual(BOARDS.map((b) => `${b}/ledstrip/examples/Blink/Blink.ino:compile`).sort());
   });
 
   it('(b) a library header edit runs the TUs that include it, the library archive and the links', () => {

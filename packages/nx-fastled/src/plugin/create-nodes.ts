@@ -32,6 +32,7 @@ import { shortHash, uniqueKeys } from '../library/unique-names';
 import { supportsArchitecture } from '../library/library-fields';
 import { isLinked, linkMessage, LinkedEntry, symbolicLinks } from '../library/links';
 import { BoardLibraryUses } from './library-uses';
+import type { LibraryArchives } from './create-dependencies';
 
 export const LIBRARY_GLOB = '**/library.properties';
 
@@ -245,6 +246,8 @@ function addLibrary(
   const t = ctx.options.targetNames;
   const libs = new Map<string, { b: BoardContext; lp: LibraryProjects; u: BoardLibraryUses }>();
   const libraryNotes: Record<string, string> = {};
+  // For createDependencies: per board, this library's archive and the archives its own sources use.
+  const archivesByBoard: Record<string, LibraryArchives> = {};
   for (const board of boards) {
     const entry = state.boards.get(board);
     const u = uses.get(board);
@@ -263,6 +266,10 @@ function addLibrary(
       defines: u.defines(lib.name),
     });
     libs.set(board, { b, lp, u });
+    archivesByBoard[board] = {
+      ...(lp.archiveProject ? { archive: lp.archiveProject } : {}),
+      uses: deps.flatMap((d) => (d.archive ? [d.archive.step] : [])),
+    };
     const notes = [
       deps.length ? `uses ${deps.map((d) => d.name).join(', ')}` : '',
       u.precompiled(lib).length
@@ -417,6 +424,7 @@ function addLibrary(
         boards: boardInfo(state, boards),
         // Per board: the libraries this library's sources use, or why it is not built there.
         resolution: libraryNotes,
+        archives: archivesByBoard,
         ...(lib.skipped.length ? { skipped: lib.skipped } : {}),
       },
     } as ProjectConfiguration['metadata'],

@@ -1,0 +1,109 @@
+// createDependencies: the build's structure as project graph edges, so `nx graph` draws it. createNodes
+// already wired every task through `dependsOn` with explicit project lists; the project graph had no
+// edges, so the project view was a field of unconnected dots. The edges, per board:
+//
+//   library (board-independent)  -> its examples
+//   example (board-independent)  -> its link on each board (or the board's failing toolchain check)
+//   link                         -> its sketch TUs, the archives it links (own library, libraries it uses, core)
+//   library or platform archive  -> its TUs, the archives of the libraries its sources use, the core archive
+//   core archive                 -> the core's TUs
+//
+// Everything comes from the configurations createNodes produced (no discovery, no scanning again): target
+// `dependsOn` project lists, plus two facts the library project records per board in
+// `metadata.nxFastled.archives` (its archive project and the archives of the libraries its own sources use).
+//
+// `nx affected` is unchanged: Nx 24 selects tasks by their inputs, and no nx-fastled target has a `^`
+// input or a `^` dependsOn, so project edges add nothing to any task's hash or selection.
+//
+// Edge types: `static` when the source project owns a real file that is the reason (an example's main `.ino`,
+// a library's `library.properties`); `implicit` otherwise (per-board projects have virtual roots under the
+// output folder, and Nx accepts a static edge only with a file of the source project).
+import type { CreateDependencies, ProjectConfiguration, RawProjectGraphDependency } from '@nx/devkit';
+import { DependencyType } from '@nx/devkit';
+import type { NxFastledOptions } from './options';
+
+const TAG = 'nx-fastled';
+
+/** What a library project records per board for the graph (create-nodes.ts writes it). */
+export interface LibraryArchives {
+  /** The library's archive project on this board (absent: nothing of it is compiled there). */
+  archive?: string;
+  /** Archive projects of the libraries its own sources use (library resolution, transitively). */
+  uses: string[];
+}
+
+export interface Edge {
+  source: string;
+  target: string;
+  /** A file of the source project that is the reason for the edge, when there is one. */
+  file?: string;
+}
+
+/** The edges between nx-fastled projects, sorted and without duplicates. `projects` is keyed by project name. */
+export function graphEdges(projects: Record<string, ProjectConfiguration>, fileOf: (project: string) => string | undefined): Edge[] {
+  const edges = new Map<string, Edge>();
+  const add = (source: string, target: string) => {
+    if (source === target || !projects[target]) return;
+    const key = `${source}\0${target}`;
+    if (!edges.has(key)) edges.set(key, { source, target, file: fileOf(source) });
+  };
+  const coreOf = new Map<string, string>();
+  for (const [name, p] of Object.entries(projects)) {
+    const tags = p.tags ?? [];
+    if (tags.includes(`${TAG}:core`) && tags.includes(`${TAG}:archive`)) {
+      const board = boardOf(tags);
+      if (board) coreOf.set(board, name);
+    }
+  }
+  for (const [name, p] of Object.entries(projects)) {
+    const tags = p.tags ?? [];
+    if (!tags.includes(TAG)) continue;
+    for (const target of Object.values(p.targets ?? {})) {
+      for (const d of target.dependsOn ?? []) {
+        if (typeof d === 'string' || !d.projects) continue;
+        for (const dep of Array.isArray(d.projects) ? d.projects : [d.projects]) add(name, dep);
+      }
+    }
+    // A library's (or platform library's) TUs compile against the core's headers.
+    if (tags.includes(`${TAG}:archive`) && !tags.includes(`${TAG}:core`)) {
+      const core = coreOf.get(boardOf(tags) ?? '');
+      if (core) add(name, core);
+    }
+    if (tags.includes(`${TAG}:library`) && !tags.includes(`${TAG}:tu`)) {
+      const perBoard = (p.metadata as { nxFastled?: { archives?: Record<string, LibraryArchives> } } | undefined)?.nxFastled?.archives;
+      for (const a of Object.values(perBoard ?? {})) {
+        if (a.archive) for (const used of a.uses) add(a.archive, used);
+      }
+    }
+  }
+  return [...edges.values()].sort((a, b) => (a.source < b.source ? -1 : a.source > b.source ? 1 : a.target < b.target ? -1 : 1));
+}
+
+function boardOf(tags: string[]): string | undefined {
+  return tags.find((t) => t.startsWith('board:'))?.slice('board:'.length);
+}
+
+export const createDependencies: CreateDependencies<NxFastledOptions> = (_options, context) => {
+  const files = context.fileMap.projectFileMap;
+  const fileOf = (project: string): string | undefined => {
+    const p = context.projects[project];
+    const own = new Set((files[project] ?? []).map((f) => f.file));
+    const tags = p?.tags ?? [];
+    if (tags.includes(`${TAG}:example`)) {
+      // The example's main sketch: the file that makes it an example.
+      const ino = [...own].filter((f) => /\.(ino|pde)$/i.test(f) && f.slice(0, f.lastIndexOf('/')) === p!.root).sort();
+      return ino.find((f) => f.slice(f.lastIndexOf('/') + 1, f.lastIndexOf('.')) === p!.root.slice(p!.root.lastIndexOf('/') + 1)) ?? ino[0];
+    }
+    if (tags.includes(`${TAG}:library`) && !tags.includes(`${TAG}:tu`)) {
+      const props = p!.root === '.' ? 'library.properties' : `${p!.root}/library.properties`;
+      return own.has(props) ? props : undefined;
+    }
+    return undefined;
+  };
+  return graphEdges(context.projects, fileOf).map(
+    (e): RawProjectGraphDependency =>
+      e.file
+        ? { source: e.source, target: e.target, type: DependencyType.static, sourceFile: e.file }
+        : { source: e.source, target: e.target, type: DependencyType.implicit },
+  );
+};
