@@ -66,12 +66,13 @@ describe('platforms and boards (fixture hardware, no compiler)', () => {
     expect(inst.tools.map((t) => `${t.name}@${t.version}`)).toEqual(['avr-gcc@4.9.2-old', 'avr-gcc@5.4.0-test']);
   });
 
-  it('resolves a board: platform.txt, platform.local.txt over it, the newest tool, OS-specific keys, -g and -MMD dropped', () => {
+  it('resolves a board: platform.txt, platform.local.txt over it, the newest tool, OS-specific keys, -MMD dropped, -g kept on compiles and dropped at the link', () => {
     const board = resolveArduinoBoard(inst, parseBoardName('uno'));
     const r = arduinoRecipe(board);
     expect(r.programs.cpp).toBe(path.join(home, '.arduino15/packages/arduino/tools/avr-gcc/5.4.0-test/bin/avr-g++'));
     expect(r.compileFlags.cpp).toEqual([
       '-c',
+      '-g',
       '-Os',
       '-w',
       '-std=gnu++11',

@@ -53,9 +53,19 @@ function toolCall(tool: TaskTool, args: string): string {
   return `NXF_TOOL=${tool.hash} node ${quote(tool.path)} ${args}`;
 }
 
+/**
+ * With `-g`, gcc writes its working directory into the object (debug info, LTO objects too), so two checkouts
+ * would compile different bytes. gcc takes that directory from $PWD when $PWD names the current directory:
+ * /proc/self/cwd always does, on Linux, and reads the same in every checkout. (gcc 5 has no -ffile-prefix-map,
+ * and -fdebug-prefix-map records its own absolute argument in LTO objects.) Without /proc, gcc falls back to
+ * getcwd(): the object is the same program, only not byte-identical across checkouts.
+ */
+export const DEBUG_PWD = 'PWD=/proc/self/cwd';
+
 /** The compiler invocation alone (writes `<object>.$$.tmp`); a substring of `compileCommand`. */
 export function compileInvocation(step: CompileStep, env: EnvRefs): string {
   return [
+    ...(step.flags.some((f) => /^-g/.test(f.value)) ? [DEBUG_PWD] : []),
     renderArg(step.program, env),
     ...step.flags.map((f) => quote(f.value)),
     ...step.includeDirs.map(({ dir }) => (typeof dir === 'string' ? quote(`-I${dir}`) : `-I${renderArg(dir, env)}`)),

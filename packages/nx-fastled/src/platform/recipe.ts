@@ -3,8 +3,9 @@
 // `{object_file}`, `{includes}`, `{build.path}`, ...), split the way arduino-cli splits it, and taken apart
 // into program, flags and the file arguments nx-fastled supplies itself.
 //
-// Kept as the platform says: every flag, in order; dropped, on purpose: `-g` (debug info records the working
-// directory; the .hex never holds it) and `-MMD` (a .d file Nx would not know about). A pattern nx-fastled
+// Kept as the platform says: every flag, in order (`-g` too: gcc 5.4's LTO generates different code without it,
+// see DROPPED_LINK_FLAGS); dropped, on purpose: `-MMD` (a .d file Nx would not know about) and `-g` from the
+// link only. A pattern nx-fastled
 // cannot follow (an absolute path outside the core and variant folders, a `{build.path}` file other than the
 // ones it supplies, an unresolved `{property}`) is reported with the property and the board, not guessed.
 import * as fs from 'node:fs';
@@ -22,9 +23,19 @@ const INC = '\u0001INCLUDES';
 const BUILD = '\u0001BUILD';
 const NAME = '\u0001PROJECT';
 
+/** Flags of the compile patterns left out, and why. */
 export const DROPPED_FLAGS: ReadonlyMap<string, string> = new Map([
-  ['-g', 'debug info records the working directory (and the .hex never holds it)'],
   ['-MMD', 'a .d file Nx would not know about; include closures come from the scanner'],
+]);
+
+/**
+ * Flags of the link pattern left out. `-g` stays on every compile: with it, gcc 5.4's LTO objects carry debug
+ * statements that change its inlining (FastLED's AnalogOutput on uno: 4 bytes of flash in
+ * fl::string::operator=, against arduino-builder's image); at the link it only adds debug info to the .elf, which
+ * would then name the LTO's randomly named temporary files, so no two links would give the same .elf.
+ */
+export const DROPPED_LINK_FLAGS: ReadonlyMap<string, string> = new Map([
+  ['-g', "at the link only: the .elf's debug info would name the LTO's random temporary files (the image is the same)"],
 ]);
 
 export class RecipeError extends Error {}
@@ -152,7 +163,7 @@ export function arduinoRecipe(board: ArduinoBoard): ArduinoRecipe {
   const o = combine.indexOf('-o');
   if (o < 0) throw new RecipeError(`board ${board.fqbn}: recipe.c.combine.pattern has no "-o"`);
   const linkFlags = combine.slice(1, o).filter((a) => {
-    if (!DROPPED_FLAGS.has(a)) return true;
+    if (!DROPPED_LINK_FLAGS.has(a)) return true;
     if (!dropped.includes(a)) dropped.push(a);
     return false;
   });

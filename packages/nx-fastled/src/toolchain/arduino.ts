@@ -13,7 +13,7 @@ import type { ArduinoBoard } from '../platform/board';
 import { BoardResolutionError, listBoards, resolveArduinoBoard } from '../platform/board';
 import { discoverPlatforms, Installation } from '../platform/discover';
 import { boardId, FqbnError, parseBoardName } from '../platform/fqbn';
-import { ArduinoRecipe, arduinoRecipe, DROPPED_FLAGS, listSourceFiles, RecipeError } from '../platform/recipe';
+import { ArduinoRecipe, arduinoRecipe, DROPPED_FLAGS, DROPPED_LINK_FLAGS, listSourceFiles, RecipeError } from '../platform/recipe';
 import { languageOf as languageOfFile } from './sources';
 import { PropertiesError } from './properties';
 import { gccFacts, gccIdentityRoots } from './gcc-probe';
@@ -266,7 +266,9 @@ function recipeOf(located: Located, probe: CompilerProbe): BoardRecipe {
   // `D`: zero timestamps, uids and modes, so archives are byte-stable.
   if (modeAt >= 0 && !ar[modeAt].includes('D')) ar[modeAt] = `${ar[modeAt]}D`;
   else if (modeAt < 0) ar.unshift('rcsD');
-  const dropped = recipe.dropped.length ? ` (${recipe.dropped.map((d) => `${d} dropped: ${DROPPED_FLAGS.get(d)}`).join('; ')})` : '';
+  const dropped = recipe.dropped.length
+    ? ` (${recipe.dropped.map((d) => `${d} dropped: ${DROPPED_FLAGS.get(d) ?? DROPPED_LINK_FLAGS.get(d)}`).join('; ')})`
+    : '';
   const origin = (key: string) => `${board.fqbn}: ${key}${dropped}`;
   const ram = recipe.limits?.ram;
   const traits = arduinoBoardTraits({
