@@ -4,7 +4,8 @@
 //
 //   node -r @swc-node/register tools/bench/boards.ts --library vendor/FastLED --out tools/bench/results/fastled-avr-boards
 //        [--built <workspace>]   a workspace (made by this script's `--prepare`) where `nx run-many -t build` ran
-//        [--oracle <jsonl>]      arduino-builder results, one JSON object per line:
+//        [--runs <run.json>]...  the run records of that workspace's builds (default: its dist/report/run.json)
+//        [--oracle <jsonl>]      arduino-builder results (tools/bench/boards-oracle.ts), one JSON object per line:
 //                                { fqbn, ino (workspace-relative), rc, flash, ram, seconds }
 //        [--prepare <dir> --boards uno,mega,leonardo]   only create a FastLED workspace for a build, then exit
 //
@@ -129,7 +130,12 @@ interface BoardRow {
 }
 
 /** Per board, from a built workspace: admitted (graph), built (size.json present), failed (with the reason). */
-function boardRows(ws: BenchWorkspace, perBoard: Record<string, { links: number; traits?: string }>, examples: number): BoardRow[] {
+function boardRows(
+  ws: BenchWorkspace,
+  perBoard: Record<string, { links: number; traits?: string }>,
+  examples: number,
+  runs: string[],
+): BoardRow[] {
   return Object.entries(perBoard)
     .sort(([a], [b]) => (a < b ? -1 : 1))
     .map(([board, g]) => {
@@ -138,7 +144,7 @@ function boardRows(ws: BenchWorkspace, perBoard: Record<string, { links: number;
       if (!fs.existsSync(dir)) return { ...row, notBuilt: 'not built in this run' };
       const sizes = walk(dir).filter((f) => f.endsWith('.size.json'));
       row.built = sizes.length;
-      row.failed = failures(ws, board);
+      row.failed = failures(ws, board, runs);
       return row;
     });
 }
@@ -153,21 +159,52 @@ function walk(dir: string): string[] {
   return out;
 }
 
-/** Failed link tasks of the last recorded build for that board, with the first line of their message. */
-function failures(ws: BenchWorkspace, board: string): { example: string; reason: string }[] {
-  const runs = path.join(ws.root, 'dist/report/run.json');
-  if (!fs.existsSync(runs)) return [];
-  const record = JSON.parse(fs.readFileSync(runs, 'utf8')) as { tasks: { id: string; status: string; terminalOutput?: string }[] };
-  return record.tasks
-    .filter((t) => t.status === 'failure' && t.id.startsWith(`${board}/`))
-    .map((t) => ({
-      example: t.id,
-      reason:
-        (t.terminalOutput ?? '')
-          .split('\n')
-          .find((l) => /nx-fastled:|error/.test(l))
-          ?.trim() ?? 'see the log',
-    }));
+/**
+ * Failed tasks of the recorded builds for that board (`dist/report/run.json`, or the run records given with
+ * `--runs`: boards built in batches each leave their own), one per example, with the line that says why: the
+ * library's own `#error`, the size check's "too large", a compiler or linker error, else nx-fastled's message.
+ */
+function failures(ws: BenchWorkspace, board: string, runs: string[]): { example: string; reason: string }[] {
+  const files = runs.length ? runs : [path.join(ws.root, 'dist/report/run.json')];
+  const byExample = new Map<string, string>();
+  for (const file of files.filter((f) => fs.existsSync(f))) {
+    const record = JSON.parse(fs.readFileSync(file, 'utf8')) as { tasks: { id: string; status: string; terminalOutput?: string }[] };
+    for (const t of record.tasks) {
+      if (!t.id.startsWith(`${board}/`)) continue;
+      const example = exampleOfTask(t.id);
+      if (t.status !== 'failure') {
+        if (/:link$/.test(t.id) && /success|cache/.test(t.status)) byExample.delete(example);
+        continue;
+      }
+      byExample.set(example, failureReason(t.terminalOutput ?? ''));
+    }
+  }
+  return [...byExample.entries()].sort(([a], [b]) => (a < b ? -1 : 1)).map(([example, reason]) => ({ example, reason }));
+}
+
+/** `uno/fastled/examples/Fx/FxWave/FxWave.ino:compile` -> `Fx/FxWave`. */
+function exampleOfTask(id: string): string {
+  const project = id.replace(/:[^:]+$/, '');
+  const rest = project
+    .split('/')
+    .slice(2)
+    .join('/')
+    .replace(/^examples\//, '');
+  return rest.replace(/\/[^/]+\.(ino|pde|cpp|c|S)$/, '');
+}
+
+export function failureReason(output: string): string {
+  const lines = output.split('\n').map((l) => l.trim());
+  const pick = (re: RegExp) => lines.find((l) => re.test(l));
+  const why =
+    pick(/#error/) ??
+    pick(/too large for/) ??
+    pick(/is not within region|region `?[\w.]+'? overflowed|will not fit in region/) ??
+    pick(/\berror\b/) ??
+    pick(/undefined reference/) ??
+    pick(/nx-fastled:/) ??
+    'see the log';
+  return why.replace(/\s+/g, ' ').slice(0, 300);
 }
 
 interface OracleRow {
@@ -272,9 +309,11 @@ async function main(): Promise<number> {
       'graph-boards': { type: 'string', default: `uno;uno,mega,leonardo;${ARDUINO_AVR_BOARDS.join(',')}` },
       'skip-graph': { type: 'boolean', default: false },
       warm: { type: 'boolean', default: false },
+      runs: { type: 'string', multiple: true, default: [] },
     },
   });
   const library = path.resolve(values.library!);
+  const runs = (values.runs ?? []).map((r) => path.resolve(r));
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'nxf-boards-'));
   if (values.prepare) {
     const root = path.resolve(values.prepare);
@@ -333,7 +372,7 @@ async function main(): Promise<number> {
     nx: JSON.parse(fs.readFileSync(require.resolve('nx/package.json'), 'utf8')).version,
     examples,
     timings,
-    boards: boardRows(built ?? ws, perBoard, examples),
+    boards: boardRows(built ?? ws, perBoard, examples, runs),
     oracle: values.oracle ? oracleRows(built, path.resolve(values.oracle)) : [],
   };
   writeAtomic(`${values.out}.json`, JSON.stringify(doc, null, 1) + '\n');
