@@ -103,10 +103,23 @@ async function main(): Promise<void> {
   }
   process.stderr.write(`oracle: ${jobs.length} builds to run, ${done.size} already in ${out}\n`);
   const workers = Number(values.jobs);
-  let next = 0;
+  // arduino-builder compiles the whole library once per build folder (one per worker and FQBN), slowly, one
+  // file at a time: a worker stays on its FQBN, takes one no worker has started next, and only then helps another.
+  const queues = new Map<string, Job[]>();
+  for (const j of jobs) queues.set(j.fqbn, [...(queues.get(j.fqbn) ?? []), j]);
+  const started = new Set<string>();
+  const take = (current: string | undefined): Job | undefined => {
+    let fqbn = current && queues.get(current)?.length ? current : undefined;
+    fqbn ??= [...queues.keys()].find((f) => !started.has(f) && queues.get(f)!.length);
+    fqbn ??= [...queues.entries()].sort((a, b) => b[1].length - a[1].length).find(([, q]) => q.length)?.[0];
+    if (!fqbn) return undefined;
+    started.add(fqbn);
+    return queues.get(fqbn)!.shift();
+  };
   const run = async (w: number): Promise<void> => {
-    while (next < jobs.length) {
-      const job = jobs[next++];
+    let current: string | undefined;
+    for (let job = take(current); job; job = take(current)) {
+      current = job.fqbn;
       const safe = job.fqbn.replace(/[:=,]/g, '_');
       const exDir = path.dirname(job.ino); // examples/<dir>
       const name = path.basename(job.ino, '.ino');

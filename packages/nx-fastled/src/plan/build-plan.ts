@@ -50,9 +50,14 @@ function flags(values: string[], why: string): Flag[] {
   return values.map((value) => ({ value, why }));
 }
 
+const WHY_PIPE =
+  'with -g, gcc assembles a .S through a randomly named temporary file that the debug info names; -pipe feeds the assembler directly, so the object is the same every run (the code is the same either way)';
+
 function recipeFlags(b: PlanBoard, language: Language): Flag[] {
   const r = b.resolved.recipe;
-  return flags(r.compileFlags[language], r.flagOrigin?.[language] ?? `${b.name} recipe (${language})`);
+  const own = flags(r.compileFlags[language], r.flagOrigin?.[language] ?? `${b.name} recipe (${language})`);
+  const pipe = language === 'S' && own.some((f) => /^-g/.test(f.value)) && !own.some((f) => f.value === '-pipe');
+  return pipe ? [...own, { value: '-pipe', why: WHY_PIPE }] : own;
 }
 
 function out(ctx: PlanContext, ...parts: string[]): string {
