@@ -6,7 +6,7 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { elfProblem, arProblem } from '../../src/cli/verify-command';
+import { elfProblem, arProblem } from '../../src/integrity/object-structure';
 import { startServer, StartedServer, stopServer } from '../ci-recipe/cache-server';
 import { TestWorkspace } from '../support/workspace';
 import {

@@ -1,5 +1,5 @@
-// The verifying side of the object checksums (src/cli/verify-command.ts), with real host g++ objects and
-// archives laid out as Nx lays out its local cache (`<cache>/<hash>/<workspace-relative output path>`):
+// The verifying side of the object checksums (src/integrity/, src/cli/verify-command.ts), with real host g++
+// objects and archives laid out as Nx lays out its local cache (`<cache>/<hash>/<workspace-relative output path>`):
 // an altered byte is caught by the `.sha256` sidecar, truncation by the structure check (object, archive,
 // archive member); the link refuses, names the file, evicts the bad cache entries and leaves no image.
 import { spawnSync } from 'node:child_process';
