@@ -73,8 +73,6 @@ describe('docs/ARCHITECTURE.md layers', () => {
       state.set(f, 'done');
     };
     for (const f of domain) visit(f, []);
-    // Known, in transition: platform/ is replacing toolchain/'s boards (issue 10) and still reads
-    // toolchain/properties.ts. Any other cycle fails; so does this one once it is gone (update the list).
-    expect(cycles).toEqual(['toolchain -> platform -> toolchain']);
+    expect(cycles).toEqual([]);
   });
 });

@@ -7,7 +7,7 @@
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { splitArgs } from '../toolchain/properties';
+import { splitQuoted } from '../platform/properties';
 import { defineCommand, parseCommand } from '../util/args';
 import { tempName, writeAtomic } from '../util/atomic';
 import { verifyInputs } from './verify-command';
@@ -154,7 +154,7 @@ export function runLink(argv: string[]): void {
       if (!objcopy || objcopyFlags === undefined) continue;
       const image = path.join(outDir, `${name}.${ext}`);
       pending.push([tempName(image), image]);
-      run(tool(objcopy), [...splitArgs(objcopyFlags), tmpElf, tempName(image)], `making ${image}`);
+      run(tool(objcopy), [...splitQuoted(objcopyFlags, `--${ext}-flags`), tmpElf, tempName(image)], `making ${image}`);
     }
     const report: SizeReport = size
       ? measure(tool(size), tmpElf, board, limitOf('flash-limit'), limitOf('ram-limit'), regexes)

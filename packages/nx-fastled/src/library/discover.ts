@@ -14,7 +14,7 @@
 // not compiled are listed in `skipped` with the reason.
 import * as path from 'node:path/posix';
 import { match } from 'micromatch';
-import { parseProperties, Properties, PropertiesError } from '../toolchain/properties';
+import { parseProperties, Properties, PropertiesError } from '../platform/properties';
 import { libraryFields, type LibraryFields } from './library-fields';
 import { HEADER_EXTENSIONS } from './resolver';
 

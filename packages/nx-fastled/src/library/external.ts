@@ -5,7 +5,7 @@
 // `library.properties` is a legacy library named after its folder if it holds a header.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { parseProperties } from '../toolchain/properties';
+import { parseProperties } from '../platform/properties';
 import { libraryFields, type LibraryFields } from './library-fields';
 import { HEADER_EXTENSIONS, type LibraryLocation } from './resolver';
 

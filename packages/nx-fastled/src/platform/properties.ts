@@ -1,13 +1,41 @@
 // Arduino platform properties as arduino-cli reads them (go-properties-orderedmap semantics).
 //
-// Format: `key=value` lines of platform.txt, platform.local.txt, boards.txt; `#` comment lines; a key with an
-// OS suffix (`key.linux`, `key.windows`, `key.macosx`) replaces `key` on that OS and is dropped elsewhere;
+// Format: `key=value` lines of platform.txt, platform.local.txt, boards.txt (and library.properties, which
+// library/ reads with parseProperties); `#` comment lines; a key with an OS suffix (`key.linux`,
+// `key.windows`, `key.macosx`) replaces `key` on that OS and is dropped elsewhere;
 // `{key}` references expand recursively, unknown ones stay as written. Recipe lines split into arguments at
 // spaces, a word starting with `"` or `'` running to the word that ends with the same quote (quotes removed).
 import * as fs from 'node:fs';
-import { PropertiesError, parseProperties } from '../toolchain/properties';
 
 export type Props = Map<string, string>;
+/** The same map, by the name library/ uses for `library.properties`. */
+export type Properties = Props;
+
+export class PropertiesError extends Error {
+  constructor(
+    readonly file: string,
+    readonly line: number,
+    message: string,
+  ) {
+    super(`${file}:${line}: ${message}`);
+    this.name = 'PropertiesError';
+  }
+}
+
+/** `key=value` lines (blank and `#` lines skipped; a line without `=` is an error naming file and line). */
+export function parseProperties(text: string, file: string): Props {
+  const props: Props = new Map();
+  text.split(/\r?\n/).forEach((raw, index) => {
+    const line = raw.trim();
+    if (line === '' || line.startsWith('#')) return;
+    const eq = line.indexOf('=');
+    if (eq <= 0) {
+      throw new PropertiesError(file, index + 1, `expected "key=value", found "${line}"`);
+    }
+    props.set(line.slice(0, eq).trim(), line.slice(eq + 1).trim());
+  });
+  return props;
+}
 
 const OS_SUFFIXES = ['linux', 'windows', 'macosx', 'freebsd'];
 const THIS_OS =
