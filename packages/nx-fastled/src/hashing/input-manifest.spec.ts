@@ -4,7 +4,7 @@ import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { buildManifest, CHANGED, checkInputs, memoText } from './input-manifest';
+import { buildManifest, CHANGED, checkInputs, coveredFolders, memoText } from './input-manifest';
 
 const root = fs.mkdtempSync(path.join(os.tmpdir(), 'nxf-manifest-'));
 let hashed = 0;
@@ -78,4 +78,35 @@ it('the memo skips re-hashing files whose signature did not move, and re-hashes 
   expect(second.stats.rehashed).toBe(1);
   expect(hashed).toBe(1);
   expect(second.manifest.files['lib/a.h']).not.toBe(CHANGED);
+});
+
+it('headers of a toolchain folder inside the workspace (an installed host core) are keyed by identity: no warning', () => {
+  // what `npm install nx-fastled` lays out: the native core is a real folder under node_modules, git-ignored
+  write('node_modules/nx-fastled/cores/native/Arduino.h', '#pragma once\n');
+  write('node_modules/nx-fastled/cores/native/Serial.h', '');
+  write('node_modules/other/x.h', '');
+  const { manifest } = buildManifest(root, snapshot(['lib/a.h', 'lib/x.cpp']), hash);
+  const core = path.join(root, 'node_modules/nx-fastled/cores/native');
+  manifest.covered = coveredFolders(root, ['/usr/bin', core, path.join(root, 'node_modules/nx-fastled/cores/native/')]);
+  expect(manifest.covered).toEqual(['node_modules/nx-fastled/cores/native']);
+  const read = [
+    'lib/x.cpp',
+    'lib/a.h',
+    path.join(core, 'Arduino.h'),
+    'node_modules/nx-fastled/cores/native/Serial.h',
+    'node_modules/other/x.h',
+  ];
+  // a file beside the covered folder whose name only starts like it is still reported
+  write('node_modules/nx-fastled/cores/native2.h', '');
+  expect(checkInputs(manifest, root, [...read, 'node_modules/nx-fastled/cores/native2.h'])).toEqual({
+    changed: [],
+    untracked: ['node_modules/nx-fastled/cores/native2.h', 'node_modules/other/x.h'],
+  });
+  // without the toolchain folder recorded, the same compile warns about every core header it read
+  delete manifest.covered;
+  expect(checkInputs(manifest, root, read).untracked).toEqual([
+    'node_modules/nx-fastled/cores/native/Arduino.h',
+    'node_modules/nx-fastled/cores/native/Serial.h',
+    'node_modules/other/x.h',
+  ]);
 });

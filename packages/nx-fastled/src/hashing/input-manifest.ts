@@ -14,7 +14,11 @@
 // write, even one that restores the old bytes, and cannot be set back), so the object is not trusted.
 //
 // Format (JSON, one file per Nx run, written to a temporary name and renamed):
-//   { "version": 1, "root": "<absolute workspace root>", "files": { "<ws-relative path>": "<signature>" | "!" } }
+//   { "version": 1, "root": "<absolute workspace root>", "files": { "<ws-relative path>": "<signature>" | "!" },
+//     "covered": ["<ws-relative folder>", ...] }
+// `covered` (optional, sorted) lists the toolchain folders that lie inside the workspace (nx-fastled's own
+// host core under node_modules/nx-fastled/cores/, a core vendored in the repository): their files are keyed
+// by the toolchain identity, not by Nx, so a compile reading them is neither checked nor warned about here.
 // Memo (JSON, in Nx's workspace-data folder): { "version": 1, "entries": { "<path>": ["<signature>", "<nx hash>"] } }
 // lets an unchanged file skip re-hashing: the same signature means the same bytes.
 import * as fs from 'node:fs';
@@ -28,6 +32,14 @@ export interface InputManifest {
   version: 1;
   root: string;
   files: Record<string, string>;
+  /** ws-relative toolchain folders inside the workspace, keyed by the toolchain identity; sorted */
+  covered?: string[];
+}
+
+/** The ws-relative forms of the folders (absolute) that lie inside `root`, sorted; others are dropped. */
+export function coveredFolders(root: string, dirs: string[]): string[] {
+  const inside = dirs.map((d) => workspaceRelative(root, d)).filter((d): d is string => d !== undefined);
+  return [...new Set(inside)].sort();
 }
 
 /** size:mtime:ctime:inode in nanoseconds, or undefined for something that is not a readable regular file. */
@@ -129,16 +141,18 @@ export interface InputCheck {
 
 /**
  * Compares the files a compile read (depfile prerequisites, relative to the workspace root or absolute) with
- * the manifest. Files outside the workspace (toolchain, core) are covered by the toolchain identity instead.
+ * the manifest. Files outside the workspace (toolchain, core), and those in the manifest's `covered` toolchain
+ * folders inside it, are keyed by the toolchain identity instead.
  * @param ignore workspace-relative files that are expected to be unknown to Nx (the generated sketch TU)
  */
 export function checkInputs(manifest: InputManifest, root: string, read: string[], ignore: string[] = []): InputCheck {
   const changed: InputChange[] = [];
   const untracked: string[] = [];
   const skip = new Set(ignore.map((f) => path.posix.normalize(f)));
+  const covered = (manifest.covered ?? []).map((d) => `${d}/`);
   for (const dep of new Set(read)) {
     const rel = workspaceRelative(root, dep);
-    if (rel === undefined || skip.has(rel)) continue;
+    if (rel === undefined || skip.has(rel) || covered.some((d) => rel.startsWith(d))) continue;
     const recorded = manifest.files[rel];
     if (recorded === undefined) untracked.push(rel);
     else if (recorded === CHANGED) changed.push({ file: rel, when: 'before' });

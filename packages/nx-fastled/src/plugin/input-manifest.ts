@@ -9,7 +9,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { nxHashFile, workspaceFiles } from '../nx-compat';
-import { buildManifest, MANIFEST_ENV, memoText } from '../hashing/input-manifest';
+import { buildManifest, coveredFolders, MANIFEST_ENV, memoText } from '../hashing/input-manifest';
 import { writeAtomic } from '../util/atomic';
 import { memoDir } from './state';
 
@@ -19,12 +19,18 @@ function runsDir(workspaceRoot: string): string {
   return path.join(memoDir(workspaceRoot), 'runs');
 }
 
-export async function writeRunManifest(workspaceRoot: string, runId: string | undefined): Promise<void> {
+/**
+ * @param toolchainDirs absolute folders of the located toolchains (bin, core, variant): those inside the
+ *   workspace are recorded as `covered` (the toolchain identity keys them)
+ */
+export async function writeRunManifest(workspaceRoot: string, runId: string | undefined, toolchainDirs: string[] = []): Promise<void> {
   const dir = runsDir(workspaceRoot);
   pruneStale(dir);
   const files = await workspaceFiles(workspaceRoot);
   const memoFile = path.join(memoDir(workspaceRoot), 'input-memo.json');
   const { manifest, memo } = buildManifest(workspaceRoot, files, nxHashFile, memoFile);
+  const covered = coveredFolders(workspaceRoot, toolchainDirs);
+  if (covered.length) manifest.covered = covered;
   const id = (runId ?? '').replace(/[^A-Za-z0-9]/g, '') || randomBytes(8).toString('hex');
   const file = path.join(dir, `${id}-${process.pid}.json`);
   writeAtomic(file, JSON.stringify(manifest));

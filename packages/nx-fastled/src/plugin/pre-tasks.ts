@@ -15,14 +15,16 @@ export async function preTasksExecution(rawOptions: NxFastledOptions | undefined
   const dir = memoDir(context.workspaceRoot);
   const memo = new StatMemo(path.join(dir, 'stat-memo.json'));
   const probes = new ProbeMemo(path.join(dir, 'probes.json'));
+  const toolchainDirs: string[] = [];
   for (const [name, entry] of resolveRequestedBoards(context.workspaceRoot, options, memo, probes)) {
     if (!entry.ok) continue;
     const vars = toolchainVars(name, entry.identity);
     process.env[vars.bin] = entry.located.binDir;
     process.env[vars.core] = entry.located.coreDir;
     if (entry.located.variantDir) process.env[vars.variant] = entry.located.variantDir;
+    toolchainDirs.push(entry.located.binDir, entry.located.coreDir, ...(entry.located.variantDir ? [entry.located.variantDir] : []));
   }
   memo.save();
   probes.save();
-  await writeRunManifest(context.workspaceRoot, (context as { id?: string }).id);
+  await writeRunManifest(context.workspaceRoot, (context as { id?: string }).id, toolchainDirs);
 }
