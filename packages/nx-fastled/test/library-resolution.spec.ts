@@ -122,3 +122,48 @@ describe('library resolution (arduino-cli rules) with real compilers', () => {
     );
   }, 300_000);
 });
+
+describe('sketchbook libraries (option "sketchbook", outside the workspace)', () => {
+  let ws: TestWorkspace;
+  let parent: string;
+  let first: ReturnType<TestWorkspace['nx']>;
+  beforeAll(() => {
+    parent = fs.mkdtempSync(path.join(os.tmpdir(), 'nxf-sketchbook-'));
+    fs.cpSync(path.join(FIXTURES, '../sketchbook'), path.join(parent, 'sketchbook'), { recursive: true });
+    // Relative to the workspace root: <parent>/ws -> <parent>/sketchbook.
+    ws = makeWorkspace({ libraries: ['UsesSketch'], boards: BOARDS, parent, pluginOptions: { sketchbook: '../sketchbook' } });
+    first = ws.nx(['run-many', '-t', 'build', '--outputStyle=static']);
+  }, 600_000);
+
+  it('resolves a header only the sketchbook offers, compiles that library from there, and keys it by content, not path', () => {
+    expect({ status: first.status, err: first.status === 0 ? '' : first.stdout.slice(-4000) + first.stderr }).toEqual({ status: 0, err: '' });
+    const ex = show(ws, 'usessketch/Hello').metadata.nxFastled;
+    expect(ex.uses).toEqual({
+      native: ['SketchLib (sketchbook)'],
+      ...(HAS_AVR ? { uno: ['SketchLib (sketchbook)', 'Wire (platform)'] } : {}),
+    });
+    expect(run(ws, 'dist/native/usessketch/examples/Hello/Hello.elf')).toBe('sketch=7\r\n');
+    // depends=SketchLib is satisfied by the sketchbook: no missing-dependency advice.
+    expect(JSON.stringify(show(ws, 'usessketch').metadata.nxFastled)).not.toContain('is not available to this build');
+    const compile = ws.nx(['show', 'project', 'native/sketchbook-sketchlib/src/SketchLib.cpp', '--json']);
+    expect(compile.status).toBe(0);
+    const command: string = JSON.parse(compile.stdout).targets.compile.options.command;
+    expect(command).toContain('"$NXF_SKETCHBOOK"/libraries/SketchLib/src/SketchLib.cpp');
+    expect(command).not.toContain(parent);
+    expect(command).toMatch(/ SketchLib=[0-9a-f]{16} /);
+  });
+
+  it('an edit inside the sketchbook re-keys the TUs that read that library, and nothing else', () => {
+    const src = path.join(parent, 'sketchbook/libraries/SketchLib/src/SketchLib.cpp');
+    fs.writeFileSync(src, fs.readFileSync(src, 'utf8').replace('#define SKETCH_VALUE 7', '#define SKETCH_VALUE 8'));
+    const second = ws.nx(['run-many', '-t', 'build', '--outputStyle=static']);
+    expect(second.status).toBe(0);
+    expect(run(ws, 'dist/native/usessketch/examples/Hello/Hello.elf')).toBe('sketch=8\r\n');
+    const missed = ws
+      .lastRun()
+      .tasks.filter((t) => t.target === 'compile' && !t.status.includes('cache'))
+      .map((t) => t.project)
+      .sort();
+    expect(missed).toEqual(BOARDS.flatMap((b) => [`${b}/sketchbook-sketchlib/src/SketchLib.cpp`, `${b}/usessketch/examples/Hello/Hello.ino`]).sort());
+  }, 600_000);
+});

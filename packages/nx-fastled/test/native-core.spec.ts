@@ -23,9 +23,9 @@ const CXX = [
 describe('native host core', () => {
   let dir: string;
   let program: string;
+  const objects: string[] = [];
   beforeAll(() => {
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'nxf-core-'));
-    const objects: string[] = [];
     for (const f of fs
       .readdirSync(CORE)
       .filter((f) => f.endsWith('.cpp'))
@@ -74,6 +74,35 @@ describe('native host core', () => {
     const r = spawnSync(program, [], { input: '', encoding: 'utf8', timeout: 20_000 });
     expect(r.status).toBe(0);
     expect(r.stdout).toContain('read 0 0.00 []');
+  });
+
+  it('takes what real libraries assume of other cores: BitOrder (ArduinoCore-API), <util/delay.h>, <ctype.h> through Arduino.h', () => {
+    // Adafruit BusIO's `typedef BitOrder BusIOBitOrder` for non-AVR cores, SSD1306's <util/delay.h> on
+    // anything but ARM/ESP, NeoPixel's tolower() with only Arduino.h included.
+    const src = path.join(dir, 'Assumed.cpp');
+    fs.writeFileSync(
+      src,
+      [
+        '#include <Arduino.h>',
+        '#include <SPI.h>',
+        '#include <util/delay.h>',
+        'typedef BitOrder BusIOBitOrder;',
+        'void setup() {',
+        '  BusIOBitOrder order = MSBFIRST;',
+        '  SPI.beginTransaction(SPISettings(1000000, order, SPI_MODE0));',
+        '  unsigned long t0 = millis();',
+        '  _delay_ms(5);',
+        "  Serial.print((char)tolower('Q'));",
+        '  Serial.println(millis() - t0 >= 5);',
+        '}',
+        'void loop() {}',
+        '',
+      ].join('\n'),
+    );
+    execFileSync('g++', [...CXX, '-Wall', '-Werror', src, '-o', `${src}.o`]);
+    execFileSync('g++', [`${src}.o`, ...objects, '-o', path.join(dir, 'Assumed'), '-lm']);
+    const r = spawnSync(path.join(dir, 'Assumed'), [], { input: '', encoding: 'utf8', env: { ...process.env, NX_FASTLED_NATIVE_LOOPS: '0' } });
+    expect({ status: r.status, out: r.stdout }).toEqual({ status: 0, out: 'q1\r\n' });
   });
 
   it('Arduino.h compiles as C', () => {

@@ -18,6 +18,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <math.h>
+#include <ctype.h> /* the AVR core's Arduino.h brings it (through WCharacter.h): tolower, isdigit, ... */
 #ifndef __cplusplus
 #include <stdbool.h>
 #endif
@@ -57,6 +58,10 @@
 
 #define LSBFIRST 0
 #define MSBFIRST 1
+/* ArduinoCore-API (SAMD, mbed, Renesas) names the bit order type; libraries written for those cores use it
+ * on every architecture they do not list (Adafruit BusIO: `typedef BitOrder BusIOBitOrder`). An integer
+ * type keeps the AVR-style LSBFIRST/MSBFIRST macros above working. */
+typedef uint8_t BitOrder;
 
 #ifndef PI
 #define PI 3.1415926535897932384626433832795

@@ -27,10 +27,16 @@ const WHY_SEED = 'LTO objects are otherwise random: a per-TU seed keeps outputs 
 const WHY_IQUOTE = 'quoted includes of the generated sketch .cpp find the sketch folder first, as they would in place';
 const WHY_ARCHIVE_D = 'D: zero timestamps, uids and modes, so archives are byte-stable';
 
+/**
+ * The sketchbook's location, for the TUs of its libraries. Not keyed by any identity: each such TU's command
+ * carries its library's content digest instead, so the same library in another sketchbook folder hits.
+ */
+export const SKETCHBOOK_ENV = 'NXF_SKETCHBOOK';
+
 /** Environment variable names for a board's toolchain, unique per identity (a stale graph cannot use them). */
 export function envRefs(board: string, identity: string): EnvRefs {
   const base = `NXF_${board.toUpperCase().replace(/[^A-Z0-9]/g, '_')}_${identity.slice(0, 12)}`;
-  return { bin: `${base}_BIN`, core: `${base}_CORE`, variant: `${base}_VARIANT` };
+  return { bin: `${base}_BIN`, core: `${base}_CORE`, variant: `${base}_VARIANT`, sketchbook: SKETCHBOOK_ENV };
 }
 
 export function planBoard(resolved: ResolvedBoard): PlanBoard {
@@ -286,12 +292,17 @@ function depIncludeDirs(deps: LibraryDep[]): IncludeDir[] {
   return deps.flatMap((d) => d.includeDirs);
 }
 
-/** A platform-bundled library (`<core>/libraries/<dir>`, outside the workspace) as the planner needs it. */
+/**
+ * A library outside the workspace as the planner needs it: bundled with the board's platform
+ * (`<core>/libraries/<dir>`) or in the sketchbook (`<sketchbook>/libraries/<dir>`).
+ */
 export interface PlatformLibrary {
   name: string;
-  /** Output id, e.g. `platform-wire`. */
+  /** Output id, e.g. `platform-wire`, `sketchbook-onewire`. */
   id: string;
-  /** Its folder relative to the core folder, e.g. `libraries/Wire`. */
+  /** The folder `rel` is relative to (default `core`). */
+  base?: 'core' | 'sketchbook';
+  /** Its folder relative to the base folder, e.g. `libraries/Wire`. */
   rel: string;
   /** Sources relative to `rel`. */
   sources: string[];
@@ -303,7 +314,7 @@ export interface PlatformLibrary {
   defines: string[];
 }
 
-/** A platform library's TUs (sources rooted at the core folder, bytes in the key by digest) and archive. */
+/** A platform or sketchbook library's TUs (sources rooted at its base folder, bytes in the key by digest) and archive. */
 export function planPlatformLibrary(
   ctx: PlanContext,
   b: PlanBoard,
@@ -312,6 +323,8 @@ export function planPlatformLibrary(
 ): { compiles: CompileStep[]; archive?: ArchiveStep } {
   const board = b.name;
   const r = b.resolved.recipe;
+  const base = lib.base ?? 'core';
+  const from = base === 'sketchbook' ? 'from the sketchbook' : `bundled with the ${board} platform`;
   const defines = [...lib.defines, ...depDefines(deps)];
   const langFlags = (language: Language) => [...recipeFlags(b, language), ...flags(defines, WHY_DEFINES)];
   const includeDirs: IncludeDir[] = [
@@ -321,7 +334,7 @@ export function planPlatformLibrary(
     ...(lib.utility
       ? [
           {
-            dir: { root: 'core' as const, rel: `${lib.rel}/${lib.utility}` },
+            dir: { root: base, rel: `${lib.rel}/${lib.utility}` },
             why: 'a 1.0-layout library compiles its own TUs with utility/ on the path',
           },
         ]
@@ -339,16 +352,16 @@ export function planPlatformLibrary(
       root,
       board,
       library: lib.id,
-      description: `Compile ${lib.name}'s ${src} (bundled with the ${board} platform) for ${board}`,
+      description: `Compile ${lib.name}'s ${src} (${from}) for ${board}`,
       env: envOf(b),
       outputs: [object],
       language,
       program: { root: 'bin', rel: r.compiler[language] },
       flags: [...langFlags(language), { value: `-frandom-seed=${lib.rel}/${src}`, why: WHY_SEED }],
       includeDirs,
-      source: { root: 'core', rel: `${lib.rel}/${src}` },
+      source: { root: base, rel: `${lib.rel}/${src}` },
       object,
-      unit: `${lib.rel}/${src}`,
+      unit: base === 'sketchbook' ? `sketchbook/${lib.rel}/${src}` : `${lib.rel}/${src}`,
       keys,
     };
   });
@@ -363,7 +376,7 @@ export function planPlatformLibrary(
       `${root}/lib${lib.id}.a`,
       compiles,
       'library',
-      `Archive ${lib.name} (bundled with the ${board} platform) for ${board}`,
+      `Archive ${lib.name} (${from}) for ${board}`,
       lib.id,
     ),
   };

@@ -17,7 +17,7 @@ export function quote(arg: string): string {
 
 export function renderArg(arg: Arg, env: EnvRefs): string {
   if (typeof arg === 'string') return quote(arg);
-  const v = arg.root === 'bin' ? env.bin : arg.root === 'variant' ? env.variant : env.core;
+  const v = arg.root === 'bin' ? env.bin : arg.root === 'variant' ? env.variant : arg.root === 'sketchbook' ? env.sketchbook : env.core;
   return arg.rel === '.' || arg.rel === '' ? `"$${v}"` : `"$${v}"/${quote(arg.rel)}`;
 }
 
@@ -29,6 +29,11 @@ export function renderCommand(args: Arg[], env: EnvRefs): string {
 export function guard(board: string, env: EnvRefs): string {
   const msg = `nx-fastled: ${board} toolchain not prepared (changed since the graph was computed?): run npx nx reset`;
   return `: "\${${env.bin}:?${msg.replace(/["$`\\]/g, '')}}"`;
+}
+
+/** Stops a TU that reads a sketchbook library when the sketchbook's location was not exported. */
+function sketchbookGuard(env: EnvRefs): string {
+  return `: "\${${env.sketchbook}:?nx-fastled: the sketchbook folder is not prepared (option sketchbook changed since the graph was computed?): run npx nx reset}"`;
 }
 
 /** The task CLI as commands call it, and the digest of its code (sketch and link output depend on it). */
@@ -114,8 +119,10 @@ export function compileCommand(step: CompileStep, b: PlanBoard, tool: TaskTool):
   // Workspace TUs (not the core, which reads no workspace file) write a depfile for the inputs check.
   const depfile = step.inputs ? ` -MD -MF ${quote(step.object)}.$$.d` : '';
   const keys = step.keys?.length ? ` ${step.keys.join(' ')}` : '';
+  const usesSketchbook = [step.source, ...step.includeDirs.map((d) => d.dir)].some((a) => typeof a !== 'string' && a.root === 'sketchbook');
   return [
     `${prelude(b)}${keys}`,
+    ...(usesSketchbook ? [sketchbookGuard(b.env)] : []),
     `mkdir -p ${quote(path.dirname(step.object))}`,
     ...(sketch ? [sketch] : []),
     `{ ${compileInvocation(step, b.env)}${depfile} 2>${err} || ${failing}; } && { cat ${err} >&2; rm -f ${err}; }`,

@@ -28,6 +28,8 @@ export interface EnvRefs {
   core: string;
   /** Set only when the board's variant comes from another platform than its core. */
   variant: string;
+  /** The sketchbook folder (option `sketchbook`); set only when one is configured. Not per board. */
+  sketchbook: string;
 }
 
 /** A resolved board as the planner sees it. */

@@ -20,13 +20,14 @@ export interface ClosureProvider {
 
 const X_LANGUAGE = { c: 'c', cpp: 'c++', S: 'assembler-with-cpp' } as const;
 
-export function makeClosure(workspaceRoot: string, fileHashes: Map<string, string>, cacheFile: string): ClosureProvider {
+export function makeClosure(workspaceRoot: string, fileHashes: Map<string, string>, cacheFile: string, sketchbookDir?: string): ClosureProvider {
   const scanner = new IncludeScanner({ workspaceRoot, fileHash: (f) => fileHashes.get(f), cacheFile });
   const probes = new ProbeMemo(path.join(path.dirname(cacheFile), 'predefined-macros.json'));
   const predefined = new Map<string, string | undefined>();
   const absolute = (d: Arg, b: BoardContext) => {
     if (typeof d === 'string') return d;
     const l = b.resolved.located;
+    if (d.root === 'sketchbook') return path.join(sketchbookDir ?? '/nonexistent-sketchbook', d.rel);
     return path.join(d.root === 'bin' ? l.binDir : d.root === 'variant' ? (l.variantDir ?? l.coreDir) : l.coreDir, d.rel);
   };
   /** Builtins and -D of this board's compile of `language`; undefined (scanner stays conservative) on failure. */

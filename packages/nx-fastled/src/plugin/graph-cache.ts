@@ -26,7 +26,9 @@ import { StatMemo } from '../hashing/stat-memo';
 import { moduleClosure } from '../hashing/module-closure';
 import { ProbeMemo } from '../toolchain/identity';
 import { installedNxVersion, workspaceFiles } from '../nx-compat';
-import { normalizeOptions, NxFastledOptions, readOptions } from './options';
+import { normalizeOptions, NxFastledOptions, readOptions, sketchbookDir } from './options';
+import { externalLibrariesDigest } from './library-uses';
+import { boardContext } from './projects';
 import { memoDir, PLUGIN_ROOT, resolveRequestedBoards, toolPath } from './state';
 
 export const GRAPH_CACHE_FILE = 'graph-cache.json';
@@ -68,8 +70,11 @@ export async function graphCacheKey(
   const dir = memoDir(workspaceRoot);
   const memo = new StatMemo(path.join(dir, 'stat-memo.json'));
   const probes = new ProbeMemo(path.join(dir, 'probes.json'));
+  const sketchbook = sketchbookDir(workspaceRoot, options);
   for (const [name, board] of [...resolveRequestedBoards(workspaceRoot, options, memo, probes)].sort(([a], [b]) => (a < b ? -1 : 1))) {
     part(`board:${name}`, board.ok ? `ok ${board.identity}` : `missing ${board.missing.missing}`);
+    // Libraries outside the workspace (the platform's bundled ones, the sketchbook's) decide resolution too.
+    if (board.ok) part(`libraries:${name}`, externalLibrariesDigest(boardContext(board), sketchbook, memo));
   }
   memo.save();
   probes.save();

@@ -1,7 +1,8 @@
 // Library resolution for one board, in the graph: which libraries each example and each library needs, the
 // way arduino-cli's detector finds them (library/resolution.ts), with the compiler's own preprocessor
 // deciding what is missing (toolchain/missing-headers.ts). The libraries available are the workspace's
-// (priority of `arduino-cli compile --library`) and the board platform's bundled `libraries/` folder.
+// (priority of `arduino-cli compile --library`), the sketchbook's `libraries/` (option `sketchbook`) and the
+// board platform's bundled `libraries/` folder.
 //
 // Cost and keys: the include scanner's unresolved includes (every #if branch) say whether a TU could need a
 // library at all; only when one of them is a header some library offers does the preprocessor run, and its
@@ -24,10 +25,18 @@ import { languageOf } from '../toolchain/sources';
 import { sketchToCpp } from '../sketch';
 import { isRecord, JsonMemoFile } from '../util/json-memo';
 
-/** A library available to a board's builds. */
+/** A library available to a board's builds: in the workspace, or outside it (platform or sketchbook). */
 export type LibraryRef =
   | { kind: 'workspace'; cand: LibraryCandidate; lib: ArduinoLibrary }
-  | { kind: 'platform'; cand: LibraryCandidate; ext: ExternalLibrary; /** relative to the core folder */ rel: string };
+  | {
+      kind: 'external';
+      cand: LibraryCandidate;
+      ext: ExternalLibrary;
+      /** The folder `rel` is relative to: the board's core platform, or the sketchbook. */
+      base: 'core' | 'sketchbook';
+      /** `libraries/<dir>` */
+      rel: string;
+    };
 
 /** How a unit of a library is compiled: flags per language and the include path before any dependency. */
 export interface UnitSettings {
@@ -51,8 +60,10 @@ export interface ResolverDeps {
   /** Include closure of a unit over an include path: its workspace files and unresolved include specs. */
   scan(files: string[], includeDirs: Arg[], forcedIncludes: string[]): { files: string[]; unresolved: string[] };
   memo: MissingHeaderMemo;
-  /** Digest of the platform's bundled libraries folder ('' when none). */
-  platformDigest: string;
+  /** Digest of the platform's bundled libraries folder and of the sketchbook's ('' when none). */
+  externalDigest: string;
+  /** Absolute sketchbook folder (option `sketchbook`), whose `libraries/` is searched; undefined: none. */
+  sketchbookDir?: string;
 }
 
 /** A preprocessor run a probe needs: the request, or a known answer (a sketch that cannot be converted). */
@@ -142,6 +153,11 @@ export function platformLibraries(resolved: ResolvedBoard): ExternalLibrary[] {
   return loadLibrariesDir(path.join(resolved.located.coreDir, 'libraries'), 'platform');
 }
 
+/** The sketchbook's libraries (arduino-cli's "user" location), none without a sketchbook. */
+export function sketchbookLibraries(sketchbookDir: string | undefined): ExternalLibrary[] {
+  return sketchbookDir ? loadLibrariesDir(path.join(sketchbookDir, 'libraries'), 'sketchbook') : [];
+}
+
 export class BoardLibraries {
   readonly arch: string;
   readonly mcu?: string;
@@ -171,17 +187,22 @@ export class BoardLibraries {
         headers: lib.headers,
       },
     }));
-    for (const ext of platformLibraries(resolved)) {
+    const external = [
+      ...sketchbookLibraries(deps.sketchbookDir).map((ext) => ({ ext, base: 'sketchbook' as const })),
+      ...platformLibraries(resolved).map((ext) => ({ ext, base: 'core' as const })),
+    ];
+    for (const { ext, base } of external) {
       if (ext.problem) continue;
       refs.push({
-        kind: 'platform',
+        kind: 'external',
         ext,
+        base,
         rel: `libraries/${ext.dirName}`,
         cand: {
-          key: `${resolved.board.name}:libraries/${ext.dirName}`,
+          key: base === 'sketchbook' ? `sketchbook:libraries/${ext.dirName}` : `${resolved.board.name}:libraries/${ext.dirName}`,
           name: ext.name,
           dirName: ext.dirName,
-          location: 'platform',
+          location: ext.location,
           architectures: ext.fields.architectures,
           headers: ext.headers,
         },
@@ -197,15 +218,15 @@ export class BoardLibraries {
     return this.byLib.get(lib)!;
   }
 
-  platformRefs(): LibraryRef[] {
-    return this.refs.filter((r) => r.kind === 'platform');
+  externalRefs(): LibraryRef[] {
+    return this.refs.filter((r) => r.kind === 'external');
   }
 
   /** Include dirs a library contributes to the units that use it. */
   includeDirs(ref: LibraryRef): Arg[] {
     return ref.kind === 'workspace'
       ? ref.lib.includeDirs
-      : [{ root: 'core', rel: ref.ext.includeDir === '.' ? ref.rel : `${ref.rel}/${ref.ext.includeDir}` }];
+      : [{ root: ref.base, rel: ref.ext.includeDir === '.' ? ref.rel : `${ref.rel}/${ref.ext.includeDir}` }];
   }
 
   supports(ref: LibraryRef): boolean {
@@ -276,7 +297,9 @@ export class BoardLibraries {
 
   private absolute(d: Arg): string {
     if (typeof d === 'string') return d;
-    return path.join(d.root === 'bin' ? this.resolved.located.binDir : this.resolved.located.coreDir, d.rel);
+    const l = this.resolved.located;
+    const base = d.root === 'bin' ? l.binDir : d.root === 'variant' ? (l.variantDir ?? l.coreDir) : d.root === 'sketchbook' ? this.deps.sketchbookDir! : l.coreDir;
+    return path.join(base, d.rel);
   }
 
   /**
@@ -311,7 +334,7 @@ export class BoardLibraries {
       h.update(
         `${this.resolved.identity}\n${language}\n${settings.flags[language].join(' ')}\n${dirs.map((d) => (typeof d === 'string' ? d : `<${d.root}>/${d.rel}`)).join('\n')}\n`,
       );
-      h.update(`${this.deps.platformDigest}\n${files.join('\n')}\n${[...candidates].sort().join(' ')}\n${appended.join('\n')}\n`);
+      h.update(`${this.deps.externalDigest}\n${files.join('\n')}\n${[...candidates].sort().join(' ')}\n${appended.join('\n')}\n`);
       for (const f of scanned.files) h.update(`${f}\t${this.deps.fileHash(f) ?? ''}\n`);
       for (const f of files) if (path.isAbsolute(f)) h.update(`${f}\t${fs.readFileSync(f, 'latin1')}\n`);
       return this.deps.memo.get(h.digest('hex'), (): ProbeRun => {

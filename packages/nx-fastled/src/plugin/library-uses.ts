@@ -6,6 +6,7 @@ import * as path from 'node:path/posix';
 import * as nodePath from 'node:path';
 import type { ArduinoLibrary, Example } from '../library/discover';
 import { digestTrees } from '../hashing/tree-digest';
+import type { StatMemo } from '../hashing/stat-memo';
 import {
   incompatibleMessage,
   missingDependencies,
@@ -23,6 +24,13 @@ export interface ExamplePlanInput {
   own: { whole: boolean; precompiled: string[]; defines: string[]; advice: string[] };
   /** Names of the libraries used besides the example's own, for `nx show project`. */
   uses: string[];
+}
+
+/** Content digest of every library outside the workspace a board can resolve to (platform, sketchbook). */
+export function externalLibrariesDigest(b: BoardContext, sketchbookDir: string | undefined, memo: StatMemo): string {
+  const roots = [{ label: 'libraries', path: nodePath.join(b.resolved.located.coreDir, 'libraries') }];
+  if (sketchbookDir) roots.push({ label: 'sketchbook/libraries', path: nodePath.join(sketchbookDir, 'libraries') });
+  return digestTrees(roots, memo).digest;
 }
 
 export class BoardLibraryUses {
@@ -49,10 +57,10 @@ export class BoardLibraryUses {
       fileHash: (f) => state.fileHashes.get(f),
       scan: (files, dirs, forced) => state.scan(files, dirs, b, forced),
       memo: state.missingHeaders,
-      platformDigest: digestTrees([{ label: 'libraries', path: nodePath.join(b.resolved.located.coreDir, 'libraries') }], state.statMemo)
-        .digest,
+      externalDigest: externalLibrariesDigest(b, state.sketchbookDir, state.statMemo),
+      sketchbookDir: state.sketchbookDir,
     });
-    this.ctx = { board: b.resolved.board.name, arch: this.libs.arch };
+    this.ctx = { board: b.resolved.board.name, arch: this.libs.arch, ...(state.build.options.sketchbook ? { sketchbook: state.build.options.sketchbook } : {}) };
   }
 
   /** Option `libraryDefines` for a library on this board. */
@@ -95,13 +103,15 @@ export class BoardLibraryUses {
     } else {
       const ext = ref.ext;
       const key = `${ext.dirName}=${digestTrees([{ label: 'lib', path: ext.dir }], this.state.statMemo).digest.slice(0, 16)}`;
+      const prefix = ref.base === 'sketchbook' ? 'sketchbook' : 'platform';
       const deps = this.depUses(ref, projects);
       const archive = platformLibraryProjects(
         this.state.build,
         this.b,
         {
           name: ext.name,
-          id: `platform-${ext.dirName.toLowerCase().replace(/[^a-z0-9._-]+/g, '-')}`,
+          id: `${prefix}-${ext.dirName.toLowerCase().replace(/[^a-z0-9._-]+/g, '-')}`,
+          base: ref.base,
           rel: ref.rel,
           sources: ext.sources,
           includeDirs,
@@ -117,7 +127,8 @@ export class BoardLibraryUses {
         includeDirs,
         ...(archive ? { archive } : {}),
         whole: !ext.fields.dotALinkage,
-        // Platform libraries are outside the workspace: their precompiled archives are not supported here.
+        // Platform and sketchbook libraries are outside the workspace: their precompiled archives are not
+        // supported here (a link's file inputs must be workspace files).
         precompiled: [],
         keys: [key],
         defines: this.defines(ext.name),
@@ -175,7 +186,7 @@ export class BoardLibraryUses {
     return {
       deps,
       own: { whole: !lib.fields.dotALinkage, precompiled: this.precompiled(lib), defines: this.defines(lib.name), advice },
-      uses: r.deps.map((d) => (d.kind === 'platform' ? `${d.cand.name} (platform)` : d.cand.name)),
+      uses: r.deps.map((d) => (d.kind === 'external' ? `${d.cand.name} (${d.base === 'sketchbook' ? 'sketchbook' : 'platform'})` : d.cand.name)),
     };
   }
 }

@@ -4,6 +4,7 @@
 // root. The file exists because Nx hashes nx.json into every task: adding a board there would re-key every
 // cached task, while a board added in nx-fastled.json only adds that board's tasks.
 import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import { boardId } from '../platform/fqbn';
 import { knownBoards } from '../toolchain/boards';
@@ -51,6 +52,12 @@ export interface NxFastledOptions {
    * every TU that uses it: `{ "SomeLib": { "native": ["-DSOMELIB_NO_HW=1"] } }`.
    */
   libraryDefines?: Record<string, Record<string, string[]>>;
+  /**
+   * The sketchbook folder (arduino-cli's `directories.user`, where `arduino-cli lib install` puts
+   * `libraries/`): absolute, `~/...`, or workspace-relative. Its libraries are resolved with the sketchbook's
+   * priority and built like platform libraries. Unset: no sketchbook (builds never depend on ~/Arduino).
+   */
+  sketchbook?: string;
 }
 
 export interface TestOptions {
@@ -88,6 +95,8 @@ export interface NormalizedOptions {
   targetNames: { build: string; compile: string; archive: string; link: string; run: string; test: string };
   test: Required<Omit<TestOptions, 'boards'>> & { boards?: string[] };
   libraryDefines: Record<string, Record<string, string[]>>;
+  /** As given (never absolute-resolved here: see `sketchbookDir`). */
+  sketchbook?: string;
 }
 
 /** Defaults of the options above: the plugin and the init generator read them from here. */
@@ -131,6 +140,7 @@ export function normalizeOptions(raw: NxFastledOptions | undefined, env: Record<
     exclude: [...(o.exclude ?? [])].sort(),
     outputDir: (o.outputDir ?? DEFAULT_OUTPUT_DIR).replace(/\/+$/, ''),
     libraryDefines: o.libraryDefines ?? {},
+    ...(typeof o.sketchbook === 'string' && o.sketchbook.trim() ? { sketchbook: o.sketchbook.trim() } : {}),
     targetNames: {
       build: o.targetNames?.build ?? 'build',
       compile: o.targetNames?.compile ?? 'compile',
@@ -162,6 +172,14 @@ function requests(names: string[], explicit: boolean): BoardRequest[] {
     if (!byId.has(id)) byId.set(id, { name, id, explicit });
   }
   return [...byId.values()].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+}
+
+/** The sketchbook option as an absolute folder (`~/` is the home folder, relative is the workspace's). */
+export function sketchbookDir(workspaceRoot: string, options: NormalizedOptions, home = os.homedir()): string | undefined {
+  const s = options.sketchbook;
+  if (!s) return undefined;
+  if (s === '~' || s.startsWith('~/')) return path.join(home, s.slice(1));
+  return path.resolve(workspaceRoot, s);
 }
 
 export function unknownBoardMessage(name: string): string {

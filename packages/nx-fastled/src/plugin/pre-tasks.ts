@@ -6,7 +6,8 @@ import type { PreTasksExecutionContext } from '@nx/devkit';
 import { StatMemo } from '../hashing/stat-memo';
 import { writeRunManifest } from './input-manifest';
 import { ProbeMemo } from '../toolchain/identity';
-import { normalizeOptions, readOptions, NxFastledOptions } from './options';
+import { normalizeOptions, readOptions, sketchbookDir, NxFastledOptions } from './options';
+import { SKETCHBOOK_ENV } from '../plan';
 import { toolchainVars } from './shell';
 import { memoDir, resolveRequestedBoards } from './state';
 
@@ -24,6 +25,9 @@ export async function preTasksExecution(rawOptions: NxFastledOptions | undefined
     if (entry.located.variantDir) process.env[vars.variant] = entry.located.variantDir;
     toolchainDirs.push(entry.located.binDir, entry.located.coreDir, ...(entry.located.variantDir ? [entry.located.variantDir] : []));
   }
+  // Sketchbook libraries' TUs read their sources through this (their content digest is in their keys).
+  const sketchbook = sketchbookDir(context.workspaceRoot, options);
+  if (sketchbook) process.env[SKETCHBOOK_ENV] = sketchbook;
   memo.save();
   probes.save();
   await writeRunManifest(context.workspaceRoot, (context as { id?: string }).id, toolchainDirs);

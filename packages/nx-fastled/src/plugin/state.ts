@@ -9,7 +9,7 @@ import { moduleClosure } from '../hashing/module-closure';
 import { digestTrees } from '../hashing/tree-digest';
 import { boardDefinition } from '../toolchain/boards';
 import { ProbeMemo, resolveBoard, ResolvedBoard, UnresolvedBoard } from '../toolchain/identity';
-import type { NormalizedOptions } from './options';
+import { sketchbookDir, type NormalizedOptions } from './options';
 import type { BuildContext } from './projects';
 import { makeClosure, type ClosureProvider } from './closure';
 import { MissingHeaderMemo } from './libraries';
@@ -26,6 +26,8 @@ export interface PluginState {
   statMemo: StatMemo;
   workspaceRoot: string;
   fileHashes: Map<string, string>;
+  /** Absolute sketchbook folder (option `sketchbook`); undefined when none is configured. */
+  sketchbookDir?: string;
   filesUnder(root: string): string[];
   readText(file: string): string;
   save(): void;
@@ -117,7 +119,8 @@ export async function resolveBoards(
   const fileHashes = new Map<string, string>();
   for (const { file, hash } of await workspaceFiles(workspaceRoot)) fileHashes.set(file, hash);
   const allFiles = [...fileHashes.keys()].sort();
-  const closure = makeClosure(workspaceRoot, fileHashes, path.join(dir, 'scan-cache.json'));
+  const sketchbook = sketchbookDir(workspaceRoot, options);
+  const closure = makeClosure(workspaceRoot, fileHashes, path.join(dir, 'scan-cache.json'), sketchbook);
   const build: BuildContext = {
     options,
     tool: overrides.tool?.path ?? toolPath(workspaceRoot),
@@ -134,6 +137,7 @@ export async function resolveBoards(
     statMemo: memo,
     workspaceRoot,
     fileHashes,
+    ...(sketchbook ? { sketchbookDir: sketchbook } : {}),
     filesUnder: (root) => (root === '.' ? allFiles : allFiles.filter((f) => f.startsWith(`${root}/`))),
     readText: (file) => fs.readFileSync(path.join(workspaceRoot, file), 'latin1'),
     save: () => {

@@ -8,10 +8,11 @@ import type { BoardTraits } from '../filters';
 /**
  * An argument of a command. Strings are literal (workspace-relative paths are literal); `{ root, rel }`
  * points into the located toolchain (`bin`), Arduino core platform (`core`) or, when a board takes its variant
- * from another platform than its core, that platform (`variant`), whose absolute location reaches the
- * task only through the environment.
+ * from another platform than its core, that platform (`variant`), or the sketchbook folder (`sketchbook`,
+ * whose `libraries/` arduino-cli searches), whose absolute location reaches the task only through the
+ * environment.
  */
-export type Arg = string | { root: 'bin' | 'core' | 'variant'; rel: string };
+export type Arg = string | { root: 'bin' | 'core' | 'variant' | 'sketchbook'; rel: string };
 
 export interface LocateInput {
   env: Record<string, string | undefined>;
