@@ -5,7 +5,7 @@
 //
 //   node -r @swc-node/register tools/libraries/reference-build.ts --libraries <dir> --work <scratch dir>
 //        --json tools/bench/results/libraries-real.json [--md <file>] [--jobs 2] [--nice 19] [--boards uno,native]
-//        [--no-reference] [--no-nx] [--render-only]
+//        [--no-reference] [--no-nx] [--render-only] [--doc docs/LIBRARIES.md]
 //
 // Examples are the folders below each library's `examples/` that hold `<folder>.ino` (arduino-cli's sketch
 // rule). The reference's answers are kept in `<work>/reference.jsonl` (one JSON object per example) so an
@@ -314,6 +314,24 @@ export function renderMarkdown(r: Result, boards: string[]): string {
   return lines.join('\n') + '\n';
 }
 
+const DOC_START = '<!-- reference-build:start (tools/libraries/reference-build.ts --doc writes this part) -->';
+const DOC_END = '<!-- reference-build:end -->';
+
+/** Replaces the part of a markdown document between the markers with the rendered tables (headings one level down). */
+function updateDoc(doc: string, r: Result, boards: string[]): void {
+  const text = fs.readFileSync(doc, 'utf8');
+  const a = text.indexOf(DOC_START);
+  const b = text.indexOf(DOC_END);
+  if (a < 0 || b < a) throw new Error(`${doc}: no ${DOC_START} ... ${DOC_END} markers; add them where the tables go`);
+  const body = renderMarkdown(r, boards)
+    .split('\n')
+    .slice(1) // the document has its own heading
+    .map((l) => (l.startsWith('## ') ? `#${l}` : l))
+    .join('\n')
+    .trim();
+  writeAtomic(doc, `${text.slice(0, a + DOC_START.length)}\n\n${body}\n\n${text.slice(b)}`);
+}
+
 function writeAtomic(file: string, text: string): void {
   fs.mkdirSync(path.dirname(file), { recursive: true });
   const tmp = `${file}.${process.pid}.tmp`;
@@ -334,12 +352,14 @@ async function main(): Promise<number> {
       'no-reference': { type: 'boolean', default: false },
       'no-nx': { type: 'boolean', default: false },
       'render-only': { type: 'boolean', default: false },
+      doc: { type: 'string' },
     },
   });
   const boards = values.boards!.split(',').filter(Boolean);
   if (values['render-only'] && values.json) {
     const r = JSON.parse(fs.readFileSync(values.json, 'utf8')) as Result;
     writeAtomic(values.md ?? values.json.replace(/\.json$/, '.md'), renderMarkdown(r, boards));
+    if (values.doc) updateDoc(values.doc, r, boards);
     return 0;
   }
   if (!values.libraries || !values.work || !values.json) {
@@ -387,6 +407,7 @@ async function main(): Promise<number> {
   result.host.loadAfter = os.loadavg();
   writeAtomic(path.resolve(values.json), JSON.stringify(result, null, 2) + '\n');
   writeAtomic(path.resolve(values.md ?? values.json.replace(/\.json$/, '.md')), renderMarkdown(result, boards));
+  if (values.doc) updateDoc(values.doc, result, boards);
   return 0;
 }
 

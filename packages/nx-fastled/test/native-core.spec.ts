@@ -76,9 +76,10 @@ describe('native host core', () => {
     expect(r.stdout).toContain('read 0 0.00 []');
   });
 
-  it('takes what real libraries assume of other cores: BitOrder (ArduinoCore-API), <util/delay.h>, <ctype.h> through Arduino.h', () => {
-    // Adafruit BusIO's `typedef BitOrder BusIOBitOrder` for non-AVR cores, SSD1306's <util/delay.h> on
-    // anything but ARM/ESP, NeoPixel's tolower() with only Arduino.h included.
+  it('takes what real libraries assume of other cores: BitOrder (ArduinoCore-API), <util/delay.h>, <ctype.h> and <stdio.h> through Arduino.h', () => {
+    // Adafruit BusIO's `typedef BitOrder BusIOBitOrder` for non-AVR cores and its two SPI constructors (an
+    // int MSBFIRST would make the call ambiguous), SSD1306's <util/delay.h> on anything but ARM/ESP,
+    // NeoPixel's tolower() and RTClib's sprintf() with only Arduino.h included.
     const src = path.join(dir, 'Assumed.cpp');
     fs.writeFileSync(
       src,
@@ -87,7 +88,16 @@ describe('native host core', () => {
         '#include <SPI.h>',
         '#include <util/delay.h>',
         'typedef BitOrder BusIOBitOrder;',
+        'struct Device {',
+        '  int which;',
+        '  Device(int8_t cs, uint32_t freq, BusIOBitOrder order, uint8_t mode) : which(1) {}',
+        '  Device(int8_t cs, int8_t sck, int8_t miso, int8_t mosi) : which(2) {}',
+        '};',
         'void setup() {',
+        '  Device device(10, 100000, MSBFIRST, SPI_MODE1);',
+        '  char buf[8];',
+        '  sprintf(buf, "%02d", device.which);',
+        '  Serial.print(buf);',
         '  BusIOBitOrder order = MSBFIRST;',
         '  SPI.beginTransaction(SPISettings(1000000, order, SPI_MODE0));',
         '  unsigned long t0 = millis();',
@@ -99,10 +109,10 @@ describe('native host core', () => {
         '',
       ].join('\n'),
     );
-    execFileSync('g++', [...CXX, '-Wall', '-Werror', src, '-o', `${src}.o`]);
+    execFileSync('g++', [...CXX, '-Wall', '-Wno-unused-parameter', '-Werror', src, '-o', `${src}.o`]);
     execFileSync('g++', [`${src}.o`, ...objects, '-o', path.join(dir, 'Assumed'), '-lm']);
     const r = spawnSync(path.join(dir, 'Assumed'), [], { input: '', encoding: 'utf8', env: { ...process.env, NX_FASTLED_NATIVE_LOOPS: '0' } });
-    expect({ status: r.status, out: r.stdout }).toEqual({ status: 0, out: 'q1\r\n' });
+    expect({ status: r.status, out: r.stdout }).toEqual({ status: 0, out: '01q1\r\n' });
   });
 
   it('Arduino.h compiles as C', () => {

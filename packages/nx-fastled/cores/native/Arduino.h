@@ -18,6 +18,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <math.h>
+#include <stdio.h> /* the AVR core's Print.h brings it: sprintf, snprintf */
 #include <ctype.h> /* the AVR core's Arduino.h brings it (through WCharacter.h): tolower, isdigit, ... */
 #ifndef __cplusplus
 #include <stdbool.h>
@@ -56,12 +57,13 @@
 #define OCT 8
 #define BIN 2
 
-#define LSBFIRST 0
-#define MSBFIRST 1
-/* ArduinoCore-API (SAMD, mbed, Renesas) names the bit order type; libraries written for those cores use it
- * on every architecture they do not list (Adafruit BusIO: `typedef BitOrder BusIOBitOrder`). An integer
- * type keeps the AVR-style LSBFIRST/MSBFIRST macros above working. */
-typedef uint8_t BitOrder;
+/* As ArduinoCore-API (SAMD, mbed, Renesas) declares them: libraries written for those cores use the type on
+ * every architecture they do not list (Adafruit BusIO: `typedef BitOrder BusIOBitOrder`), and overload
+ * resolution needs MSBFIRST to be of that type (BusIO's SPI constructors are ambiguous with plain ints).
+ * The self-referencing macros keep `#ifdef MSBFIRST` true, as on AVR. */
+typedef enum BitOrder { LSBFIRST = 0, MSBFIRST = 1 } BitOrder;
+#define LSBFIRST LSBFIRST
+#define MSBFIRST MSBFIRST
 
 #ifndef PI
 #define PI 3.1415926535897932384626433832795
