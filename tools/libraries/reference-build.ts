@@ -6,6 +6,7 @@
 //   node -r @swc-node/register tools/libraries/reference-build.ts --libraries <dir> --work <scratch dir>
 //        --json tools/bench/results/libraries-real.json [--md <file>] [--jobs 2] [--nice 19] [--boards uno,native]
 //        [--no-reference] [--no-nx] [--render-only] [--doc docs/LIBRARIES.md]
+//        [--workspace <existing Nx workspace holding libraries/<dir>> --cache <its NX_CACHE_DIRECTORY>]
 //
 // Examples are the folders below each library's `examples/` that hold `<folder>.ino` (arduino-cli's sketch
 // rule). The reference's answers are kept in `<work>/reference.jsonl` (one JSON object per example) so an
@@ -232,14 +233,22 @@ interface ReportJson {
   failures: { id: string; project: string; reason?: string[] }[];
 }
 
-async function nxBuild(work: string, libsDir: string, libs: LibraryInfo[], boards: string[], jobs: number): Promise<{ report: ReportJson; seconds: number }> {
-  const root = path.join(work, 'ws');
-  makeWorkspace(libsDir, root, libs, boards);
+async function nxBuild(
+  work: string,
+  libsDir: string,
+  libs: LibraryInfo[],
+  boards: string[],
+  jobs: number,
+  existing?: { root: string; cache: string },
+): Promise<{ report: ReportJson; seconds: number; deps: Record<string, { target: string }[]> }> {
+  // An existing workspace (from an earlier run, with its cache) is built as it is: only what changed reruns.
+  const root = existing?.root ?? path.join(work, 'ws');
+  if (!existing) makeWorkspace(libsDir, root, libs, boards);
   const env: NodeJS.ProcessEnv = {
     ...process.env,
     NX_DAEMON: 'false',
     NX_NO_CLOUD: 'true',
-    NX_CACHE_DIRECTORY: path.join(work, 'nx-cache'),
+    NX_CACHE_DIRECTORY: existing?.cache ?? path.join(work, 'nx-cache'),
     NX_TUI: 'false',
     CI: 'true',
     NX_FASTLED_BOARDS: boards.join(','),
@@ -253,25 +262,43 @@ async function nxBuild(work: string, libsDir: string, libs: LibraryInfo[], board
   fs.writeFileSync(path.join(work, `nx-${boards.join('-')}.log`), r.out);
   const reportFile = path.join(root, 'dist/report/report.json');
   if (!fs.existsSync(reportFile)) throw new Error(`nx-fastled wrote no report (exit ${r.code}); see ${work}/nx-${boards.join('-')}.log`);
-  return { report: JSON.parse(fs.readFileSync(reportFile, 'utf8')) as ReportJson, seconds };
+  // The project graph says which archives (and so which library TUs) each link depends on: a failed library
+  // TU is the cause of every example whose link it kept from running.
+  const graphFile = path.join(work, 'graph.json');
+  const g = await run(path.join(REPO_ROOT, 'node_modules/.bin/nx'), ['graph', `--file=${graphFile}`], { cwd: root, env });
+  if (g.code !== 0) throw new Error(`nx graph failed:\n${g.out}`);
+  const graph = JSON.parse(fs.readFileSync(graphFile, 'utf8')) as { graph: { dependencies: Record<string, { target: string }[]> } };
+  return { report: JSON.parse(fs.readFileSync(reportFile, 'utf8')) as ReportJson, seconds, deps: graph.graph.dependencies };
 }
 
 /** Per board and `libraries/<dir>/examples/<ex>` root: what nx-fastled did. */
-function nxOutcomes(report: ReportJson): Map<string, Outcome> {
+function nxOutcomes(report: ReportJson, deps: Record<string, { target: string }[]>): Map<string, Outcome> {
   const out = new Map<string, Outcome>();
-  const failureOf = (project: string) =>
-    report.failures
-      .filter((f) => f.project === project)
-      .map((f) => firstCause((f.reason ?? []).join('\n')))
-      .find(Boolean);
+  const failed = new Map(report.failures.map((f) => [f.project, f]));
+  /** The failed tasks a link depends on (its own TUs first, then the libraries' it links), first cause each. */
+  const causes = (linkProject: string): string[] => {
+    const seen = new Set<string>();
+    const queue = [linkProject];
+    const found: string[] = [];
+    while (queue.length) {
+      const p = queue.shift()!;
+      if (seen.has(p)) continue;
+      seen.add(p);
+      const f = failed.get(p);
+      if (f) found.push(`${p.split('/').slice(1, 2)[0]}: ${firstCause((f.reason ?? []).join('\n'))}`);
+      queue.push(...(deps[p] ?? []).map((d) => d.target));
+    }
+    return found;
+  };
   for (const e of report.entries) {
     if (!e.root) continue;
     const key = `${e.board}\t${e.root}`;
-    const failed = e.link.outcome === 'failed' || e.compile.counts.failed > 0;
-    if (e.size && !failed) out.set(key, { status: 'built', flash: e.size.flash, ram: e.size.ram });
-    else if (failed) out.set(key, { status: 'failed', reason: failureOf(e.example) ?? 'failed (see the run log)' });
-    else if (e.link.outcome === 'run' || e.link.outcome === 'local-hit' || e.link.outcome === 'remote-hit') out.set(key, { status: 'built' });
-    else out.set(key, { status: 'failed', reason: `link ${e.link.outcome}` });
+    const ok = e.link.outcome === 'run' || e.link.outcome === 'local-hit' || e.link.outcome === 'remote-hit';
+    if (ok) out.set(key, { status: 'built', ...(e.size ? { flash: e.size.flash, ram: e.size.ram } : {}) });
+    else {
+      const why = causes(e.link.task.split(':')[0]);
+      out.set(key, { status: 'failed', reason: why.length ? why.slice(0, 2).join('; ') : `link ${e.link.outcome} (see the run log)` });
+    }
   }
   for (const s of report.skips ?? []) if (s.root) out.set(`${s.board}\t${s.root}`, { status: 'skipped', reason: s.reason });
   return out;
@@ -353,6 +380,8 @@ async function main(): Promise<number> {
       'no-nx': { type: 'boolean', default: false },
       'render-only': { type: 'boolean', default: false },
       doc: { type: 'string' },
+      workspace: { type: 'string' },
+      cache: { type: 'string' },
     },
   });
   const boards = values.boards!.split(',').filter(Boolean);
@@ -390,9 +419,10 @@ async function main(): Promise<number> {
   }
   let nx: Map<string, Outcome> | undefined;
   if (!values['no-nx']) {
-    const { report, seconds } = await nxBuild(work, libsDir, libs, boards, jobs);
+    const existing = values.workspace ? { root: path.resolve(values.workspace), cache: path.resolve(values.cache ?? path.join(work, 'nx-cache')) } : undefined;
+    const { report, seconds, deps } = await nxBuild(work, libsDir, libs, boards, jobs, existing);
     result.seconds.nx = { [boards.join(',')]: seconds };
-    nx = nxOutcomes(report);
+    nx = nxOutcomes(report, deps);
   }
   for (const l of libs) {
     for (const ex of l.examples) {
