@@ -4,6 +4,7 @@
 //
 //   node -r @swc-node/register tools/bench/boards.ts --library vendor/FastLED --out tools/bench/results/fastled-avr-boards
 //        [--built <workspace>]   a workspace (made by this script's `--prepare`) where `nx run-many -t build` ran
+//        [--timings-from <json>]...  add the timings of earlier runs of this script (graph construction measured apart)
 //        [--runs <run.json>]...  the run records of that workspace's builds (default: its dist/report/run.json)
 //        [--oracle <jsonl>]      arduino-builder results (tools/bench/boards-oracle.ts), one JSON object per line:
 //                                { fqbn, ino (workspace-relative), rc, flash, ram, seconds }
@@ -310,6 +311,7 @@ async function main(): Promise<number> {
       'skip-graph': { type: 'boolean', default: false },
       warm: { type: 'boolean', default: false },
       runs: { type: 'string', multiple: true, default: [] },
+      'timings-from': { type: 'string', multiple: true, default: [] },
     },
   });
   const library = path.resolve(values.library!);
@@ -358,6 +360,8 @@ async function main(): Promise<number> {
   }
   // Admitted counts from the graph where it was built, else from the plugin's rules; traits always.
   for (const [b, a] of Object.entries(admitted)) perBoard[b] = { ...a, ...(perBoard[b] ?? {}), traits: a.traits };
+  // Timings measured by earlier runs of this script (their JSON), e.g. graph construction in a workspace of its own.
+  for (const f of values['timings-from'] ?? []) timings.push(...(JSON.parse(fs.readFileSync(f, 'utf8')) as BoardsReport).timings);
   const built = values.built
     ? { ...ws, root: path.resolve(values.built), cacheDir: path.join(path.dirname(path.resolve(values.built)), 'cache') }
     : undefined;
