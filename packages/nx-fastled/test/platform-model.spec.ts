@@ -103,10 +103,14 @@ describe('platforms and boards (fixture hardware, no compiler)', () => {
       { menu: 'cpu', title: 'Processor', option: 'atmega2560', label: 'ATmega2560 (Mega 2560)', chosen: 'default' },
     ]);
     expect(arduinoRecipe(def).limits).toEqual({ flash: 253952, ram: 8192 });
+    // arduino-builder links an ATmega2560 with ",--relax" appended to compiler.c.elf.flags (here, from
+    // platform.local.txt, ending in -Wl,--relax); other chips as written.
+    expect(arduinoRecipe(def).linkFlags.slice(-2)).toEqual(['-Wl,--relax,--relax', '-mmcu=atmega2560']);
     const m1280 = resolveArduinoBoard(inst, parseBoardName('arduino:avr:mega:cpu=atmega1280'));
     const r = arduinoRecipe(m1280);
     expect(r.compileFlags.c).toEqual(expect.arrayContaining(['-mmcu=atmega1280', '-DARDUINO_AVR_MEGA']));
     expect(r.limits).toEqual({ flash: 126976, ram: 8192 });
+    expect(r.linkFlags.slice(-2)).toEqual(['-Wl,--relax', '-mmcu=atmega1280']);
     expect(() => resolveArduinoBoard(inst, parseBoardName('arduino:avr:mega:cpu=atmega9'))).toThrow(
       /menu cpu has no option "atmega9" \(options: atmega2560, atmega1280\)/,
     );

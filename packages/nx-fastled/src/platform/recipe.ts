@@ -78,6 +78,11 @@ function withPlaceholders(props: Props): Props {
   p.set('archive_file', 'core.a');
   p.set('archive_file_path', `${BUILD}/core.a`);
   p.set('build.source.path', `${BUILD}/sketch-source`);
+  // The Arduino builder's own link rule (arduino-builder 1.3.25 phases/linker.go, addRelaxTrickIfATMEGA2560):
+  // for an ATmega2560 it appends ",--relax" to compiler.c.elf.flags, whatever platform.txt says. Without it,
+  // FastLED's AnalogOutput on mega is 758 bytes of flash larger than arduino-builder's (call/jmp not relaxed).
+  if (p.get('build.mcu') === 'atmega2560' && p.has('compiler.c.elf.flags'))
+    p.set('compiler.c.elf.flags', `${p.get('compiler.c.elf.flags')},--relax`);
   return p;
 }
 
