@@ -57,6 +57,8 @@ interface Result {
   libraries: LibraryInfo[];
   rows: Row[];
   seconds: { reference?: number; nx?: Record<string, number> };
+  /** What was measured when, if the columns come from different runs. */
+  note?: string;
 }
 
 function readProps(file: string): Map<string, string> {
@@ -137,7 +139,6 @@ function firstCause(out: string): string {
     lines.filter(Boolean).slice(-1)[0] ??
     '';
   return line
-    .replace(/^.*?\/(libraries|src|examples)\//, '$1/')
     .replace(/\s+/g, ' ')
     .trim()
     .slice(0, 240);
@@ -149,18 +150,25 @@ async function referenceBuild(libsDir: string, work: string, libs: LibraryInfo[]
   if (fs.existsSync(store)) {
     for (const line of fs.readFileSync(store, 'utf8').split('\n').filter(Boolean)) {
       const r = JSON.parse(line) as { key: string; outcome: Outcome };
+      // Causes name files relative to the libraries folder (older lines kept its last path segment).
+      const stale = `${path.basename(libsDir)}/`;
+      if (r.outcome.reason?.startsWith(stale)) r.outcome.reason = r.outcome.reason.slice(stale.length);
       done.set(r.key, r.outcome);
     }
   }
   const cache = path.join(work, 'reference-cache');
   fs.mkdirSync(cache, { recursive: true });
+  // __FILE__ is the sketch's (and a library source's) path as the builder was given it; nx-fastled's is
+  // workspace-relative (`libraries/<dir>/...`). A copy of the libraries at a path as long as `libraries`
+  // makes the strings equally long, so sketches that print __FILE__ (DallasTemperature's) compare equal.
+  const mirror = equalLengthCopy(libsDir, 'libraries'.length);
   const todo = libs.flatMap((l) => l.examples.map((e) => ({ lib: l, ex: e, key: `${l.dir}/${e}` }))).filter((t) => !done.has(t.key));
   let n = 0;
   await pool(todo, jobs, async ({ lib, ex, key }) => {
     const buildPath = path.join(work, 'reference', lib.dir, ex);
     fs.rmSync(buildPath, { recursive: true, force: true });
     fs.mkdirSync(buildPath, { recursive: true });
-    const sketch = path.join(libsDir, lib.dir, 'examples', ex, `${path.basename(ex)}.ino`);
+    const sketch = path.join(mirror, lib.dir, 'examples', ex, `${path.basename(ex)}.ino`);
     // Debian's core 1.8.7 needs DECIMAL_DIG for C++ (docs: /work/shared/notes/uno-recipe.md); the IDE version
     // is the one nx-fastled's uno recipe defines (ARDUINO=10819).
     const r = await run('nice', [
@@ -175,7 +183,7 @@ async function referenceBuild(libsDir: string, work: string, libs: LibraryInfo[]
       '-tools',
       '/usr/bin',
       '-libraries',
-      libsDir,
+      mirror,
       '-fqbn',
       'arduino:avr:uno',
       '-ide-version',
@@ -193,13 +201,32 @@ async function referenceBuild(libsDir: string, work: string, libs: LibraryInfo[]
     const outcome: Outcome =
       r.code === 0 && flash
         ? { status: 'built', flash: Number(flash[1]), ...(ram ? { ram: Number(ram[1]) } : {}) }
-        : { status: 'failed', reason: firstCause(r.out) };
+        : { status: 'failed', reason: firstCause(r.out.split(`${mirror}/`).join('')) };
     done.set(key, outcome);
     fs.appendFileSync(store, JSON.stringify({ key, outcome }) + '\n');
     fs.rmSync(buildPath, { recursive: true, force: true });
     console.error(`reference ${++n}/${todo.length} ${key}: ${outcome.status} ${outcome.flash ?? ''} ${outcome.reason ?? ''}`);
   });
+  fs.rmSync(mirror, { recursive: true, force: true });
   return done;
+}
+
+/** A copy of `dir` at `/tmp/<name>` whose path is exactly `length` characters long. */
+function equalLengthCopy(dir: string, length: number): string {
+  const room = length - '/tmp/'.length;
+  if (room < 1) throw new Error(`no /tmp path of ${length} characters`);
+  for (let i = 0; i < 1000; i++) {
+    const name = Math.random().toString(36).slice(2, 2 + room).padEnd(room, 'x');
+    const p = `/tmp/${name}`;
+    try {
+      fs.mkdirSync(p);
+    } catch {
+      continue;
+    }
+    fs.cpSync(dir, p, { recursive: true });
+    return p;
+  }
+  throw new Error('could not make a /tmp folder for the libraries copy');
 }
 
 /** A throwaway Nx workspace holding copies of the libraries under `libraries/`, nx-fastled registered. */
@@ -317,6 +344,7 @@ export function renderMarkdown(r: Result, boards: string[]): string {
     `Generated ${r.generatedAt} by \`tools/libraries/reference-build.ts\`; ${r.host.cpus} CPUs, load average before ${r.host.loadBefore.map((x) => x.toFixed(1)).join(' ')}, after ${r.host.loadAfter.map((x) => x.toFixed(1)).join(' ')}.`,
     '',
   );
+  if (r.note) lines.push(r.note, '');
   lines.push('| library | version | commit | depends | examples |', '| --- | --- | --- | --- | ---: |');
   for (const l of r.libraries) lines.push(`| ${l.name} (\`${l.dir}\`) | ${l.version} | ${l.commit?.slice(0, 10) ?? ''} | ${l.depends} | ${l.examples.length} |`);
   lines.push('', '## Totals', '');
@@ -329,7 +357,9 @@ export function renderMarkdown(r: Result, boards: string[]): string {
   const both = r.rows.filter((row) => row.equal !== undefined);
   lines.push('', `uno flash/RAM equal to the reference: ${both.filter((x) => x.equal).length} of ${both.length} examples both built.`);
   const mismatch = r.rows.filter((row) => row.reference && row.boards.uno && row.reference.status !== row.boards.uno.status);
-  lines.push(`uno outcome differs from the reference: ${mismatch.length}${mismatch.length ? ` (${mismatch.map((m) => `${m.library}/${m.example}`).join(', ')})` : ''}.`);
+  lines.push(
+    `uno outcome differs from the reference: ${mismatch.length}${mismatch.length ? ` (${mismatch.map((m) => `${m.library}/${m.example}: reference ${m.reference!.status}, nx-fastled ${m.boards.uno.status}`).join('; ')})` : ''}.`,
+  );
   lines.push('', '## Examples', '');
   lines.push(`| library | example | reference uno (flash / RAM) | ${boards.map((b) => `nx-fastled ${b}`).join(' | ')} | equal |`);
   lines.push(`| --- | --- | --- | ${boards.map(() => '---').join(' | ')} | --- |`);
