@@ -5,6 +5,8 @@
 //           "tasks": [ { "id", "project", "target", "status", "code", "hash", "startTime", "endTime" } ] }
 // `status` is Nx's: success | failure | skipped | stopped | local-cache | local-cache-kept-existing | remote-cache.
 // A failed task also has `terminalOutput`: the last 20 lines of what it printed (each cut at 400 characters).
+// A task that ran (not a cache hit) has `why`: [ { "kind", "subject" } ], the inputs that differ from its last
+// recorded run (why/inputs.ts; the records are in <workspace-data>/nx-fastled/task-inputs.json).
 //
 // Then the build report (src/report, docs/REPORT.md): report.json, report.md, report.html beside run.json.
 import * as path from 'node:path';
@@ -19,6 +21,9 @@ import { normalizeOptions, readOptions, NxFastledOptions, NormalizedOptions } fr
 import { ExampleProjectNotes, MissingBoard, summaryLines } from './run-summary';
 import { memoDir, resolveRequestedBoards } from './state';
 import { removeRunManifest } from './input-manifest';
+import { recordWhy, WhyResult } from './why';
+import { reasonLines, type Reason } from '../why/inputs';
+import { GRAPH_CSS, renderWhySection } from '../why/graph-html';
 
 const TAIL_LINES = 20;
 const TAIL_LINE_CHARS = 400;
@@ -50,12 +55,22 @@ export interface RunRecord {
     terminalOutput?: string;
     /** Compiler warnings in the terminal output (a cache hit replays it, so they count again); absent = 0. */
     warnings?: number;
+    /** Tasks that ran (not cache hits): the inputs that differ from the last recorded run of the task (why/inputs.ts). */
+    why?: Reason[];
   }[];
 }
 
 export async function postTasksExecution(rawOptions: NxFastledOptions | undefined, context: PostTasksExecutionContext): Promise<void> {
   removeRunManifest();
   const options = normalizeOptions(readOptions(context.workspaceRoot, rawOptions), process.env);
+  // Why each task that was not a cache hit ran: recorded for the next run, shown below and in the report.
+  let why: WhyResult = { reasons: {}, graphs: [] };
+  try {
+    why = await recordWhy(context, cachedGraph(), options.targetNames.build);
+  } catch (e) {
+    process.stderr.write(`nx-fastled: could not record why tasks ran: ${(e as Error).message}\n`);
+  }
+
   const record: RunRecord = {
     version: 1,
     startTime: context.startTime,
@@ -73,6 +88,7 @@ export async function postTasksExecution(rawOptions: NxFastledOptions | undefine
         endTime: r.task.endTime,
         ...(r.status === 'failure' && tail(r.terminalOutput) ? { terminalOutput: tail(r.terminalOutput) } : {}),
         ...(countWarnings(r.terminalOutput) ? { warnings: countWarnings(r.terminalOutput) } : {}),
+        ...(why.reasons[id] ? { why: why.reasons[id] } : {}),
       }))
       .sort((a, b) => (a.id < b.id ? -1 : 1)),
   };
@@ -106,16 +122,28 @@ export async function postTasksExecution(rawOptions: NxFastledOptions | undefine
         targetNames: { compile: options.targetNames.compile, link: options.targetNames.link },
         env: process.env,
         examples: exampleProjects(),
+        sections: why.graphs.length ? [{ html: renderWhySection(why.graphs), css: GRAPH_CSS }] : [],
       },
     );
     if (written.report.entries.length || written.report.failures.length || ranExamples.length) {
-      const lines = summaryLines(written.report, written.files.html, context.workspaceRoot, ranExamples, missing);
+      const lines = [
+        ...reasonLines(why.reasons),
+        ...summaryLines(written.report, written.files.html, context.workspaceRoot, ranExamples, missing),
+      ];
       process.stdout.write(`\n${lines.join('\n')}\n`);
     }
   } catch (e) {
     process.stderr.write(
       `nx-fastled: could not write the build report under ${path.join(options.outputDir, 'report')}: ${(e as Error).message}\n`,
     );
+  }
+}
+
+function cachedGraph(): ReturnType<typeof readCachedProjectGraph> | undefined {
+  try {
+    return readCachedProjectGraph();
+  } catch {
+    return undefined;
   }
 }
 

@@ -26,6 +26,8 @@ export interface WriteReportOptions {
   now?: Date;
   /** The plugin's example projects: folders to link to, and why an example was not built on a board. */
   examples?: ExampleInfo[];
+  /** More sections for report.html, after the filmstrips (e.g. the run's task graphs, plugin/why.ts). */
+  sections?: { html: string; css: string }[];
 }
 
 export interface WrittenReport {
@@ -98,7 +100,10 @@ export function writeReport(run: RunInfo, options: WriteReportOptions): WrittenR
     files.html,
     renderHtml(report, {
       reportDir: path.posix.join(options.outputDir, 'report'),
-      extra: { html: films, css: films ? FILMSTRIP_CSS : '' },
+      extra: {
+        html: [films, ...(options.sections ?? []).map((x) => x.html)].filter(Boolean).join('\n'),
+        css: [films ? FILMSTRIP_CSS : '', ...(options.sections ?? []).map((x) => x.css)].join(''),
+      },
     }),
   );
   // The step summary only gets runs that built or broke something of nx-fastled's (not a lint run).

@@ -1,0 +1,242 @@
+// The report's "what ran and why" section: per example, the run's task graph drawn left to right (the
+// example's build, its link per board, the sketch TUs and archives the link reads, the TUs of each archive),
+// each task coloured by what happened (ran, failed, local cache hit, remote cache hit, not run) and every task
+// that ran labelled with its first reason (why/inputs.ts). Inline SVG, no script, no network.
+//
+// Archives can have dozens of TUs: those that ran or failed are drawn one by one; the hits of an archive are
+// one node ("25 TUs from the cache"). Examples whose tasks all came from the cache are listed in one line
+// and drawn inside a closed <details>, so the page opens on what changed.
+import { Reason, REASON_LABEL } from './inputs';
+
+export type TaskState = 'ran' | 'failed' | 'local-hit' | 'remote-hit' | 'not-run';
+
+export interface GraphTask {
+  id: string;
+  /** Short label: the TU path, `libfoo.a`, the board. */
+  label: string;
+  kind: 'build' | 'link' | 'archive' | 'compile' | 'other';
+  state: TaskState;
+  reasons?: Reason[];
+  /** Task ids it depends on (within the example's graph). */
+  deps: string[];
+}
+
+export interface ExampleGraph {
+  example: string;
+  /** The example's build task id: the root of its graph. */
+  root: string;
+  tasks: Record<string, GraphTask>;
+}
+
+/** Nx task status -> how the graph shows it. */
+export function taskState(status: string | undefined): TaskState {
+  if (status === 'success') return 'ran';
+  if (status === 'failure') return 'failed';
+  if (status === 'remote-cache') return 'remote-hit';
+  if (status?.startsWith('local-cache')) return 'local-hit';
+  return 'not-run';
+}
+
+const STATE_LABEL: Record<TaskState, string> = {
+  ran: 'ran',
+  failed: 'failed',
+  'local-hit': 'local cache hit',
+  'remote-hit': 'remote cache hit',
+  'not-run': 'not run',
+};
+
+export const GRAPH_CSS = `
+.why-legend span{display:inline-block;width:12px;height:12px;border-radius:3px;margin:0 4px 0 14px;vertical-align:middle;border:1px solid #0002}
+.why-legend .ran,svg .ran rect{fill:#cfe0ff;background:#cfe0ff;stroke:#2f6fdd}
+.why-legend .failed,svg .failed rect{fill:#fbd0d0;background:#fbd0d0;stroke:#c62828}
+.why-legend .local-hit,svg .local-hit rect{fill:#d8f0dc;background:#d8f0dc;stroke:#2e7d32}
+.why-legend .remote-hit,svg .remote-hit rect{fill:#c9eeee;background:#c9eeee;stroke:#00838f}
+.why-legend .not-run,svg .not-run rect{fill:#eeeeee;background:#eeeeee;stroke:#9e9e9e}
+svg.why rect{stroke-width:1.2}svg.why text{font:13px system-ui,-apple-system,"Segoe UI",Roboto,Arial,sans-serif;fill:#1d2430}
+svg.why text.r{font-size:11.5px;fill:#3c4656}svg.why path.e{fill:none;stroke:#8a94a6;stroke-width:1.2}
+.why-example{margin:0 0 22px}.why-example h3{font-size:15px;margin:14px 0 6px}.why-reasons{margin:4px 0 10px;padding-left:18px}
+.why-reasons li{margin:1px 0}.why-reasons code{background:#f6f8fb;padding:0 3px;border-radius:3px}
+`;
+
+function esc(text: string): string {
+  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+}
+
+const COL_W = 300;
+const NODE_W = 270;
+const NODE_H = 40;
+const GAP = 8;
+const CHARS = 38;
+
+function fit(text: string, chars = CHARS): string {
+  return text.length <= chars ? text : `…${text.slice(text.length - chars + 1)}`;
+}
+
+/** The few words a node has room for. */
+const SHORT: Record<Reason['kind'], string> = {
+  source: 'source',
+  header: 'header',
+  file: 'file',
+  flag: 'flags',
+  toolchain: 'toolchain',
+  tool: 'task code',
+  dependency: 'input',
+  config: 'config',
+  new: 'first run recorded',
+  'not-cached': 'not in the cache',
+};
+
+function shortReason(r: Reason, more: number): string {
+  const tail = more ? ` (+${more})` : '';
+  if (r.kind === 'new' || r.kind === 'not-cached') return SHORT[r.kind];
+  const room = 40 - SHORT[r.kind].length - tail.length;
+  return `${SHORT[r.kind]}: ${fit(r.subject, room)}${tail}`;
+}
+
+export function reasonText(r: Reason): string {
+  return r.kind === 'new' || r.kind === 'not-cached' ? REASON_LABEL[r.kind] : `${REASON_LABEL[r.kind]}: ${r.subject}`;
+}
+
+interface Node {
+  key: string;
+  col: number;
+  label: string;
+  sub: string;
+  state: TaskState;
+  title: string;
+  parents: string[];
+}
+
+/** The example's graph as columns: hits under an archive collapse into one node. */
+function layout(g: ExampleGraph): Node[] {
+  const nodes = new Map<string, Node>();
+  const col = (t: GraphTask): number => (t.kind === 'build' ? 0 : t.kind === 'link' ? 1 : t.kind === 'archive' ? 2 : 2);
+  const visit = (id: string, parent: string | undefined, depth: number) => {
+    const t = g.tasks[id];
+    if (!t) return;
+    // A compile under an archive sits one column right of it; under a link, beside the archives.
+    const c = parent && g.tasks[parent]?.kind === 'archive' ? 3 : col(t);
+    const existing = nodes.get(id);
+    if (existing) {
+      if (parent && !existing.parents.includes(parent)) existing.parents.push(parent);
+      return;
+    }
+    const first = t.reasons?.[0];
+    nodes.set(id, {
+      key: id,
+      col: c,
+      label: t.label,
+      sub: first ? shortReason(first, t.reasons!.length - 1) : STATE_LABEL[t.state],
+      state: t.state,
+      title: `${t.id}: ${STATE_LABEL[t.state]}${t.reasons?.length ? `\n${t.reasons.map(reasonText).join('\n')}` : ''}`,
+      parents: parent ? [parent] : [],
+    });
+    if (t.kind === 'archive') {
+      const hits = new Map<TaskState, string[]>();
+      for (const d of t.deps) {
+        const dt = g.tasks[d];
+        if (!dt) continue;
+        if (dt.state === 'ran' || dt.state === 'failed') visit(d, id, depth + 1);
+        else hits.set(dt.state, [...(hits.get(dt.state) ?? []), d]);
+      }
+      for (const [state, ids] of hits) {
+        const key = `${id} ${state}`;
+        const ranAny = t.deps.some((d) => g.tasks[d] && (g.tasks[d].state === 'ran' || g.tasks[d].state === 'failed'));
+        nodes.set(key, {
+          key,
+          col: 3,
+          label: `${ids.length}${ranAny ? ' more' : ''} TU${ids.length === 1 ? '' : 's'} of ${t.label.replace(/^[^:]*: /, '')}`,
+          sub: STATE_LABEL[state],
+          state,
+          title: ids.join('\n'),
+          parents: [id],
+        });
+      }
+    } else {
+      for (const d of t.deps) visit(d, id, depth + 1);
+    }
+  };
+  visit(g.root, undefined, 0);
+  return [...nodes.values()];
+}
+
+function svg(g: ExampleGraph): string {
+  const nodes = layout(g);
+  const rows = [0, 0, 0, 0];
+  const pos = new Map<string, { x: number; y: number }>();
+  for (const n of nodes) {
+    pos.set(n.key, { x: 6 + n.col * COL_W, y: 6 + rows[n.col] * (NODE_H + GAP) });
+    rows[n.col]++;
+  }
+  const cols = Math.max(...nodes.map((n) => n.col)) + 1;
+  const width = 12 + (cols - 1) * COL_W + NODE_W;
+  const height = 12 + Math.max(...rows) * (NODE_H + GAP) - GAP;
+  const edges: string[] = [];
+  for (const n of nodes) {
+    const to = pos.get(n.key)!;
+    for (const p of n.parents) {
+      const from = pos.get(p);
+      if (!from) continue;
+      const x1 = from.x + NODE_W;
+      const y1 = from.y + NODE_H / 2;
+      const x2 = to.x;
+      const y2 = to.y + NODE_H / 2;
+      const mid = (x1 + x2) / 2;
+      edges.push(`<path class="e" d="M${x1} ${y1} C${mid} ${y1} ${mid} ${y2} ${x2} ${y2}"/>`);
+    }
+  }
+  const boxes = nodes.map((n) => {
+    const { x, y } = pos.get(n.key)!;
+    return (
+      `<g class="${n.state}"><title>${esc(n.title)}</title><rect x="${x}" y="${y}" width="${NODE_W}" height="${NODE_H}" rx="5"/>` +
+      `<text x="${x + 8}" y="${y + 16}">${esc(fit(n.label))}</text><text class="r" x="${x + 8}" y="${y + 32}">${esc(fit(n.sub, 42))}</text></g>`
+    );
+  });
+  return `<svg class="why" role="img" aria-label="task graph of ${esc(g.example)}" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}">${edges.join('')}${boxes.join('')}</svg>`;
+}
+
+function counts(g: ExampleGraph): Record<TaskState, number> {
+  const c: Record<TaskState, number> = { ran: 0, failed: 0, 'local-hit': 0, 'remote-hit': 0, 'not-run': 0 };
+  for (const t of Object.values(g.tasks)) c[t.state]++;
+  return c;
+}
+
+function countText(c: Record<TaskState, number>): string {
+  return (Object.keys(c) as TaskState[])
+    .filter((s) => c[s])
+    .map((s) => `${c[s]} ${STATE_LABEL[s]}`)
+    .join(', ');
+}
+
+/** The tasks that ran in one example's graph with every reason, as a list under the drawing. */
+function reasonList(g: ExampleGraph): string {
+  const ran = Object.values(g.tasks)
+    .filter((t) => (t.state === 'ran' || t.state === 'failed') && t.reasons?.length)
+    .sort((a, b) => (a.id < b.id ? -1 : 1));
+  if (!ran.length) return '';
+  const items = ran.map((t) => `<li><code>${esc(t.id)}</code>: ${t.reasons!.map((r) => esc(reasonText(r))).join('; ')}</li>`);
+  return `<ul class="why-reasons">${items.join('')}</ul>`;
+}
+
+export function renderWhySection(graphs: ExampleGraph[]): string {
+  if (!graphs.length) return '';
+  const sorted = [...graphs].sort((a, b) => (a.example < b.example ? -1 : 1));
+  const changed = sorted.filter((g) => counts(g).ran + counts(g).failed > 0);
+  const cached = sorted.filter((g) => !changed.includes(g));
+  const legend = `<p class="why-legend">${(Object.keys(STATE_LABEL) as TaskState[])
+    .map((s) => `<span class="${s}"></span>${STATE_LABEL[s]}`)
+    .join('')}</p>`;
+  const figure = (g: ExampleGraph) =>
+    `<div class="why-example" id="why-${esc(g.example)}"><h3>${esc(g.example)} <span class="muted">(${esc(countText(counts(g)))})</span></h3>${svg(g)}${reasonList(g)}</div>`;
+  const parts = [
+    `<h2 id="why">What ran and why</h2>`,
+    legend,
+    ...changed.map(figure),
+    cached.length
+      ? `<details><summary>${cached.length} example${cached.length === 1 ? '' : 's'} entirely from the cache: ${esc(
+          cached.map((g) => g.example).join(', '),
+        )}</summary>${cached.map(figure).join('')}</details>`
+      : '',
+  ];
+  return parts.join('\n');
+}
