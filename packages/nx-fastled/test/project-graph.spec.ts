@@ -138,6 +138,19 @@ describe('nx graph on libraries that use each other (native board, real Nx)', ()
     expect(targets('chainb')).toEqual(['native/chainb']);
   });
 
+  it('the example project says per board what its build does, its TUs and why each library is used', () => {
+    const meta = (graph.graph.nodes['chaina/Chain'] as unknown as { data: { metadata: { nxFastled: { build: Record<string, unknown> } } } }).data
+      .metadata.nxFastled;
+    expect(meta.build.native).toEqual({
+      command: expect.stringMatching(/^compiles 1 sketch TU \(Chain\.ino as C\+\+\), links them with libchaina\.a \(every object\), libchainb\.a \(every object\), libcore\.a using g\+\+ into Chain(\.elf)?/),
+      tus: ['native/chaina/examples/Chain/Chain.ino'],
+      libraries: {
+        ChainA: "the example's own library",
+        ChainB: 'provides <ChainB.h> to the sketch (workspace; the only library offering it)',
+      },
+    });
+  });
+
   it('every project is reached from a library or a test project (no unconnected dots)', () => {
     const reached = new Set<string>();
     const tests = Object.entries(graph.graph.nodes)

@@ -33,6 +33,7 @@ import { supportsArchitecture } from '../library/library-fields';
 import { isLinked, linkMessage, LinkedEntry, symbolicLinks } from '../library/links';
 import { BoardLibraryUses } from './library-uses';
 import type { LibraryArchives } from './create-dependencies';
+import type { LinkStep } from '../plan';
 
 export const LIBRARY_GLOB = '**/library.properties';
 
@@ -294,6 +295,7 @@ function addLibrary(
     const dependsOn: { projects: string[]; target: string }[] = [];
     const boardNotes: Record<string, string> = {};
     const usesByBoard: Record<string, string[]> = {};
+    const howByBoard: Record<string, BuildInWords> = {};
     let invalid: string | undefined;
     for (const board of boards) {
       const entry = state.boards.get(board);
@@ -333,6 +335,9 @@ function addLibrary(
       dependsOn.push({ projects: [link], target: t.link });
       boardNotes[board] = 'built';
       if (plan.uses.length) usesByBoard[board] = plan.uses;
+      const linkProject = Object.values(projects).find((p) => p.name === link);
+      const linkStep = linkProject?.targets?.[t.link]?.metadata?.nxFastled?.step as LinkStep | undefined;
+      if (linkStep) howByBoard[board] = buildInWords(linkStep, lib.name, plan.why);
     }
     const name = projectName(`${lib.id}/${ex.path}`);
     if (invalid) {
@@ -345,7 +350,7 @@ function addLibrary(
       continue;
     }
     const described = Object.entries(boardNotes)
-      .map(([b, note]) => `${b}: ${note}`)
+      .map(([b, note]) => `${b}: ${howByBoard[b]?.command ?? note}`)
       .join('; ');
     projects[ex.dir] = {
       name,
@@ -357,6 +362,8 @@ function addLibrary(
         nxFastled: {
           boards: boardNotes,
           ...(Object.keys(usesByBoard).length ? { uses: usesByBoard } : {}),
+          // Per board built: the build in words, its sketch TUs and every library with why it is used.
+          ...(Object.keys(howByBoard).length ? { build: howByBoard } : {}),
           ...(clashesWith.length
             ? {
                 renamed: `example name also normalises like ${clashesWith.join(', ')}: this example's projects and outputs use "${exPath}"`,
@@ -438,6 +445,29 @@ function addLibrary(
         metadata: { description: `${what} (layout ${lib.layout}, ${lib.sources.length} library sources)` },
       },
     },
+  };
+}
+
+interface BuildInWords {
+  command: string;
+  tus: string[];
+  libraries: Record<string, string>;
+}
+
+/** An example's build on one board in words, from its link step (for `nx show project <example>`). */
+function buildInWords(step: LinkStep, libName: string, why: Record<string, string>): BuildInWords {
+  const tus = step.compileSteps;
+  const archives = step.archives.map((a) => `${path.posix.basename(a.file)}${a.whole ? ' (every object)' : ''}`);
+  const limits = step.limits
+    ? `, then checks flash <= ${step.limits.flash ?? '?'} bytes and RAM <= ${step.limits.ram ?? '?'} bytes`
+    : '';
+  const outputs = [step.elf, ...(step.objcopy ? ['.hex'] : [])].map((o) => path.posix.basename(o)).join(', ');
+  return {
+    command:
+      `compiles ${tus.length} sketch TU${tus.length === 1 ? '' : 's'} (${step.sketch ? path.posix.basename(step.sketch) : 'the sketch'} as C++), ` +
+      `links them with ${archives.join(', ')} using ${step.program} into ${outputs}${limits}`,
+    tus,
+    libraries: { [libName]: "the example's own library", ...why },
   };
 }
 

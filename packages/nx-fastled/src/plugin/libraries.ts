@@ -16,6 +16,7 @@ import * as path from 'node:path';
 import type { ArduinoLibrary } from '../library/discover';
 import { loadLibrariesDir, type ExternalLibrary } from '../library/external';
 import { HeaderIndex, type LibraryCandidate } from '../library/resolver';
+import { choiceText } from '../library/choice-text';
 import { incompatible, libraryClosure, resolveUnits, type MissingProbe, type UnresolvedHeader } from '../library/resolution';
 import { supportsArchitecture } from '../library/library-fields';
 import { missingHeaders, missingHeadersAsync, type PreprocessRequest } from '../toolchain/missing-headers';
@@ -51,6 +52,8 @@ export interface ExampleLibraries {
   unresolved: UnresolvedHeader[];
   /** Libraries in `deps` (or the example's own) that do not support this board's architecture. */
   unsupported: LibraryRef[];
+  /** Per library name in `deps`: why it is used (the header it provides and the rule, or who needs it). */
+  why: Record<string, string>;
 }
 
 export interface ResolverDeps {
@@ -279,7 +282,14 @@ export class BoardLibraries {
     const deps = this.closure(own, [...direct, ...this.depsOf(own).deps]);
     const unresolved = new Map(r.unresolved.map((u) => [u.header, u]));
     for (const d of [own, ...deps]) for (const u of this.depsOf(d).unresolved) if (!unresolved.has(u.header)) unresolved.set(u.header, u);
-    return { deps, unresolved: [...unresolved.values()], unsupported: [own, ...deps].filter((d) => !this.supports(d)) };
+    const why: Record<string, string> = {};
+    for (const c of r.choices) why[c.chosen.name] ??= choiceText(c, 'the sketch');
+    for (const d of deps) {
+      if (why[d.cand.name]) continue;
+      const user = [own, ...deps].find((u) => u !== d && this.depsOf(u).deps.includes(d));
+      why[d.cand.name] = user ? `needed by ${user === own ? 'its own library' : user.cand.name}'s sources` : 'needed by a library in use';
+    }
+    return { deps, unresolved: [...unresolved.values()], unsupported: [own, ...deps].filter((d) => !this.supports(d)), why };
   }
 
   /** Which of `ref`'s libraries are incompatible (for messages). */

@@ -24,6 +24,8 @@ export interface ExamplePlanInput {
   own: { whole: boolean; precompiled: string[]; defines: string[]; advice: string[] };
   /** Names of the libraries used besides the example's own, for `nx show project`. */
   uses: string[];
+  /** Per name in `uses`: why library resolution added it. */
+  why: Record<string, string>;
 }
 
 /** Content digest of every library outside the workspace a board can resolve to (platform, sketchbook). */
@@ -186,7 +188,13 @@ export class BoardLibraryUses {
     return {
       deps,
       own: { whole: !lib.fields.dotALinkage, precompiled: this.precompiled(lib), defines: this.defines(lib.name), advice },
-      uses: r.deps.map((d) => (d.kind === 'external' ? `${d.cand.name} (${d.base === 'sketchbook' ? 'sketchbook' : 'platform'})` : d.cand.name)),
+      uses: r.deps.map((d) => usedName(d)),
+      why: Object.fromEntries(r.deps.map((d) => [usedName(d), r.why[d.cand.name]])),
     };
   }
+}
+
+/** How `nx show project` names a library an example uses. */
+function usedName(d: LibraryRef): string {
+  return d.kind === 'external' ? `${d.cand.name} (${d.base === 'sketchbook' ? 'sketchbook' : 'platform'})` : d.cand.name;
 }
