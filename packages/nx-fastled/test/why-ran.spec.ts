@@ -5,8 +5,6 @@
 // output. Also the end-of-run lines and the report's task graph section.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { PNG } from 'pngjs';
-import { CHROMIUM, dumpDom, screenshot } from './report/chromium';
 import { makeWorkspace, TestWorkspace } from './support/workspace';
 
 jest.setTimeout(600_000);
@@ -88,15 +86,6 @@ describe('why tasks ran (native board, Legacy10)', () => {
     expect(html).toContain('<h2 id="why">What ran and why</h2>');
     expect(html).toContain('aria-label="task graph of legacy10/Basic"');
     expect(html).toMatch(/<code>native\/legacy10\/Legacy10\.cpp:compile<\/code>: toolchain identity changed: [0-9a-f]{12} -&gt; [0-9a-f]{12}/);
-    if (!CHROMIUM) return console.warn('why-ran.spec: chromium is missing; the page was not rendered');
-    // Rendered by a browser: every example's drawing is there, its task nodes laid out with a size.
-    const png = path.join(path.dirname(ws.root), 'why.png');
-    screenshot(path.join(ws.root, 'dist/report/report.html'), png, '', '1280,2400');
-    const { width, height } = PNG.sync.read(fs.readFileSync(png));
-    expect({ width, height }).toEqual({ width: 1280, height: 2400 });
-    const dom = dumpDom(path.join(ws.root, 'dist/report/report.html'));
-    expect((dom.match(/<svg class="why"/g) ?? []).length).toBe(3);
-    expect((dom.match(/<g class="ran">/g) ?? []).length).toBeGreaterThan(3);
   });
 });
 
