@@ -24,7 +24,16 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { round } from './nx-run';
-import { compileInvocation, guard, linkArgs, type PlanStep, quote, renderArg, sketchInvocation } from '../../packages/nx-fastled/src/plan';
+import {
+  compileInvocation,
+  guard,
+  linkArgs,
+  type PlanStep,
+  quote,
+  renderArg,
+  shellTempName,
+  sketchInvocation,
+} from '../../packages/nx-fastled/src/plan';
 import type { GraphTask } from './task-graph';
 import { BenchWorkspace, nxEnv } from './workspace';
 
@@ -42,7 +51,7 @@ interface CompileUnit {
   /** Sketch TUs: the main `.ino` and the `nx-fastled-task sketch` call that writes `source`. */
   sketchMain?: string;
   sketchSegment?: string;
-  /** The toolchain guard and mkdir, then the compiler invocation with `-o <object>.$$.tmp`. */
+  /** The toolchain guard and mkdir, then the compiler invocation with `-o <the object's shellTempName>`. */
   prefix: string[];
   compile: string;
 }
@@ -284,7 +293,7 @@ export async function buildLikeArduinoCli(
         r.reused++;
         return;
       }
-      const compile = mapCommand(u.compile).replace(` -o ${object}.$$.tmp `, ` -MMD -o ${object} `);
+      const compile = mapCommand(u.compile).replace(` -o ${mapCommand(shellTempName(u.object))} `, ` -MMD -o ${object} `);
       const c = await sh([...pre, compile].join(' && '), ws.root, env);
       r.compiled++;
       if (c.code !== 0) r.failed.push(`${id}: ${c.stderr.slice(0, 300)}`);

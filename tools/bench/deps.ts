@@ -4,7 +4,7 @@
 // `header-edit` compares it with what Nx rebuilt.
 import * as path from 'node:path';
 import { runPool } from './baseline';
-import { quote } from '../../packages/nx-fastled/src/plan';
+import { shellTempName } from '../../packages/nx-fastled/src/plan';
 import { compileSegment, GraphTask } from './task-graph';
 import { BenchWorkspace, nxEnv } from './workspace';
 
@@ -12,7 +12,7 @@ import { BenchWorkspace, nxEnv } from './workspace';
 export function depCommand(t: GraphTask): string | undefined {
   const seg = compileSegment(t);
   if (!seg || t.step?.kind !== 'compile') return undefined;
-  const output = ` -o ${quote(t.step.object)}.$$.tmp`;
+  const output = ` -o ${shellTempName(t.step.object)}`;
   return seg.endsWith(output) ? `${seg.slice(0, -output.length)} -M` : undefined;
 }
 

@@ -54,12 +54,7 @@ export function makeReport(ctx: BenchContext, library: string, scenarios: Record
   };
 }
 
-export function writeAtomic(file: string, text: string): void {
-  fs.mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
-  const tmp = `${file}.${process.pid}.tmp`;
-  fs.writeFileSync(tmp, text);
-  fs.renameSync(tmp, file);
-}
+export { writeAtomic } from '../../packages/nx-fastled/src/util/atomic';
 
 const n = (x: unknown, digits = 1) => (typeof x === 'number' ? (Number.isInteger(x) ? String(x) : x.toFixed(digits)) : '–');
 

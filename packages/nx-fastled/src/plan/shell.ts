@@ -4,8 +4,10 @@
 // referenced through environment variables named after the toolchain identity (PlanBoard.env), so the hashed
 // command holds no absolute path and a toolchain that changed since the graph was computed fails loudly
 // instead of being used under the old identity's cache keys. Each output is written to a per-process
-// temporary name and renamed into place with a sha256 sidecar, so nothing half-written is ever published.
+// temporary name (util/atomic's, with the shell's `$$`) and renamed into place with a sha256 sidecar, so
+// nothing half-written is ever published.
 import * as path from 'node:path/posix';
+import { tempName } from '../util/atomic';
 import type { ArchiveStep, Arg, CompileStep, EnvRefs, LinkStep, PlanBoard } from './types';
 
 const SAFE = /^[A-Za-z0-9_@%+=:,./-]+$/;
@@ -48,10 +50,18 @@ export function prelude(b: PlanBoard): string {
   return `${guard(b.name, b.env)} toolchain=${b.resolved.identity}`;
 }
 
+/** `file`'s temporary name as a command writes it: `<dir>/.<name>.$$.tmp` (util/atomic's scheme). */
+export function shellTempName(file: string): string {
+  const [before, after] = tempName(file, '\0').split('\0');
+  return `${quote(before)}$$${quote(after)}`;
+}
+
 function publish(file: string): string {
   const q = quote(file);
+  const tmp = shellTempName(file);
+  const sidecarTmp = shellTempName(`${file}.sha256`);
   // Nx restores cached outputs without checking them: consumers verify the sidecar. The object goes last.
-  return `sha256sum < ${q}.$$.tmp > ${q}.sha256.$$.tmp && mv -f ${q}.sha256.$$.tmp ${q}.sha256 && mv -f ${q}.$$.tmp ${q}`;
+  return `sha256sum < ${tmp} > ${sidecarTmp} && mv -f ${sidecarTmp} ${q}.sha256 && mv -f ${tmp} ${q}`;
 }
 
 function toolCall(tool: TaskTool, args: string): string {
@@ -67,7 +77,7 @@ function toolCall(tool: TaskTool, args: string): string {
  */
 export const DEBUG_PWD = 'PWD=/proc/self/cwd';
 
-/** The compiler invocation alone (writes `<object>.$$.tmp`); a substring of `compileCommand`. */
+/** The compiler invocation alone (writes the object's shellTempName); a substring of `compileCommand`. */
 export function compileInvocation(step: CompileStep, env: EnvRefs): string {
   return [
     ...(step.flags.some((f) => /^-g/.test(f.value)) ? [DEBUG_PWD] : []),
@@ -76,7 +86,7 @@ export function compileInvocation(step: CompileStep, env: EnvRefs): string {
     ...step.includeDirs.map(({ dir }) => (typeof dir === 'string' ? quote(`-I${dir}`) : `-I${renderArg(dir, env)}`)),
     renderArg(step.source, env),
     '-o',
-    `${quote(step.object)}.$$.tmp`,
+    shellTempName(step.object),
   ].join(' ');
 }
 
@@ -99,7 +109,7 @@ export function inputsCheck(step: CompileStep, tool: TaskTool): string {
   const q = quote(step.object);
   const generated = step.sketch ? ` --generated ${quote(step.sketch.cpp)}` : '';
   const read = step.sketch ? ` -- ${step.sketch.inoFiles.map(quote).join(' ')}` : '';
-  return `node ${quote(tool.path)} inputs --depfile ${q}.$$.d --object ${q}.$$.tmp --output ${q}${generated}${read}`;
+  return `node ${quote(tool.path)} inputs --depfile ${q}.$$.d --object ${shellTempName(step.object)} --output ${q}${generated}${read}`;
 }
 
 export function compileCommand(step: CompileStep, b: PlanBoard, tool: TaskTool): string {
@@ -131,12 +141,12 @@ export function compileCommand(step: CompileStep, b: PlanBoard, tool: TaskTool):
   ].join(' && ');
 }
 
-/** The archiver invocation alone (writes `<archive>.$$.tmp`). */
+/** The archiver invocation alone (writes the archive's shellTempName). */
 export function archiveInvocation(step: ArchiveStep, env: EnvRefs): string {
   return [
     renderArg(step.program, env),
     ...step.flags.map((f) => quote(f.value)),
-    `${quote(step.archive)}.$$.tmp`,
+    shellTempName(step.archive),
     ...step.objects.map(quote),
   ].join(' ');
 }

@@ -26,6 +26,7 @@ import { StatMemo } from '../hashing/stat-memo';
 import { moduleClosure } from '../hashing/module-closure';
 import { ProbeMemo } from '../toolchain/identity';
 import { installedNxVersion, workspaceFiles } from '../nx-compat';
+import { writeAtomic } from '../util/atomic';
 import { normalizeOptions, NxFastledOptions, readOptions, sketchbookDir } from './options';
 import { externalLibrariesDigest } from './library-uses';
 import { boardContext } from './projects';
@@ -97,10 +98,7 @@ function read(file: string, key: string): Results | undefined {
 
 function write(file: string, key: string, results: Results): void {
   try {
-    fs.mkdirSync(path.dirname(file), { recursive: true });
-    const tmp = `${file}.${process.pid}.tmp`;
-    fs.writeFileSync(tmp, JSON.stringify({ version: FORMAT_VERSION, key, results }));
-    fs.renameSync(tmp, file);
+    writeAtomic(file, JSON.stringify({ version: FORMAT_VERSION, key, results }));
   } catch {
     // a read-only workspace-data folder only costs the next command a recomputation
   }
