@@ -22,7 +22,8 @@ export interface Condition {
 
 export type Expr = Condition | { type: 'not'; operand: Expr } | { type: 'and' | 'or'; operands: Expr[] };
 
-const SHORTCUTS: Record<string, Property> = {
+/** The property names a filter may write, with FastLED's short forms. */
+export const PROPERTY_NAMES: Readonly<Record<string, Property>> = {
   mem: 'memory',
   plat: 'platform',
   tgt: 'target',
@@ -111,7 +112,7 @@ function tokenize(text: string, fail: (message: string) => never): Tok[] {
       const m = CONDITION.exec(text);
       if (m) {
         const word = m[1].toLowerCase();
-        const key = SHORTCUTS[word];
+        const key = PROPERTY_NAMES[word];
         if (!key) {
           fail(`@filter: unknown property '${m[1]}': use memory (mem), platform (plat), target (tgt) or board (brd)`);
         }

@@ -18,7 +18,7 @@
 
 import { BoardTraits } from './board-traits';
 import { FilterError } from './filter-error';
-import { Condition, Expr, parseExpression, Property } from './expression';
+import { Condition, Expr, parseExpression, Property, PROPERTY_NAMES } from './expression';
 
 export interface Constraint {
   key: Property;
@@ -43,17 +43,6 @@ export type Admission = { admitted: true } | { admitted: false; reason: string }
 
 const DIRECTIVE = /\/\/\s*@filter\b(?!-)\s*:?(.*)$/;
 const END = /\/\/\s*@end-filter\b/;
-const SHORTCUTS: Record<string, Property> = {
-  mem: 'memory',
-  plat: 'platform',
-  tgt: 'target',
-  brd: 'board',
-  memory: 'memory',
-  platform: 'platform',
-  target: 'target',
-  board: 'board',
-};
-
 /** The filter of a sketch's main .ino, or null if it has none. Throws FilterError when malformed. */
 export function parseFilters(text: string, file: string): SketchFilters | null {
   const lines = text.replace(/\r\n?/g, '\n').split('\n');
@@ -105,7 +94,7 @@ function parseBlock(
     if (!item) fail(i + 1, `@filter block: expected 'require:', 'exclude:' or '- key: value' but found '${text}'`);
     if (!section) fail(i + 1, '@filter block: list items must follow a `require:` or `exclude:` line');
     const name = item[1].trim().toLowerCase();
-    const key = SHORTCUTS[name];
+    const key = PROPERTY_NAMES[name];
     if (!key) fail(i + 1, `@filter block: unknown property '${item[1].trim()}': use memory, platform, target or board`);
     const values = item[2]
       .split(/[|,]/)

@@ -6,6 +6,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { parseProperties } from '../platform/properties';
+import { isDirectory, listFiles as walkFiles } from '../util/files';
 import { libraryFields, type LibraryFields } from './library-fields';
 import { HEADER_EXTENSIONS, type LibraryLocation } from './resolver';
 
@@ -42,7 +43,7 @@ export function loadLibrariesDir(librariesDir: string, location: LibraryLocation
   const out: ExternalLibrary[] = [];
   for (const dirName of names) {
     const dir = path.join(librariesDir, dirName);
-    if (dirName.startsWith('.') || !isDir(dir)) continue;
+    if (dirName.startsWith('.') || !isDirectory(dir)) continue;
     const lib = loadLibrary(dir, location);
     if (lib) out.push(lib);
   }
@@ -62,13 +63,13 @@ export function loadLibrary(dir: string, location: LibraryLocation): ExternalLib
       problem = (e as Error).message;
     }
   }
-  const recursive = hasProps && isDir(path.join(dir, 'src'));
+  const recursive = hasProps && isDirectory(path.join(dir, 'src'));
   const includeDir = recursive ? 'src' : '.';
   const headers = listFiles(dir, includeDir, false)
     .filter((f) => HEADER_EXTENSIONS.includes(path.extname(f)))
     .map((f) => path.basename(f));
   if (!hasProps && headers.length === 0) return undefined; // arduino-cli: "invalid library: no header files found"
-  const utilityDir = !recursive && isDir(path.join(dir, 'utility')) ? 'utility' : undefined;
+  const utilityDir = !recursive && isDirectory(path.join(dir, 'utility')) ? 'utility' : undefined;
   const sources = recursive
     ? listFiles(dir, 'src', true).filter((f) => SOURCE.test(f))
     : [...listFiles(dir, '.', false), ...(utilityDir ? listFiles(dir, utilityDir, false) : [])].filter((f) => SOURCE.test(f));
@@ -89,33 +90,7 @@ export function loadLibrary(dir: string, location: LibraryLocation): ExternalLib
   };
 }
 
-function isDir(p: string): boolean {
-  try {
-    return fs.statSync(p).isDirectory();
-  } catch {
-    return false;
-  }
-}
-
-/** Files below `dir/rel` as paths relative to `dir` (POSIX), hidden entries skipped. */
+/** Files below `dir/rel` as paths relative to `dir` (POSIX), hidden entries skipped, sorted. */
 function listFiles(dir: string, rel: string, recursive: boolean): string[] {
-  const out: string[] = [];
-  const walk = (r: string) => {
-    let entries: fs.Dirent[];
-    try {
-      entries = fs.readdirSync(path.join(dir, r), { withFileTypes: true });
-    } catch {
-      return;
-    }
-    for (const e of entries) {
-      if (e.name.startsWith('.')) continue;
-      const child = r === '.' ? e.name : `${r}/${e.name}`;
-      const isDirectory = e.isDirectory() || (e.isSymbolicLink() && isDir(path.join(dir, child)));
-      if (isDirectory) {
-        if (recursive) walk(child);
-      } else out.push(child);
-    }
-  };
-  walk(rel);
-  return out.sort();
+  return walkFiles(dir, rel, { recursive, skipHidden: true, followLinkedDirs: true }).sort();
 }

@@ -12,6 +12,7 @@
 //      `toolchain-atmelavr` standing for the `avr-gcc` tool.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { isDirectory } from '../util/files';
 
 export interface InstalledPlatform {
   vendor: string;
@@ -54,19 +55,11 @@ function dirs(p: string): string[] {
   try {
     return fs
       .readdirSync(p, { withFileTypes: true })
-      .filter((e) => e.isDirectory() || (e.isSymbolicLink() && isDir(path.join(p, e.name))))
+      .filter((e) => e.isDirectory() || (e.isSymbolicLink() && isDirectory(path.join(p, e.name))))
       .map((e) => e.name)
       .sort();
   } catch {
     return [];
-  }
-}
-
-function isDir(p: string): boolean {
-  try {
-    return fs.statSync(p).isDirectory();
-  } catch {
-    return false;
   }
 }
 
@@ -145,7 +138,7 @@ export function discoverPlatforms(input: DiscoverInput): Installation {
       found.push({ vendor: 'arduino', arch: m[1], dir, version: platformVersion(dir, ''), source: `PlatformIO (${pio})` });
     }
   }
-  if (isDir(path.join(pio, 'toolchain-atmelavr', 'bin')))
+  if (isDirectory(path.join(pio, 'toolchain-atmelavr', 'bin')))
     tools.push({ vendor: 'platformio', name: 'avr-gcc', version: '0', dir: path.join(pio, 'toolchain-atmelavr') });
 
   const platforms: InstalledPlatform[] = [];

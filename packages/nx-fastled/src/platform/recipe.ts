@@ -8,9 +8,9 @@
 // link only. A pattern nx-fastled
 // cannot follow (an absolute path outside the core and variant folders, a `{build.path}` file other than the
 // ones it supplies, an unresolved `{property}`) is reported with the property and the board, not guessed.
-import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { ArduinoBoard } from './board';
+import { listFiles } from '../util/files';
 import { expandProps, Props, splitQuoted } from './properties';
 
 // Placeholders: a control character no platform.txt value contains, so a leftover is always recognised.
@@ -225,20 +225,5 @@ export function arduinoRecipe(board: ArduinoBoard): ArduinoRecipe {
 
 /** Sources of a core or variant folder: .c, .cpp, .S, recursively, sorted (what arduino-cli compiles). */
 export function listSourceFiles(root: string, dir: string): string[] {
-  const out: string[] = [];
-  const walk = (rel: string) => {
-    let entries: fs.Dirent[];
-    try {
-      entries = fs.readdirSync(path.join(root, rel), { withFileTypes: true });
-    } catch {
-      return;
-    }
-    for (const e of entries.sort((a, b) => (a.name < b.name ? -1 : 1))) {
-      const r = `${rel}/${e.name}`;
-      if (e.isDirectory()) walk(r);
-      else if (/\.(c|cpp|S)$/.test(e.name)) out.push(r);
-    }
-  };
-  walk(dir);
-  return out;
+  return listFiles(root, dir).filter((f) => /\.(c|cpp|S)$/.test(f));
 }
