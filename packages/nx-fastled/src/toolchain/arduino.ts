@@ -189,15 +189,7 @@ function locateArduino(id: string, name: string, input: LocateInput): Located | 
       `build ${board.fqbn} with arduino-cli, or remove the board from nx-fastled's "boards"`,
     );
   }
-  const programs = [
-    recipe.programs.c,
-    recipe.programs.cpp,
-    recipe.programs.S,
-    recipe.programs.ar,
-    recipe.programs.link,
-    recipe.programs.objcopy,
-    recipe.programs.size,
-  ].filter((p): p is string => !!p);
+  const programs = recipePrograms(recipe);
   let binDir: string | undefined;
   let binSource: string;
   const searched: string[] = [];
@@ -325,25 +317,7 @@ function recipeOf(located: Located, probe: CompilerProbe): BoardRecipe {
       ...(recipe.ignoredRecipes.length ? { 'not produced': recipe.ignoredRecipes.join(', ') } : {}),
     },
     identityRoots: [
-      ...gccIdentityRoots(
-        located.binDir,
-        [
-          ...new Set(
-            [
-              recipe.programs.c,
-              recipe.programs.cpp,
-              recipe.programs.S,
-              recipe.programs.ar,
-              recipe.programs.link,
-              recipe.programs.objcopy,
-              recipe.programs.size,
-            ]
-              .filter((p): p is string => !!p)
-              .map(base),
-          ),
-        ],
-        facts,
-      ),
+      ...gccIdentityRoots(located.binDir, [...new Set(recipePrograms(recipe).map(base))], facts),
       { label: `core/${coreRel}`, path: path.join(located.coreDir, coreRel) },
       ...(variantRel
         ? [{ label: `${variantRoot}/${variantRel}`, path: path.join(located.variantDir ?? located.coreDir, variantRel) }]
@@ -358,4 +332,10 @@ function recipeOf(located: Located, probe: CompilerProbe): BoardRecipe {
     systemIncludeDirs: facts.systemIncludeDirs,
     version: facts.version,
   };
+}
+
+/** Every program a recipe runs (compilers, archiver, linker, objcopy, size) as platform.txt names it. */
+function recipePrograms(recipe: ArduinoRecipe): string[] {
+  const p = recipe.programs;
+  return [p.c, p.cpp, p.S, p.ar, p.link, p.objcopy, p.size].filter((x): x is string => !!x);
 }
