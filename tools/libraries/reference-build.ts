@@ -138,13 +138,16 @@ function firstCause(out: string): string {
     pick(/undefined reference/) ??
     lines.filter(Boolean).slice(-1)[0] ??
     '';
-  return line
-    .replace(/\s+/g, ' ')
-    .trim()
-    .slice(0, 240);
+  return line.replace(/\s+/g, ' ').trim().slice(0, 240);
 }
 
-async function referenceBuild(libsDir: string, work: string, libs: LibraryInfo[], jobs: number, niceness: string): Promise<Map<string, Outcome>> {
+async function referenceBuild(
+  libsDir: string,
+  work: string,
+  libs: LibraryInfo[],
+  jobs: number,
+  niceness: string,
+): Promise<Map<string, Outcome>> {
   const store = path.join(work, 'reference.jsonl');
   const done = new Map<string, Outcome>();
   if (fs.existsSync(store)) {
@@ -171,31 +174,35 @@ async function referenceBuild(libsDir: string, work: string, libs: LibraryInfo[]
     const sketch = path.join(mirror, lib.dir, 'examples', ex, `${path.basename(ex)}.ino`);
     // Debian's core 1.8.7 needs DECIMAL_DIG for C++ (docs: /work/shared/notes/uno-recipe.md); the IDE version
     // is the one nx-fastled's uno recipe defines (ARDUINO=10819).
-    const r = await run('nice', [
-      '-n',
-      niceness,
-      'arduino-builder',
-      '-compile',
-      '-hardware',
-      '/usr/share/arduino/hardware',
-      '-hardware',
-      '/usr/share/arduino-builder',
-      '-tools',
-      '/usr/bin',
-      '-libraries',
-      mirror,
-      '-fqbn',
-      'arduino:avr:uno',
-      '-ide-version',
-      '10819',
-      '-prefs',
-      'compiler.cpp.extra_flags=-DDECIMAL_DIG=__DECIMAL_DIG__',
-      '-build-path',
-      buildPath,
-      '-build-cache',
-      cache,
-      sketch,
-    ], {});
+    const r = await run(
+      'nice',
+      [
+        '-n',
+        niceness,
+        'arduino-builder',
+        '-compile',
+        '-hardware',
+        '/usr/share/arduino/hardware',
+        '-hardware',
+        '/usr/share/arduino-builder',
+        '-tools',
+        '/usr/bin',
+        '-libraries',
+        mirror,
+        '-fqbn',
+        'arduino:avr:uno',
+        '-ide-version',
+        '10819',
+        '-prefs',
+        'compiler.cpp.extra_flags=-DDECIMAL_DIG=__DECIMAL_DIG__',
+        '-build-path',
+        buildPath,
+        '-build-cache',
+        cache,
+        sketch,
+      ],
+      {},
+    );
     const flash = /Sketch uses (\d+) bytes/.exec(r.out);
     const ram = /Global variables use (\d+) bytes/.exec(r.out);
     const outcome: Outcome =
@@ -216,7 +223,10 @@ function equalLengthCopy(dir: string, length: number): string {
   const room = length - '/tmp/'.length;
   if (room < 1) throw new Error(`no /tmp path of ${length} characters`);
   for (let i = 0; i < 1000; i++) {
-    const name = Math.random().toString(36).slice(2, 2 + room).padEnd(room, 'x');
+    const name = Math.random()
+      .toString(36)
+      .slice(2, 2 + room)
+      .padEnd(room, 'x');
     const p = `/tmp/${name}`;
     try {
       fs.mkdirSync(p);
@@ -243,7 +253,11 @@ function makeWorkspace(libsDir: string, root: string, libs: LibraryInfo[], board
   }
   fs.writeFileSync(
     path.join(root, 'nx.json'),
-    JSON.stringify({ useDaemonProcess: false, neverConnectToCloud: true, plugins: [{ plugin: 'nx-fastled', options: { boards } }] }, null, 2),
+    JSON.stringify(
+      { useDaemonProcess: false, neverConnectToCloud: true, plugins: [{ plugin: 'nx-fastled', options: { boards } }] },
+      null,
+      2,
+    ),
   );
 }
 
@@ -281,10 +295,14 @@ async function nxBuild(
     NX_FASTLED_BOARDS: boards.join(','),
   };
   const t0 = Date.now();
-  const r = await run('nice', ['-n', '10', path.join(REPO_ROOT, 'node_modules/.bin/nx'), 'run-many', '-t', 'build', `--parallel=${jobs}`, '--outputStyle=static'], {
-    cwd: root,
-    env,
-  });
+  const r = await run(
+    'nice',
+    ['-n', '10', path.join(REPO_ROOT, 'node_modules/.bin/nx'), 'run-many', '-t', 'build', `--parallel=${jobs}`, '--outputStyle=static'],
+    {
+      cwd: root,
+      env,
+    },
+  );
   const seconds = (Date.now() - t0) / 1000;
   fs.writeFileSync(path.join(work, `nx-${boards.join('-')}.log`), r.out);
   const reportFile = path.join(root, 'dist/report/report.json');
@@ -346,14 +364,20 @@ export function renderMarkdown(r: Result, boards: string[]): string {
   );
   if (r.note) lines.push(r.note, '');
   lines.push('| library | version | commit | depends | examples |', '| --- | --- | --- | --- | ---: |');
-  for (const l of r.libraries) lines.push(`| ${l.name} (\`${l.dir}\`) | ${l.version} | ${l.commit?.slice(0, 10) ?? ''} | ${l.depends} | ${l.examples.length} |`);
+  for (const l of r.libraries)
+    lines.push(`| ${l.name} (\`${l.dir}\`) | ${l.version} | ${l.commit?.slice(0, 10) ?? ''} | ${l.depends} | ${l.examples.length} |`);
   lines.push('', '## Totals', '');
   lines.push(`| column | built | skipped | failed |`, '| --- | ---: | ---: | ---: |');
   const count = (get: (row: Row) => Outcome | undefined, s: Status) => r.rows.filter((row) => get(row)?.status === s).length;
   if (r.rows.some((row) => row.reference)) {
-    lines.push(`| reference (uno) | ${count((x) => x.reference, 'built')} | ${count((x) => x.reference, 'skipped')} | ${count((x) => x.reference, 'failed')} |`);
+    lines.push(
+      `| reference (uno) | ${count((x) => x.reference, 'built')} | ${count((x) => x.reference, 'skipped')} | ${count((x) => x.reference, 'failed')} |`,
+    );
   }
-  for (const b of boards) lines.push(`| nx-fastled ${b} | ${count((x) => x.boards[b], 'built')} | ${count((x) => x.boards[b], 'skipped')} | ${count((x) => x.boards[b], 'failed')} |`);
+  for (const b of boards)
+    lines.push(
+      `| nx-fastled ${b} | ${count((x) => x.boards[b], 'built')} | ${count((x) => x.boards[b], 'skipped')} | ${count((x) => x.boards[b], 'failed')} |`,
+    );
   const both = r.rows.filter((row) => row.equal !== undefined);
   lines.push('', `uno flash/RAM equal to the reference: ${both.filter((x) => x.equal).length} of ${both.length} examples both built.`);
   const mismatch = r.rows.filter((row) => row.reference && row.boards.uno && row.reference.status !== row.boards.uno.status);
@@ -436,7 +460,9 @@ async function main(): Promise<number> {
   const result: Result = {
     generatedAt: new Date().toISOString(),
     host: { cpus: os.cpus().length, loadBefore, loadAfter: [] },
-    reference: spawnSync('sh', ['-c', 'dpkg-query -W -f "arduino-builder ${Version}" arduino-builder'], { encoding: 'utf8' }).stdout.trim() || 'arduino-builder',
+    reference:
+      spawnSync('sh', ['-c', 'dpkg-query -W -f "arduino-builder ${Version}" arduino-builder'], { encoding: 'utf8' }).stdout.trim() ||
+      'arduino-builder',
     libraries: libs,
     rows: [],
     seconds: {},
@@ -449,7 +475,9 @@ async function main(): Promise<number> {
   }
   let nx: Map<string, Outcome> | undefined;
   if (!values['no-nx']) {
-    const existing = values.workspace ? { root: path.resolve(values.workspace), cache: path.resolve(values.cache ?? path.join(work, 'nx-cache')) } : undefined;
+    const existing = values.workspace
+      ? { root: path.resolve(values.workspace), cache: path.resolve(values.cache ?? path.join(work, 'nx-cache')) }
+      : undefined;
     const { report, seconds, deps } = await nxBuild(work, libsDir, libs, boards, jobs, existing);
     result.seconds.nx = { [boards.join(',')]: seconds };
     nx = nxOutcomes(report, deps);
@@ -460,7 +488,8 @@ async function main(): Promise<number> {
       if (reference) row.reference = reference.get(`${l.dir}/${ex}`);
       for (const b of boards) row.boards[b] = nx?.get(`${b}\tlibraries/${l.dir}/examples/${ex}`) ?? { status: 'absent' };
       const u = row.boards.uno;
-      if (row.reference?.status === 'built' && u?.status === 'built') row.equal = row.reference.flash === u.flash && row.reference.ram === u.ram;
+      if (row.reference?.status === 'built' && u?.status === 'built')
+        row.equal = row.reference.flash === u.flash && row.reference.ram === u.ram;
       result.rows.push(row);
     }
   }

@@ -136,7 +136,10 @@ describe('sketchbook libraries (option "sketchbook", outside the workspace)', ()
   }, 600_000);
 
   it('resolves a header only the sketchbook offers, compiles that library from there, and keys it by content, not path', () => {
-    expect({ status: first.status, err: first.status === 0 ? '' : first.stdout.slice(-4000) + first.stderr }).toEqual({ status: 0, err: '' });
+    expect({ status: first.status, err: first.status === 0 ? '' : first.stdout.slice(-4000) + first.stderr }).toEqual({
+      status: 0,
+      err: '',
+    });
     const ex = show(ws, 'usessketch/Hello').metadata.nxFastled;
     expect(ex.uses).toEqual({
       native: ['SketchLib (sketchbook)'],
@@ -164,6 +167,8 @@ describe('sketchbook libraries (option "sketchbook", outside the workspace)', ()
       .tasks.filter((t) => t.target === 'compile' && !t.status.includes('cache'))
       .map((t) => t.project)
       .sort();
-    expect(missed).toEqual(BOARDS.flatMap((b) => [`${b}/sketchbook-sketchlib/src/SketchLib.cpp`, `${b}/usessketch/examples/Hello/Hello.ino`]).sort());
+    expect(missed).toEqual(
+      BOARDS.flatMap((b) => [`${b}/sketchbook-sketchlib/src/SketchLib.cpp`, `${b}/usessketch/examples/Hello/Hello.ino`]).sort(),
+    );
   }, 600_000);
 });

@@ -111,7 +111,11 @@ describe('native host core', () => {
     );
     execFileSync('g++', [...CXX, '-Wall', '-Wno-unused-parameter', '-Werror', src, '-o', `${src}.o`]);
     execFileSync('g++', [`${src}.o`, ...objects, '-o', path.join(dir, 'Assumed'), '-lm']);
-    const r = spawnSync(path.join(dir, 'Assumed'), [], { input: '', encoding: 'utf8', env: { ...process.env, NX_FASTLED_NATIVE_LOOPS: '0' } });
+    const r = spawnSync(path.join(dir, 'Assumed'), [], {
+      input: '',
+      encoding: 'utf8',
+      env: { ...process.env, NX_FASTLED_NATIVE_LOOPS: '0' },
+    });
     expect({ status: r.status, out: r.stdout }).toEqual({ status: 0, out: '01q1\r\n' });
   });
 

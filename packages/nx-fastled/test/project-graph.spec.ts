@@ -81,7 +81,12 @@ describe('project graph edges (fake board, no compiler)', () => {
       sourceFile: 'libraries/Legacy10/library.properties',
     });
     expect(deps.filter((d) => d.source === 'legacy10/Basic')).toEqual([
-      { source: 'legacy10/Basic', target: 'fake/legacy10/examples/Basic', type: 'static', sourceFile: 'libraries/Legacy10/examples/Basic/Basic.ino' },
+      {
+        source: 'legacy10/Basic',
+        target: 'fake/legacy10/examples/Basic',
+        type: 'static',
+        sourceFile: 'libraries/Legacy10/examples/Basic/Basic.ino',
+      },
     ]);
     // Built for native only: no board here, so no edge at all.
     expect(targets('flat15/NativeOnly')).toEqual([]);
@@ -113,7 +118,12 @@ describe('project graph edges (fake board, no compiler)', () => {
 
 describe('nx graph on libraries that use each other (native board, real Nx)', () => {
   let ws: TestWorkspace;
-  let graph: { graph: { nodes: Record<string, { data: { tags?: string[] } }>; dependencies: Record<string, { source: string; target: string; type: string }[]> } };
+  let graph: {
+    graph: {
+      nodes: Record<string, { data: { tags?: string[] } }>;
+      dependencies: Record<string, { source: string; target: string; type: string }[]>;
+    };
+  };
   beforeAll(() => {
     ws = makeWorkspace({ libraries: ['ChainA', 'ChainB', 'Legacy10'], boards: ['native'] });
     const r = ws.nx(['graph', '--file=graph.json']);
@@ -126,12 +136,9 @@ describe('nx graph on libraries that use each other (native board, real Nx)', ()
 
   it('example -> link -> own archive, the archive of the library it uses, the core; ChainA archive -> ChainB archive', () => {
     expect(targets('chaina/Chain')).toEqual(['native/chaina/examples/Chain']);
-    expect(targets('native/chaina/examples/Chain')).toEqual([
-      'native/chaina',
-      'native/chainb',
-      'native/chaina/examples/Chain/Chain.ino',
-      'native/core',
-    ].sort());
+    expect(targets('native/chaina/examples/Chain')).toEqual(
+      ['native/chaina', 'native/chainb', 'native/chaina/examples/Chain/Chain.ino', 'native/core'].sort(),
+    );
     expect(targets('native/chaina')).toEqual(['native/chaina/src/ChainA.cpp', 'native/chainb', 'native/core'].sort());
     expect(targets('native/chainb')).toEqual(['native/chainb/ChainB.cpp', 'native/core'].sort());
     // ChainB has no examples: its library project builds its archive.
@@ -139,10 +146,12 @@ describe('nx graph on libraries that use each other (native board, real Nx)', ()
   });
 
   it('the example project says per board what its build does, its TUs and why each library is used', () => {
-    const meta = (graph.graph.nodes['chaina/Chain'] as unknown as { data: { metadata: { nxFastled: { build: Record<string, unknown> } } } }).data
-      .metadata.nxFastled;
+    const meta = (graph.graph.nodes['chaina/Chain'] as unknown as { data: { metadata: { nxFastled: { build: Record<string, unknown> } } } })
+      .data.metadata.nxFastled;
     expect(meta.build.native).toEqual({
-      command: expect.stringMatching(/^compiles 1 sketch TU \(Chain\.ino as C\+\+\), links them with libchaina\.a \(every object\), libchainb\.a \(every object\), libcore\.a using g\+\+ into Chain(\.elf)?/),
+      command: expect.stringMatching(
+        /^compiles 1 sketch TU \(Chain\.ino as C\+\+\), links them with libchaina\.a \(every object\), libchainb\.a \(every object\), libcore\.a using g\+\+ into Chain(\.elf)?/,
+      ),
       tus: ['native/chaina/examples/Chain/Chain.ino'],
       libraries: {
         ChainA: "the example's own library",

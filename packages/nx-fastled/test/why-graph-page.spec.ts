@@ -11,7 +11,14 @@ import { CHROMIUM, dumpDom, screenshot } from './report/chromium';
 jest.setTimeout(300_000);
 
 function example(name: string, ran: boolean): ExampleGraph {
-  const t = (id: string, kind: GraphTask['kind'], label: string, state: GraphTask['state'], deps: string[] = [], header = false): GraphTask => ({
+  const t = (
+    id: string,
+    kind: GraphTask['kind'],
+    label: string,
+    state: GraphTask['state'],
+    deps: string[] = [],
+    header = false,
+  ): GraphTask => ({
     id,
     kind,
     label,
@@ -21,9 +28,23 @@ function example(name: string, ran: boolean): ExampleGraph {
   });
   const tasks = [
     t(`lib/${name}:build`, 'build', `lib/${name}`, ran ? 'ran' : 'local-hit', [`uno/lib/examples/${name}:link`]),
-    t(`uno/lib/examples/${name}:link`, 'link', `link ${name} for uno`, ran ? 'ran' : 'local-hit', [`uno/lib/examples/${name}/${name}.ino:compile`, 'uno/lib:archive', 'uno/core:archive']),
-    t(`uno/lib/examples/${name}/${name}.ino:compile`, 'compile', `libraries/Lib/examples/${name}/${name}.ino`, ran ? 'ran' : 'local-hit', [], ran),
-    t('uno/lib:archive', 'archive', 'uno: liblib.a', ran ? 'ran' : 'local-hit', ['uno/lib/src/Lib.cpp:compile', 'uno/lib/src/Other.cpp:compile']),
+    t(`uno/lib/examples/${name}:link`, 'link', `link ${name} for uno`, ran ? 'ran' : 'local-hit', [
+      `uno/lib/examples/${name}/${name}.ino:compile`,
+      'uno/lib:archive',
+      'uno/core:archive',
+    ]),
+    t(
+      `uno/lib/examples/${name}/${name}.ino:compile`,
+      'compile',
+      `libraries/Lib/examples/${name}/${name}.ino`,
+      ran ? 'ran' : 'local-hit',
+      [],
+      ran,
+    ),
+    t('uno/lib:archive', 'archive', 'uno: liblib.a', ran ? 'ran' : 'local-hit', [
+      'uno/lib/src/Lib.cpp:compile',
+      'uno/lib/src/Other.cpp:compile',
+    ]),
     t('uno/lib/src/Lib.cpp:compile', 'compile', 'libraries/Lib/src/Lib.cpp', ran ? 'ran' : 'local-hit', [], ran),
     t('uno/lib/src/Other.cpp:compile', 'compile', 'libraries/Lib/src/Other.cpp', 'remote-hit'),
     t('uno/core:archive', 'archive', 'uno: libcore.a', 'local-hit', ['uno/core/wiring.c:compile', 'uno/core/main.cpp:compile']),
@@ -38,7 +59,10 @@ describe('the report section "What ran and why" in Chromium', () => {
   const page = path.join(dir, 'why.html');
   beforeAll(() => {
     const body = renderWhySection([example('Changed', true), example('Cached', false)]);
-    fs.writeFileSync(page, `<!doctype html><html><head><meta charset="utf-8"><style>${GRAPH_CSS}</style></head><body>${body}</body></html>`);
+    fs.writeFileSync(
+      page,
+      `<!doctype html><html><head><meta charset="utf-8"><style>${GRAPH_CSS}</style></head><body>${body}</body></html>`,
+    );
   });
   afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
 
@@ -58,7 +82,8 @@ describe('the report section "What ran and why" in Chromium', () => {
     const img = PNG.sync.read(fs.readFileSync(png));
     // Some pixel carries the "ran" fill (#cfe0ff): the boxes are painted, not only present in the DOM.
     let ranFill = 0;
-    for (let i = 0; i < img.data.length; i += 4) if (img.data[i] === 0xcf && img.data[i + 1] === 0xe0 && img.data[i + 2] === 0xff) ranFill++;
+    for (let i = 0; i < img.data.length; i += 4)
+      if (img.data[i] === 0xcf && img.data[i + 1] === 0xe0 && img.data[i + 2] === 0xff) ranFill++;
     expect(ranFill).toBeGreaterThan(1000);
   });
 });

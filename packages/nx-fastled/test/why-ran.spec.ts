@@ -52,8 +52,11 @@ describe('why tasks ran (native board, Legacy10)', () => {
     const t = run();
     const compiles = ran(t).filter((id) => id.endsWith(':compile'));
     expect(compiles.length).toBeGreaterThan(0);
-    for (const id of compiles) expect({ id, why: why(t, id) }).toEqual({ id, why: [{ kind: 'header', subject: 'libraries/Legacy10/utility/counter.h' }] });
-    expect(out).toContain(`nx-fastled: ran ${compiles.length} task${compiles.length === 1 ? '' : 's'}, header changed: libraries/Legacy10/utility/counter.h (${compiles.length})`);
+    for (const id of compiles)
+      expect({ id, why: why(t, id) }).toEqual({ id, why: [{ kind: 'header', subject: 'libraries/Legacy10/utility/counter.h' }] });
+    expect(out).toContain(
+      `nx-fastled: ran ${compiles.length} task${compiles.length === 1 ? '' : 's'}, header changed: libraries/Legacy10/utility/counter.h (${compiles.length})`,
+    );
   });
 
   it('a flag: libraryDefines adds -D to the library TUs and their users', () => {
@@ -85,7 +88,9 @@ describe('why tasks ran (native board, Legacy10)', () => {
     const html = ws.read('dist/report/report.html');
     expect(html).toContain('<h2 id="why">What ran and why</h2>');
     expect(html).toContain('aria-label="task graph of legacy10/Basic"');
-    expect(html).toMatch(/<code>native\/legacy10\/Legacy10\.cpp:compile<\/code>: toolchain identity changed: [0-9a-f]{12} -&gt; [0-9a-f]{12}/);
+    expect(html).toMatch(
+      /<code>native\/legacy10\/Legacy10\.cpp:compile<\/code>: toolchain identity changed: [0-9a-f]{12} -&gt; [0-9a-f]{12}/,
+    );
   });
 });
 

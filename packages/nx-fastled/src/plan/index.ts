@@ -5,7 +5,17 @@ import { CorePlan, ExamplePlan, LibraryPlan, planCore, planExample, planLibrary 
 import type { PlanBoard, PlanContext, PlanStep } from './types';
 
 export * from './types';
-export { SKETCHBOOK_ENV, envRefs, librarySettings, planBoard, planCore, planExample, planLibrary, planPlatformLibrary, stepId } from './build-plan';
+export {
+  SKETCHBOOK_ENV,
+  envRefs,
+  librarySettings,
+  planBoard,
+  planCore,
+  planExample,
+  planLibrary,
+  planPlatformLibrary,
+  stepId,
+} from './build-plan';
 export type { CorePlan, ExampleOptions, ExamplePlan, LibraryOptions, LibraryPlan, LibrarySettings, PlatformLibrary } from './build-plan';
 export * from './shell';
 

@@ -20,7 +20,12 @@ export interface ClosureProvider {
 
 const X_LANGUAGE = { c: 'c', cpp: 'c++', S: 'assembler-with-cpp' } as const;
 
-export function makeClosure(workspaceRoot: string, fileHashes: Map<string, string>, cacheFile: string, sketchbookDir?: string): ClosureProvider {
+export function makeClosure(
+  workspaceRoot: string,
+  fileHashes: Map<string, string>,
+  cacheFile: string,
+  sketchbookDir?: string,
+): ClosureProvider {
   const scanner = new IncludeScanner({ workspaceRoot, fileHash: (f) => fileHashes.get(f), cacheFile });
   const probes = new ProbeMemo(path.join(path.dirname(cacheFile), 'predefined-macros.json'));
   const predefined = new Map<string, string | undefined>();

@@ -100,10 +100,9 @@ export const createDependencies: CreateDependencies<NxFastledOptions> = (_option
     }
     return undefined;
   };
-  return graphEdges(context.projects, fileOf).map(
-    (e): RawProjectGraphDependency =>
-      e.file
-        ? { source: e.source, target: e.target, type: DependencyType.static, sourceFile: e.file }
-        : { source: e.source, target: e.target, type: DependencyType.implicit },
+  return graphEdges(context.projects, fileOf).map((e): RawProjectGraphDependency =>
+    e.file
+      ? { source: e.source, target: e.target, type: DependencyType.static, sourceFile: e.file }
+      : { source: e.source, target: e.target, type: DependencyType.implicit },
   );
 };

@@ -458,9 +458,7 @@ interface BuildInWords {
 function buildInWords(step: LinkStep, libName: string, why: Record<string, string>): BuildInWords {
   const tus = step.compileSteps;
   const archives = step.archives.map((a) => `${path.posix.basename(a.file)}${a.whole ? ' (every object)' : ''}`);
-  const limits = step.limits
-    ? `, then checks flash <= ${step.limits.flash ?? '?'} bytes and RAM <= ${step.limits.ram ?? '?'} bytes`
-    : '';
+  const limits = step.limits ? `, then checks flash <= ${step.limits.flash ?? '?'} bytes and RAM <= ${step.limits.ram ?? '?'} bytes` : '';
   const outputs = [step.elf, ...(step.objcopy ? ['.hex'] : [])].map((o) => path.posix.basename(o)).join(', ');
   return {
     command:

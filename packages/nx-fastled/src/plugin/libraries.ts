@@ -308,7 +308,14 @@ export class BoardLibraries {
   private absolute(d: Arg): string {
     if (typeof d === 'string') return d;
     const l = this.resolved.located;
-    const base = d.root === 'bin' ? l.binDir : d.root === 'variant' ? (l.variantDir ?? l.coreDir) : d.root === 'sketchbook' ? this.deps.sketchbookDir! : l.coreDir;
+    const base =
+      d.root === 'bin'
+        ? l.binDir
+        : d.root === 'variant'
+          ? (l.variantDir ?? l.coreDir)
+          : d.root === 'sketchbook'
+            ? this.deps.sketchbookDir!
+            : l.coreDir;
     return path.join(base, d.rel);
   }
 

@@ -62,7 +62,11 @@ export class BoardLibraryUses {
       externalDigest: externalLibrariesDigest(b, state.sketchbookDir, state.statMemo),
       sketchbookDir: state.sketchbookDir,
     });
-    this.ctx = { board: b.resolved.board.name, arch: this.libs.arch, ...(state.build.options.sketchbook ? { sketchbook: state.build.options.sketchbook } : {}) };
+    this.ctx = {
+      board: b.resolved.board.name,
+      arch: this.libs.arch,
+      ...(state.build.options.sketchbook ? { sketchbook: state.build.options.sketchbook } : {}),
+    };
   }
 
   /** Option `libraryDefines` for a library on this board. */

@@ -14,7 +14,12 @@ import { memoDir } from './state';
 export const INPUTS_FILE = 'task-inputs.json';
 
 type TaskResult = PostTasksExecutionContext['taskResults'][string];
-type HashDetails = { command?: string; nodes?: Record<string, string>; implicitDeps?: Record<string, string>; runtime?: Record<string, string> };
+type HashDetails = {
+  command?: string;
+  nodes?: Record<string, string>;
+  implicitDeps?: Record<string, string>;
+  runtime?: Record<string, string>;
+};
 
 const GLOB = /[*?[\]{}]/;
 
@@ -62,7 +67,11 @@ export interface WhyResult {
 
 const ran = (r: TaskResult) => r.status === 'success' || r.status === 'failure';
 
-export async function recordWhy(context: PostTasksExecutionContext, graph: ProjectGraph | undefined, buildTarget: string): Promise<WhyResult> {
+export async function recordWhy(
+  context: PostTasksExecutionContext,
+  graph: ProjectGraph | undefined,
+  buildTarget: string,
+): Promise<WhyResult> {
   const file = path.join(memoDir(context.workspaceRoot), INPUTS_FILE);
   const previous = readInputs(file);
   const fileHash = new Map((await workspaceFiles(context.workspaceRoot)).map((f) => [f.file, f.hash]));

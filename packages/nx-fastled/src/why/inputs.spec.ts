@@ -24,7 +24,11 @@ describe('whyRan', () => {
 
   it('a source and a header by path, files newly read or no longer read', () => {
     const before = inputs();
-    const after = inputs({ hash: '2', files: { ...before.files, 'lib/src/A.cpp': '20', 'lib/src/B.h': '30' }, other: { ...before.other, ProjectConfiguration: '7' } });
+    const after = inputs({
+      hash: '2',
+      files: { ...before.files, 'lib/src/A.cpp': '20', 'lib/src/B.h': '30' },
+      other: { ...before.other, ProjectConfiguration: '7' },
+    });
     expect(whyRan(before, after)).toEqual([
       { kind: 'source', subject: 'lib/src/A.cpp' },
       { kind: 'header', subject: 'lib/src/B.h (now read)' },
@@ -34,9 +38,15 @@ describe('whyRan', () => {
   });
 
   it('a flag by value, the toolchain identity alone when only the toolchain moved', () => {
-    const flag = inputs({ hash: '2', ...splitCommand(`x toolchain=${ID} && "$NXF_UNO_${ID.slice(0, 12)}_BIN"/avr-g++ -c -O2 -DX=1 lib/src/A.cpp`) });
+    const flag = inputs({
+      hash: '2',
+      ...splitCommand(`x toolchain=${ID} && "$NXF_UNO_${ID.slice(0, 12)}_BIN"/avr-g++ -c -O2 -DX=1 lib/src/A.cpp`),
+    });
     expect(whyRan(inputs(), flag)).toEqual([{ kind: 'flag', subject: '-Os -> -O2' }]);
-    const tc = inputs({ hash: '2', ...splitCommand(`x toolchain=${ID2} && "$NXF_UNO_${ID2.slice(0, 12)}_BIN"/avr-g++ -c -Os -DX=1 lib/src/A.cpp`) });
+    const tc = inputs({
+      hash: '2',
+      ...splitCommand(`x toolchain=${ID2} && "$NXF_UNO_${ID2.slice(0, 12)}_BIN"/avr-g++ -c -Os -DX=1 lib/src/A.cpp`),
+    });
     expect(whyRan(inputs(), tc)).toEqual([{ kind: 'toolchain', subject: 'aaaaaaaaaaaa -> bbbbbbbbbbbb' }]);
   });
 
@@ -67,7 +77,10 @@ describe('flagChanges and reasonLines', () => {
     expect(
       reasonLines({
         t1: [{ kind: 'header', subject: 'a.h' }],
-        t2: [{ kind: 'header', subject: 'a.h' }, { kind: 'flag', subject: '+-DX' }],
+        t2: [
+          { kind: 'header', subject: 'a.h' },
+          { kind: 'flag', subject: '+-DX' },
+        ],
         t3: [{ kind: 'new', subject: 'first run of this task recorded here' }],
       }),
     ).toEqual([

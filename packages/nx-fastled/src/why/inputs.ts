@@ -31,17 +31,7 @@ export interface InputsFile {
   tasks: Record<string, TaskInputs>;
 }
 
-export type ReasonKind =
-  | 'new'
-  | 'not-cached'
-  | 'source'
-  | 'header'
-  | 'file'
-  | 'flag'
-  | 'toolchain'
-  | 'tool'
-  | 'dependency'
-  | 'config';
+export type ReasonKind = 'new' | 'not-cached' | 'source' | 'header' | 'file' | 'flag' | 'toolchain' | 'tool' | 'dependency' | 'config';
 
 export interface Reason {
   kind: ReasonKind;
@@ -182,7 +172,11 @@ export function readInputs(file: string): InputsFile {
 /** Replaces the records of this run's tasks and writes the file atomically. */
 export function writeInputs(file: string, previous: InputsFile, run: Record<string, TaskInputs>): void {
   const tasks = { ...previous.tasks, ...run };
-  const sorted = Object.fromEntries(Object.keys(tasks).sort().map((k) => [k, tasks[k]]));
+  const sorted = Object.fromEntries(
+    Object.keys(tasks)
+      .sort()
+      .map((k) => [k, tasks[k]]),
+  );
   writeAtomic(file, JSON.stringify({ version: 1, tasks: sorted }));
 }
 
