@@ -14,6 +14,7 @@
 // `<libs-dir>/<Lib>`, as long as `vendor/<Lib>` (`/tmp/o/FastLED`), and every sketch is copied to a folder
 // whose path has the length of ours (`vendor/<Lib>/examples/<dir>/<Name>.ino`) with its main file named S.ino
 // (arduino-builder keeps a build folder's library objects only while the sketch's file name stays the same).
+import { arduinoBuilderArgs, builderSizes } from '../oracle/arduino-builder';
 import { spawn, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
@@ -141,28 +142,7 @@ async function main(): Promise<void> {
       const logFile = path.join(work, 'logs', `${safe}-${exDir.replace(/\//g, '_')}.txt`);
       fs.mkdirSync(path.dirname(logFile), { recursive: true });
       const t0 = Date.now();
-      const args = [
-        '-compile',
-        '-ide-version',
-        '10819',
-        '-hardware',
-        '/usr/share/arduino/hardware',
-        '-hardware',
-        '/usr/share/arduino-builder',
-        '-tools',
-        '/usr/bin',
-        '-libraries',
-        libsDir,
-        '-fqbn',
-        job.fqbn,
-        '-prefs',
-        'compiler.cpp.extra_flags=-DDECIMAL_DIG=__DECIMAL_DIG__',
-        '-build-path',
-        bp,
-        '-build-cache',
-        cache,
-        path.join(sk, 'S.ino'),
-      ];
+      const args = arduinoBuilderArgs({ fqbn: job.fqbn, libraries: libsDir, buildPath: bp, cache, sketch: path.join(sk, 'S.ino') });
       const rc = await new Promise<number>((resolve) => {
         const fd = fs.openSync(logFile, 'w');
         const p = spawn('arduino-builder', args, { stdio: ['ignore', fd, fd] });
@@ -172,14 +152,13 @@ async function main(): Promise<void> {
         });
       });
       const text = fs.readFileSync(logFile, 'utf8');
-      const flash = /^Sketch uses (\d+) bytes/m.exec(text)?.[1];
-      const ram = /^Global variables use (\d+) bytes/m.exec(text)?.[1];
+      const { flash, ram } = builderSizes(text);
       const rec = {
         fqbn: job.fqbn,
         ino: `vendor/${libName}/${job.ino}`,
         rc,
-        flash: flash ? Number(flash) : null,
-        ram: ram ? Number(ram) : null,
+        flash: flash ?? null,
+        ram: ram ?? null,
         seconds: Math.round((Date.now() - t0) / 1000),
         loadAvg: Math.round(os.loadavg()[0] * 100) / 100,
       };

@@ -17,6 +17,7 @@
 // JSON: { libraries: [{ dir, name, version, commit?, depends, examples }], rows: [{ library, example,
 // reference: Outcome, uno: Outcome, native: Outcome, equal?: boolean }], totals, load }, where an Outcome is
 // { status: built|skipped|failed|absent, flash?, ram?, reason? }.
+import { arduinoBuilderArgs, builderSizes } from '../oracle/arduino-builder';
 import { spawn, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
@@ -172,42 +173,15 @@ async function referenceBuild(
     fs.rmSync(buildPath, { recursive: true, force: true });
     fs.mkdirSync(buildPath, { recursive: true });
     const sketch = path.join(mirror, lib.dir, 'examples', ex, `${path.basename(ex)}.ino`);
-    // Debian's core 1.8.7 needs DECIMAL_DIG for C++ (docs: /work/shared/notes/uno-recipe.md); the IDE version
-    // is the one nx-fastled's uno recipe defines (ARDUINO=10819).
     const r = await run(
       'nice',
-      [
-        '-n',
-        niceness,
-        'arduino-builder',
-        '-compile',
-        '-hardware',
-        '/usr/share/arduino/hardware',
-        '-hardware',
-        '/usr/share/arduino-builder',
-        '-tools',
-        '/usr/bin',
-        '-libraries',
-        mirror,
-        '-fqbn',
-        'arduino:avr:uno',
-        '-ide-version',
-        '10819',
-        '-prefs',
-        'compiler.cpp.extra_flags=-DDECIMAL_DIG=__DECIMAL_DIG__',
-        '-build-path',
-        buildPath,
-        '-build-cache',
-        cache,
-        sketch,
-      ],
+      ['-n', niceness, 'arduino-builder', ...arduinoBuilderArgs({ fqbn: 'arduino:avr:uno', libraries: mirror, buildPath, cache, sketch })],
       {},
     );
-    const flash = /Sketch uses (\d+) bytes/.exec(r.out);
-    const ram = /Global variables use (\d+) bytes/.exec(r.out);
+    const { flash, ram } = builderSizes(r.out);
     const outcome: Outcome =
-      r.code === 0 && flash
-        ? { status: 'built', flash: Number(flash[1]), ...(ram ? { ram: Number(ram[1]) } : {}) }
+      r.code === 0 && flash !== undefined
+        ? { status: 'built', flash, ...(ram !== undefined ? { ram } : {}) }
         : { status: 'failed', reason: firstCause(r.out.split(`${mirror}/`).join('')) };
     done.set(key, outcome);
     fs.appendFileSync(store, JSON.stringify({ key, outcome }) + '\n');

@@ -127,19 +127,12 @@ export async function buildGraph(
   };
   // Library resolution's preprocessor runs, side by side (MissingHeaderMemo.prefetch says how): passes over
   // every library with throwaway projects, then the real one below finds the answers memoised.
+  const boardIds = options.boards.map((b) => b.id);
+  const add = (lib: ArduinoLibrary, uses: Map<string, BoardLibraryUses>, projects: Projects) =>
+    addLibrary(state.build, state, boardIds, lib, cores, uses, projects);
   await state.missingHeaders.prefetch(() => {
     const dry = boardUses();
-    for (const { lib } of prepared)
-      if (lib)
-        addLibrary(
-          state.build,
-          state,
-          options.boards.map((b) => b.id),
-          lib,
-          cores,
-          dry,
-          {},
-        );
+    for (const { lib } of prepared) if (lib) add(lib, dry, {});
   }, os.availableParallelism());
   const uses = boardUses();
 
@@ -154,15 +147,7 @@ export async function buildGraph(
       results.push([f.file, { projects: projects as Record<string, ProjectConfiguration> }]);
       continue;
     }
-    addLibrary(
-      state.build,
-      state,
-      options.boards.map((b) => b.id),
-      lib,
-      cores,
-      uses,
-      projects,
-    );
+    add(lib, uses, projects);
     const meta = (projects[lib.root].metadata as { nxFastled: Record<string, unknown> }).nxFastled;
     if (clashesWith.length) {
       meta.renamed = `library id "${f.lib!.id}" is also the id of ${clashesWith.join(', ')}: this library's projects and outputs use "${key}"`;
