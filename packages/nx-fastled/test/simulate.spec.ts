@@ -7,40 +7,10 @@ import { HAS_AVR, makeWorkspace, TestWorkspace } from './support/workspace';
 import { PNG } from 'pngjs';
 import { parseFrames, showsOf, FramesFile } from '../src/sim';
 import { filmstripRows } from '../src/report/filmstrip';
-import { spawnSync } from 'node:child_process';
-import * as os from 'node:os';
-import { pathToFileURL } from 'node:url';
-import { CHROMIUM } from './report/chromium';
+import { CHROMIUM, dumpDom, screenshot } from './report/chromium';
 
-/** Headless Chromium with a generous limit: this spec shares a loaded machine with compiles. */
-function chromium(args: string[], page: string): string {
-  const profile = fs.mkdtempSync(path.join(os.tmpdir(), 'nxf-chromium-'));
-  try {
-    const r = spawnSync(
-      CHROMIUM!,
-      [
-        '--headless',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--no-first-run',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-        '--disable-dev-shm-usage',
-        `--user-data-dir=${profile}`,
-        '--virtual-time-budget=2000',
-        ...args,
-        pathToFileURL(page).href,
-      ],
-      { encoding: 'utf8', timeout: 300_000, maxBuffer: 64 * 1024 * 1024 },
-    );
-    if (r.error) throw r.error;
-    if (r.status !== 0) throw new Error(`chromium exited ${r.status}: ${r.stderr.slice(-2000)}`);
-    return r.stdout;
-  } finally {
-    fs.rmSync(profile, { recursive: true, force: true });
-  }
-}
+/** Chromium's limit here: this spec shares a loaded machine with compiles. */
+const CHROMIUM_MS = 300_000;
 
 jest.setTimeout(600_000);
 
@@ -130,7 +100,7 @@ describe('test target (SimStrip fixture)', () => {
   it('the HTML report shows a filmstrip per example and board, with the known colours, in headless Chromium', () => {
     expect(CHROMIUM).toBeTruthy();
     const page = path.join(ws.root, 'dist/report/report.html');
-    const dom = chromium(['--dump-dom'], page);
+    const dom = dumpDom(page, '', CHROMIUM_MS);
     const figures = [...dom.matchAll(/<figure class="film" data-example="([^"]+)" data-board="([^"]+)"/g)].map((m) => `${m[2]} ${m[1]}`);
     expect(figures).toEqual([
       'native simstrip/Crash',
@@ -143,7 +113,7 @@ describe('test target (SimStrip fixture)', () => {
     expect(dom).toContain('FAILED: setup() never returned');
     expect(dom).toContain('KnownFrames start');
     const png = path.join(ws.root, 'dist/report/filmstrips.png');
-    chromium([`--screenshot=${png}`, '--window-size=1280,2600', '--hide-scrollbars'], page);
+    screenshot(page, png, '', '1280,2600', CHROMIUM_MS);
     const image = PNG.sync.read(fs.readFileSync(png));
     const count = (rgb: number[]) => {
       let n = 0;

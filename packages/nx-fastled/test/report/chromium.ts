@@ -10,7 +10,7 @@ export const CHROMIUM = [process.env.CHROMIUM, '/usr/bin/chromium', '/usr/bin/ch
   (p): p is string => !!p && fs.existsSync(p),
 );
 
-function run(extra: string[], page: string, query: string): string {
+function run(extra: string[], page: string, query: string, timeoutMs: number): string {
   if (!CHROMIUM) throw new Error('chromium is not installed');
   const profile = fs.mkdtempSync(path.join(os.tmpdir(), 'nxf-chromium-'));
   try {
@@ -33,7 +33,7 @@ function run(extra: string[], page: string, query: string): string {
         url,
       ],
       // Generous: on a loaded shared machine Chromium alone has taken over a minute to start.
-      { encoding: 'utf8', timeout: 240_000, maxBuffer: 64 * 1024 * 1024 },
+      { encoding: 'utf8', timeout: timeoutMs, maxBuffer: 64 * 1024 * 1024 },
     );
     if (r.error) throw new Error(`chromium: ${r.error.message}`);
     if (r.status !== 0) throw new Error(`chromium exited ${r.status}:\n${r.stderr.slice(-3000)}`);
@@ -44,13 +44,13 @@ function run(extra: string[], page: string, query: string): string {
 }
 
 /** The page's DOM after its script ran. */
-export function dumpDom(page: string, query = ''): string {
-  return run(['--dump-dom'], page, query);
+export function dumpDom(page: string, query = '', timeoutMs = 240_000): string {
+  return run(['--dump-dom'], page, query, timeoutMs);
 }
 
-export function screenshot(page: string, png: string, query = '', size = '1280,1600'): void {
+export function screenshot(page: string, png: string, query = '', size = '1280,1600', timeoutMs = 240_000): void {
   fs.rmSync(png, { force: true });
-  run([`--screenshot=${png}`, `--window-size=${size}`, '--hide-scrollbars'], page, query);
+  run([`--screenshot=${png}`, `--window-size=${size}`, '--hide-scrollbars'], page, query, timeoutMs);
   if (!fs.existsSync(png)) throw new Error(`chromium wrote no screenshot to ${png}`);
 }
 
