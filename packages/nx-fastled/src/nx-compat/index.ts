@@ -6,6 +6,7 @@
 // layout, never loads Nx.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import type { ProjectGraph } from '@nx/devkit';
 
 /** Nx versions this module (and the plugin's tests) were run against. */
 export const CHECKED_NX_VERSIONS = ['24.0.6'] as const;
@@ -68,6 +69,22 @@ export function workspaceDataDirectory(workspaceRoot: string): string {
     workspaceDataDirectoryForWorkspace(root: string): string;
   };
   return workspaceDataDirectoryForWorkspace(workspaceRoot);
+}
+
+/**
+ * The project graph Nx cached for this command (`<workspace-data>/project-graph.json`, written before tasks
+ * run), read as JSON instead of through `readCachedProjectGraph`, whose module graph costs about a second to
+ * load in the plugin worker. Undefined when there is none or it cannot be read.
+ */
+export function readCachedProjectGraph(workspaceRoot: string): ProjectGraph | undefined {
+  try {
+    const parsed = JSON.parse(fs.readFileSync(path.join(workspaceDataDirectory(workspaceRoot), 'project-graph.json'), 'utf8')) as
+      | Partial<ProjectGraph>
+      | undefined;
+    return parsed && typeof parsed.nodes === 'object' && parsed.nodes ? (parsed as ProjectGraph) : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 /**

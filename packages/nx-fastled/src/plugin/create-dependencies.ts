@@ -18,8 +18,8 @@
 // Edge types: `static` when the source project owns a real file that is the reason (an example's main `.ino`,
 // a library's `library.properties`); `implicit` otherwise (per-board projects have virtual roots under the
 // output folder, and Nx accepts a static edge only with a file of the source project).
-import type { CreateDependencies, ProjectConfiguration, RawProjectGraphDependency } from '@nx/devkit';
-import { DependencyType } from '@nx/devkit';
+// Types only: a value import of '@nx/devkit' loads most of Nx (about a second) into every command's plugin worker.
+import type { CreateDependencies, DependencyType, ProjectConfiguration, RawProjectGraphDependency } from '@nx/devkit';
 import type { NxFastledOptions } from './options';
 
 const TAG = 'nx-fastled';
@@ -102,7 +102,7 @@ export const createDependencies: CreateDependencies<NxFastledOptions> = (_option
   };
   return graphEdges(context.projects, fileOf).map((e): RawProjectGraphDependency =>
     e.file
-      ? { source: e.source, target: e.target, type: DependencyType.static, sourceFile: e.file }
-      : { source: e.source, target: e.target, type: DependencyType.implicit },
+      ? { source: e.source, target: e.target, type: 'static' as DependencyType.static, sourceFile: e.file }
+      : { source: e.source, target: e.target, type: 'implicit' as DependencyType.implicit },
   );
 };

@@ -10,7 +10,8 @@
 //
 // Then the build report (src/report, docs/REPORT.md): report.json, report.md, report.html beside run.json.
 import * as path from 'node:path';
-import { readCachedProjectGraph, type PostTasksExecutionContext } from '@nx/devkit';
+import type { PostTasksExecutionContext, ProjectGraph } from '@nx/devkit';
+import { readCachedProjectGraph } from '../nx-compat';
 import { countWarnings } from '../report/collect';
 import type { ExampleInfo } from '../report/model';
 import { StatMemo } from '../hashing/stat-memo';
@@ -64,9 +65,11 @@ export async function postTasksExecution(rawOptions: NxFastledOptions | undefine
   removeRunManifest();
   const options = normalizeOptions(readOptions(context.workspaceRoot, rawOptions), process.env);
   // Why each task that was not a cache hit ran: recorded for the next run, shown below and in the report.
+  // Read once: it is the whole graph (megabytes of JSON for a large library).
+  const graph = readCachedProjectGraph(context.workspaceRoot);
   let why: WhyResult = { reasons: {}, graphs: [] };
   try {
-    why = await recordWhy(context, cachedGraph(), options.targetNames.build);
+    why = await recordWhy(context, graph, options.targetNames.build);
   } catch (e) {
     process.stderr.write(`nx-fastled: could not record why tasks ran: ${(e as Error).message}\n`);
   }
@@ -97,7 +100,7 @@ export async function postTasksExecution(rawOptions: NxFastledOptions | undefine
 
   // The build report: never fails the run, says why it could not be written.
   try {
-    const ranExamples = exampleNotes(context, options);
+    const ranExamples = exampleNotes(graph, context, options);
     // Only for runs that built something of nx-fastled's: a lint run is not told about toolchains.
     const missing = ranExamples.length ? missingBoards(context.workspaceRoot, options) : [];
     const written = writeReport(
@@ -121,7 +124,7 @@ export async function postTasksExecution(rawOptions: NxFastledOptions | undefine
         outputDir: options.outputDir,
         targetNames: { compile: options.targetNames.compile, link: options.targetNames.link },
         env: process.env,
-        examples: exampleProjects(),
+        examples: exampleProjects(graph),
         sections: why.graphs.length ? [{ html: renderWhySection(why.graphs), css: GRAPH_CSS }] : [],
       },
     );
@@ -139,14 +142,6 @@ export async function postTasksExecution(rawOptions: NxFastledOptions | undefine
   }
 }
 
-function cachedGraph(): ReturnType<typeof readCachedProjectGraph> | undefined {
-  try {
-    return readCachedProjectGraph();
-  } catch {
-    return undefined;
-  }
-}
-
 /**
  * An example project's per-board notes (`built` or why not). Library projects carry a `boards` record too, of
  * board facts rather than notes: only projects tagged as examples are read.
@@ -157,25 +152,17 @@ function exampleBoards(data: { tags?: string[]; metadata?: unknown }): Record<st
 }
 
 /** The plugin's example projects (folder, per-board notes) from the graph Nx cached for this run. */
-function exampleProjects(): ExampleInfo[] | undefined {
-  try {
-    return Object.values(readCachedProjectGraph().nodes)
-      .map((n) => ({ n, boards: exampleBoards(n.data) }))
-      .filter((x): x is typeof x & { boards: Record<string, string> } => !!x.boards)
-      .map(({ n, boards }) => ({ example: n.name, root: n.data.root, boards }));
-  } catch {
-    return undefined;
-  }
+function exampleProjects(graph: ProjectGraph | undefined): ExampleInfo[] | undefined {
+  if (!graph) return undefined;
+  return Object.values(graph.nodes)
+    .map((n) => ({ n, boards: exampleBoards(n.data) }))
+    .filter((x): x is typeof x & { boards: Record<string, string> } => !!x.boards)
+    .map(({ n, boards }) => ({ example: n.name, root: n.data.root, boards }));
 }
 
 /** The example projects whose build target was part of this run, with createNodes' per-board notes. */
-function exampleNotes(context: PostTasksExecutionContext, options: NormalizedOptions): ExampleProjectNotes[] {
-  let graph: ReturnType<typeof readCachedProjectGraph>;
-  try {
-    graph = readCachedProjectGraph();
-  } catch {
-    return [];
-  }
+function exampleNotes(graph: ProjectGraph | undefined, context: PostTasksExecutionContext, options: NormalizedOptions): ExampleProjectNotes[] {
+  if (!graph) return [];
   const out: ExampleProjectNotes[] = [];
   for (const [name, node] of Object.entries(graph.nodes)) {
     const boards = exampleBoards(node.data);
