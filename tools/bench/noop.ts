@@ -59,23 +59,33 @@ function timeNx(
 ): { seconds: number; hits: number; tasks: number; out: string } {
   const ws = { root, cacheDir, board: 'uno' } as BenchWorkspace;
   const env = nxEnv(ws, { NX_FASTLED_BOARDS: undefined, ...extra });
+  // Nx's output goes to a file, not a pipe: Node writes to pipes asynchronously and Nx exits with
+  // process.exit(), so piped output loses its tail (the summary line, sometimes most task lines) under load.
+  const outFile = path.join(os.tmpdir(), `nxf-noop-${process.pid}-${Date.now()}.log`);
+  const fd = fs.openSync(outFile, 'w');
   const t0 = process.hrtime.bigint();
-  const r = spawnSync(NX_BIN, ['run-many', '-t', 'build', '--parallel=2', '--outputStyle=static'], {
-    cwd: root,
-    env,
-    encoding: 'utf8',
-    maxBuffer: 64 * 1024 * 1024,
-  });
+  let r: ReturnType<typeof spawnSync>;
+  try {
+    r = spawnSync(NX_BIN, ['run-many', '-t', 'build', '--parallel=2', '--outputStyle=static'], {
+      cwd: root,
+      env,
+      stdio: ['ignore', fd, fd],
+    });
+  } finally {
+    fs.closeSync(fd);
+  }
   const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
-  if (r.status !== 0) throw new Error(`nx run-many in ${root} failed (${r.status}):\n${(r.stdout + r.stderr).slice(-3000)}`);
+  const out = fs.readFileSync(outFile, 'utf8');
+  fs.rmSync(outFile, { force: true });
+  if (r.status !== 0) throw new Error(`nx run-many in ${root} failed (${r.status}):\n${out.slice(-3000)}`);
   // Nx colours its summary even when piped: strip the escapes before reading the hit count.
-  const plain = r.stdout.replace(new RegExp(`${String.fromCharCode(27)}\\[[0-9;]*m`, 'g'), '');
+  const plain = out.replace(new RegExp(`${String.fromCharCode(27)}\\[[0-9;]*m`, 'g'), '');
   const m = /read the output from the cache instead of running the command for (\d+) out of (\d+) tasks/.exec(plain);
-  if (m) return { seconds, hits: Number(m[1]), tasks: Number(m[2]), out: r.stdout + r.stderr };
-  // Once in a while (seen under heavy load) the summary line is missing: count the per-task lines instead.
+  if (m) return { seconds, hits: Number(m[1]), tasks: Number(m[2]), out };
+  // Should the summary line still be missing: count the per-task lines instead.
   const taskLines = plain.split('\n').filter((l) => /^> nx run \S+/.test(l.trim()));
   const hits = taskLines.filter((l) => /\[(local cache|remote cache|existing outputs match the cache, left as is)\]/.test(l)).length;
-  return { seconds, hits, tasks: taskLines.length, out: r.stdout + r.stderr };
+  return { seconds, hits, tasks: taskLines.length, out };
 }
 
 /** Sums NX_PERF_LOGGING lines (`<label>: <ms>ms` / `Time for '<label>' <ms>`) per label, largest first. */

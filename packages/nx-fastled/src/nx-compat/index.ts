@@ -6,7 +6,6 @@
 // layout, never loads Nx.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import type { ProjectGraph } from '@nx/devkit';
 
 /** Nx versions this module (and the plugin's tests) were run against. */
 export const CHECKED_NX_VERSIONS = ['24.0.6'] as const;
@@ -76,12 +75,11 @@ export function workspaceDataDirectory(workspaceRoot: string): string {
  * run), read as JSON instead of through `readCachedProjectGraph`, whose module graph costs about a second to
  * load in the plugin worker. Undefined when there is none or it cannot be read.
  */
-export function readCachedProjectGraph(workspaceRoot: string): ProjectGraph | undefined {
+export function readCachedProjectGraph<G extends { nodes: object }>(workspaceRoot: string): G | undefined {
   try {
     const parsed = JSON.parse(fs.readFileSync(path.join(workspaceDataDirectory(workspaceRoot), 'project-graph.json'), 'utf8')) as
-      | Partial<ProjectGraph>
-      | undefined;
-    return parsed && typeof parsed.nodes === 'object' && parsed.nodes ? (parsed as ProjectGraph) : undefined;
+      Partial<G> | undefined;
+    return parsed && typeof parsed.nodes === 'object' && parsed.nodes ? (parsed as G) : undefined;
   } catch {
     return undefined;
   }

@@ -66,7 +66,7 @@ export async function postTasksExecution(rawOptions: NxFastledOptions | undefine
   const options = normalizeOptions(readOptions(context.workspaceRoot, rawOptions), process.env);
   // Why each task that was not a cache hit ran: recorded for the next run, shown below and in the report.
   // Read once: it is the whole graph (megabytes of JSON for a large library).
-  const graph = readCachedProjectGraph(context.workspaceRoot);
+  const graph = readCachedProjectGraph<ProjectGraph>(context.workspaceRoot);
   let why: WhyResult = { reasons: {}, graphs: [] };
   try {
     why = await recordWhy(context, graph, options.targetNames.build);
@@ -161,7 +161,11 @@ function exampleProjects(graph: ProjectGraph | undefined): ExampleInfo[] | undef
 }
 
 /** The example projects whose build target was part of this run, with createNodes' per-board notes. */
-function exampleNotes(graph: ProjectGraph | undefined, context: PostTasksExecutionContext, options: NormalizedOptions): ExampleProjectNotes[] {
+function exampleNotes(
+  graph: ProjectGraph | undefined,
+  context: PostTasksExecutionContext,
+  options: NormalizedOptions,
+): ExampleProjectNotes[] {
   if (!graph) return [];
   const out: ExampleProjectNotes[] = [];
   for (const [name, node] of Object.entries(graph.nodes)) {
