@@ -1,7 +1,8 @@
 // Baselines without Nx: the exact commands of the task graph run by a small dependency-ordered worker pool
 // (2 workers) from the workspace root, with the environment the plugin's preTasksExecution would set
-// (`NXF_<BOARD>_<id>_BIN/_CORE`, computed by the plugin's own modules). Also the generic pool used by the
+// (`NXF_<BOARD>_<id>_BIN/_CORE` and the run's input manifest `NXF_INPUTS`, computed by the plugin's own modules). Also the generic pool used by the
 // dependency (`-M`) pass.
+import * as fs from 'node:fs';
 import * as os from 'node:os';
 import { spawn } from 'node:child_process';
 import { normalizeOptions } from '../../packages/nx-fastled/src/plugin/options';
@@ -9,6 +10,8 @@ import { toolchainVars } from '../../packages/nx-fastled/src/plugin/shell';
 import { resolveRequestedBoards } from '../../packages/nx-fastled/src/plugin/state';
 import { StatMemo } from '../../packages/nx-fastled/src/hashing/stat-memo';
 import { ProbeMemo } from '../../packages/nx-fastled/src/toolchain/identity';
+import { MANIFEST_ENV } from '../../packages/nx-fastled/src/hashing/input-manifest';
+import { writeRunManifest } from '../../packages/nx-fastled/src/plugin/input-manifest';
 import type { GraphTask } from './task-graph';
 import { round } from './nx-run';
 import { BenchWorkspace, nxEnv } from './workspace';
@@ -108,9 +111,17 @@ export interface DirectRun {
 
 /** The task graph's commands without Nx, 2 workers, same environment as the plugin's tasks. */
 export async function runDirect(ws: BenchWorkspace, tasks: GraphTask[], env: Record<string, string>, workers = 2): Promise<DirectRun> {
+  // Compile commands check their inputs against the run's manifest, which preTasksExecution writes when Nx
+  // runs them: write it the same way (and time it, as part of the run) so the commands are the same.
   const load0 = os.loadavg()[0] as number;
   const t0 = process.hrtime.bigint();
-  const results = await runPool(tasks, { cwd: ws.root, env: { ...nxEnv(ws), ...env }, workers });
+  const saved = process.env[MANIFEST_ENV];
+  await writeRunManifest(ws.root, 'direct');
+  const manifest = process.env[MANIFEST_ENV]!;
+  if (saved === undefined) delete process.env[MANIFEST_ENV];
+  else process.env[MANIFEST_ENV] = saved;
+  const results = await runPool(tasks, { cwd: ws.root, env: { ...nxEnv(ws), ...env, [MANIFEST_ENV]: manifest }, workers });
+  fs.rmSync(manifest, { force: true });
   const wallSeconds = Number(process.hrtime.bigint() - t0) / 1e9;
   const withCommand = tasks.filter((t) => t.command);
   return {
