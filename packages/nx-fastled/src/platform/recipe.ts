@@ -67,8 +67,12 @@ export interface ArduinoRecipe {
   dropped: string[];
 }
 
-function withPlaceholders(props: Props): Props {
+function withPlaceholders(props: Props, warnings: WarningLevel | undefined): Props {
   const p = new Map(props);
+  // arduino-cli's --warnings: compiler.warning_flags takes the platform's value for the level (the default,
+  // none, is what platform.txt's compiler.warning_flags already says).
+  const level = warnings ? p.get(`compiler.warning_flags.${warnings}`) : undefined;
+  if (level !== undefined) p.set('compiler.warning_flags', level);
   p.set('source_file', SRC);
   p.set('object_file', OBJ);
   p.set('object_files', OBJS);
@@ -108,8 +112,11 @@ function required(board: ArduinoBoard, props: Props, key: string): string[] {
   return p;
 }
 
-export function arduinoRecipe(board: ArduinoBoard): ArduinoRecipe {
-  const props = withPlaceholders(board.props);
+/** Arduino's warning levels (arduino-cli `--warnings`); platform.txt defines `compiler.warning_flags.<level>`. */
+export type WarningLevel = 'none' | 'default' | 'more' | 'all';
+
+export function arduinoRecipe(board: ArduinoBoard, warnings?: WarningLevel): ArduinoRecipe {
+  const props = withPlaceholders(board.props, warnings);
   const dropped: string[] = [];
   const extraIncludeDirs: RootedPath[] = [];
   const rooted = (abs: string): RootedPath | undefined => {

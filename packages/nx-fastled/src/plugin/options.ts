@@ -58,7 +58,16 @@ export interface NxFastledOptions {
    * priority and built like platform libraries. Unset: no sketchbook (builds never depend on ~/Arduino).
    */
   sketchbook?: string;
+  /**
+   * Compiler warnings, as arduino-cli's `--warnings`: `none` (the default, the platform's `-w`), `default`, `more`
+   * or `all` (the platform's `compiler.warning_flags.<level>`). Warnings are counted in the report and the PR
+   * comment, cached output included. `NX_FASTLED_WARNINGS` overrides it for one run.
+   */
+  warnings?: WarningLevel;
 }
+
+export const WARNING_LEVELS = ['none', 'default', 'more', 'all'] as const;
+export type WarningLevel = (typeof WARNING_LEVELS)[number];
 
 export interface TestOptions {
   /** Boards whose examples get a `test` target (default: every built board the runner supports). */
@@ -97,6 +106,7 @@ export interface NormalizedOptions {
   libraryDefines: Record<string, Record<string, string[]>>;
   /** As given (never absolute-resolved here: see `sketchbookDir`). */
   sketchbook?: string;
+  warnings: WarningLevel;
 }
 
 /** Defaults of the options above: the plugin and the init generator read them from here. */
@@ -140,6 +150,7 @@ export function normalizeOptions(raw: NxFastledOptions | undefined, env: Record<
     exclude: [...(o.exclude ?? [])].sort(),
     outputDir: (o.outputDir ?? DEFAULT_OUTPUT_DIR).replace(/\/+$/, ''),
     libraryDefines: o.libraryDefines ?? {},
+    warnings: warningLevel(env.NX_FASTLED_WARNINGS || o.warnings),
     ...(typeof o.sketchbook === 'string' && o.sketchbook.trim() ? { sketchbook: o.sketchbook.trim() } : {}),
     targetNames: {
       build: o.targetNames?.build ?? 'build',
@@ -157,6 +168,15 @@ export function normalizeOptions(raw: NxFastledOptions | undefined, env: Record<
       examples: o.test?.examples ?? {},
     },
   };
+}
+
+function warningLevel(value: unknown): WarningLevel {
+  if (value === undefined) return 'none';
+  if ((WARNING_LEVELS as readonly unknown[]).includes(value)) return value as WarningLevel;
+  throw new OptionsError(
+    `nx-fastled option "warnings": ${JSON.stringify(value)} is not one of ${WARNING_LEVELS.join(', ')} (arduino-cli's --warnings levels); ` +
+      `fix it in nx.json's nx-fastled entry, ${OPTIONS_FILE} or NX_FASTLED_WARNINGS`,
+  );
 }
 
 /** One request per board id (an alias and its FQBN are one board), sorted by id. */

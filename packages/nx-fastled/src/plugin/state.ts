@@ -60,6 +60,7 @@ export function resolveRequestedBoards(
           prefix: tc.prefix ? path.resolve(workspaceRoot, tc.prefix) : undefined,
           corePath: tc.core ? path.resolve(workspaceRoot, tc.core) : undefined,
           pluginRoot: PLUGIN_ROOT,
+          warnings: options.warnings,
         },
         memo,
         probes,

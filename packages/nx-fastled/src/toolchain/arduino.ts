@@ -167,7 +167,7 @@ function locateArduino(id: string, name: string, input: LocateInput): Located | 
   let resolved: Resolved;
   try {
     const board = resolveArduinoBoard(inst, fqbn);
-    resolved = { board, recipe: arduinoRecipe(board) };
+    resolved = { board, recipe: arduinoRecipe(board, input.warnings) };
   } catch (e) {
     if (e instanceof BoardResolutionError || e instanceof RecipeError || e instanceof PropertiesError) {
       const notInstalled = /no installed platform|is not installed/.test(e.message);
@@ -224,6 +224,7 @@ function locateArduino(id: string, name: string, input: LocateInput): Located | 
       `compiler: ${binSource}`,
       `platform: ${board.platform.vendor}:${board.platform.arch} ${board.platform.version} from ${board.platform.source}`,
     ],
+    ...(input.warnings ? { warnings: input.warnings } : {}),
   };
   resolvedByLocation.set(located, resolved);
   return located;

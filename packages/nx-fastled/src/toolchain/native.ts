@@ -58,6 +58,7 @@ function locateNative(input: LocateInput): Located | Missing {
     binDir: fs.realpathSync(bin.dir),
     coreDir: fs.realpathSync(coreDir),
     sources: [`compiler: ${bin.source}`, 'core: nx-fastled cores/native'],
+    ...(input.warnings ? { warnings: input.warnings } : {}),
   };
 }
 
@@ -81,16 +82,25 @@ const FASTLED_STUB_DEFINES = [
   '-DFASTLED_STUB_MAIN_FAST_EXIT',
 ];
 
+// The warning levels as Arduino's AVR platform.txt defines compiler.warning_flags.<level>.
+const WARNING_FLAGS: Record<NonNullable<Located['warnings']>, string[]> = {
+  none: ['-w'],
+  default: [],
+  more: ['-Wall'],
+  all: ['-Wall', '-Wextra'],
+};
+
 function nativeRecipe(located: Located, probe: CompilerProbe): BoardRecipe {
   const facts = gccFacts(path.join(located.binDir, 'g++'), probe);
+  const warn = WARNING_FLAGS[located.warnings ?? 'none'];
   return {
     compileFlags: {
-      c: ['-c', '-g0', '-O1', '-w', '-std=gnu11', ...SECTIONS, ...GENERIC_DEFINES],
+      c: ['-c', '-g0', '-O1', ...warn, '-std=gnu11', ...SECTIONS, ...GENERIC_DEFINES],
       cpp: [
         '-c',
         '-g0',
         '-O1',
-        '-w',
+        ...warn,
         '-std=gnu++11',
         '-fpermissive',
         '-fno-exceptions',
@@ -121,12 +131,12 @@ function nativeRecipe(located: Located, probe: CompilerProbe): BoardRecipe {
       return {
         description: "the library's own stub platform (FastLED's host build)",
         compileFlags: {
-          c: ['-c', '-g0', '-O1', '-w', '-std=gnu11', ...SECTIONS, ...FASTLED_STUB_DEFINES],
+          c: ['-c', '-g0', '-O1', ...warn, '-std=gnu11', ...SECTIONS, ...FASTLED_STUB_DEFINES],
           cpp: [
             '-c',
             '-g0',
             '-O1',
-            '-w',
+            ...warn,
             '-std=gnu++17',
             '-fno-exceptions',
             '-fno-rtti',

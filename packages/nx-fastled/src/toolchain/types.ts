@@ -25,6 +25,8 @@ export interface LocateInput {
   hardwareDirs?: string[];
   /** Where nx-fastled's own files live (its native core). */
   pluginRoot: string;
+  /** Plugin option `warnings` (arduino-cli's `--warnings` levels); absent: `none`. */
+  warnings?: 'none' | 'default' | 'more' | 'all';
 }
 
 export interface Located {
@@ -36,6 +38,8 @@ export interface Located {
   variantDir?: string;
   /** Where each was found, for `nx show project`. */
   sources: string[];
+  /** The warning level the recipe compiles with (LocateInput.warnings). */
+  warnings?: LocateInput['warnings'];
 }
 
 export interface Missing {
