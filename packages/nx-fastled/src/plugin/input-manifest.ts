@@ -34,8 +34,18 @@ export async function writeRunManifest(workspaceRoot: string, runId: string | un
   const id = (runId ?? '').replace(/[^A-Za-z0-9]/g, '') || randomBytes(8).toString('hex');
   const file = path.join(dir, `${id}-${process.pid}.json`);
   writeAtomic(file, JSON.stringify(manifest));
-  writeAtomic(memoFile, memoText(memo));
+  // The memo only changes when files were re-hashed, added or removed: a warm run leaves it alone.
+  const text = memoText(memo);
+  if (readText(memoFile) !== text) writeAtomic(memoFile, text);
   process.env[MANIFEST_ENV] = file;
+}
+
+function readText(file: string): string | undefined {
+  try {
+    return fs.readFileSync(file, 'utf8');
+  } catch {
+    return undefined;
+  }
 }
 
 export function removeRunManifest(): void {

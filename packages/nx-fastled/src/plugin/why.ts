@@ -74,18 +74,23 @@ export async function recordWhy(
 ): Promise<WhyResult> {
   const file = path.join(memoDir(context.workspaceRoot), INPUTS_FILE);
   const previous = readInputs(file);
-  const fileHash = new Map((await workspaceFiles(context.workspaceRoot)).map((f) => [f.file, f.hash]));
+  let fileHash: Map<string, string> | undefined;
   const current: Record<string, TaskInputs> = {};
   const reasons: Record<string, Reason[]> = {};
+  let changed = false;
   for (const [id, r] of Object.entries(context.taskResults)) {
     const details = (r.task as { hashDetails?: HashDetails }).hashDetails;
     if (!r.task.hash || !details) continue;
+    // The same hash means the same inputs: the record stays (a warm run recomputes and rewrites nothing).
+    if (previous.tasks[id]?.hash === r.task.hash && !ran(r)) continue;
+    fileHash ??= new Map((await workspaceFiles(context.workspaceRoot)).map((f) => [f.file, f.hash]));
     const { project, target } = r.task.target;
     const command = graph?.nodes[project]?.data.targets?.[target]?.options?.command as string | undefined;
     current[id] = taskInputs(project, r.task.hash, details, command, fileHash);
+    changed = true;
     if (ran(r)) reasons[id] = whyRan(previous.tasks[id], current[id]);
   }
-  if (Object.keys(current).length) writeInputs(file, previous, current);
+  if (changed) writeInputs(file, previous, current);
   return { reasons, graphs: graph ? exampleGraphs(context, graph, reasons, buildTarget) : [] };
 }
 
