@@ -52,7 +52,7 @@ export function createFloorWorkspace(root: string, n: number, nodeModules: strin
 }
 
 /** `nx run-many -t build` with the benchmark's flags in any workspace; wall seconds and Nx's hit count. */
-function timeNx(
+export function timeNx(
   root: string,
   cacheDir: string,
   extra: Record<string, string> = {},
@@ -91,7 +91,9 @@ function timeNx(
 /** Sums NX_PERF_LOGGING lines (`<label>: <ms>ms` / `Time for '<label>' <ms>`) per label, largest first. */
 export function perfBreakdown(text: string): { label: string; ms: number }[] {
   const sums = new Map<string, number>();
-  for (const line of text.split('\n')) {
+  // Nx colours these lines even into a file: strip the escapes first.
+  const plain = text.replace(new RegExp(`${String.fromCharCode(27)}\\[[0-9;]*m`, 'g'), '');
+  for (const line of plain.split('\n')) {
     const m = /^\s*(?:Time for ')?(.+?)'?[: ]\s*([\d.]+)\s*ms\s*$/.exec(line) ?? /^Time for '(.+)' ([\d.]+)$/.exec(line.trim());
     if (!m) continue;
     const label = m[1].replace(/\s+\d+$/, '').slice(0, 120);
