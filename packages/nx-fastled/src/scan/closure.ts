@@ -2,7 +2,7 @@
 // computed includes fall back to, and why; every path workspace-relative, every list sorted by order.ts),
 // and what a walk (walk.ts) holds before it becomes one (Reach, ExtraRef).
 import type { Bitset } from './bitset';
-import type { IncludeRef } from './directives';
+import type { IncludeRef, MacroDef } from './directives';
 
 export interface Closure {
   /** ws-relative, sorted, the TU itself included; only files inside the workspace */
@@ -39,4 +39,6 @@ export interface Reach {
   expanded: Map<string, Closure['expanded'][number]>;
   globDirs: Set<string>;
   extra: ExtraRef[];
+  /** the predefined macros the walk looked up, with what it found */
+  consulted: Map<string, readonly MacroDef[]>;
 }

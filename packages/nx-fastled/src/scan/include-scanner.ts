@@ -13,6 +13,14 @@
 // workspace include dir and the including file's own tree — and, with `followGlobs`, to everything those
 // trees' files may include in turn; `computed` says which references did that and why.
 //
+// Boards: a closure depends on the compile's predefined macros only through the names its walk looked up
+// (computed includes and probe macros; plain includes are followed in every #if branch whatever the
+// macros). Each closure is kept with those names and what they were defined as, and a later call with the
+// same translation unit, search path and forced includes reuses it when its own predefined macros define
+// every one of those names the same way: boards that differ only in macros the sources never look up
+// (ARDUINO_AVR_UNO vs ARDUINO_AVR_NANO, -mmcu's builtins) share closures. A name looked up and absent is
+// recorded as absent, so defining it later is a miss.
+//
 // The parts, one file each: file-table.ts (ids and per-file facts), macro-index.ts (definitions for
 // computed includes), include-graph.ts (per-search-path graphs and their closures), walk.ts (one closure
 // computation), closure.ts (the result). This file wires them and is the only public entry (index.ts).
@@ -26,6 +34,7 @@ import { MacroIndex } from './macro-index';
 import { Prober, type ResolutionMode } from './search-path';
 import { Walk, type WalkContext } from './walk';
 import type { Closure } from './closure';
+import type { MacroDef } from './directives';
 
 export type { Closure } from './closure';
 
@@ -61,6 +70,9 @@ export class IncludeScanner {
   private readonly macros: MacroIndex;
   private readonly chains: SearchChains;
   private readonly context: WalkContext;
+  /** closures by TU, search path and forced includes; each with the predefined macros its walk looked up */
+  private readonly memo = new Map<string, { consulted: [string, string][]; closure: Closure }[]>();
+  private memoHits = 0;
 
   constructor(opts: ScanOptions) {
     if (!path.isAbsolute(opts.workspaceRoot)) {
@@ -90,8 +102,22 @@ export class IncludeScanner {
     opts: ClosureOptions = {},
   ): Closure {
     const tus = typeof tu === 'string' ? [tu] : tu;
+    const predefined = this.macros.predefined(opts.predefined);
+    const key = JSON.stringify([
+      tus,
+      includeDirs.map((d) => path.resolve(this.root, d)),
+      systemDirs.map((d) => path.resolve(this.root, d)),
+      forcedIncludes,
+      predefined !== null,
+    ]);
+    const known = this.memo.get(key);
+    const hit = known?.find((m) => m.consulted.every(([name, defs]) => defsText(predefined?.get(name)) === defs));
+    if (hit) {
+      this.memoHits++;
+      return hit.closure;
+    }
     const chain = this.chains.chain(includeDirs, systemDirs);
-    const walk = new Walk(this.context, chain, this.macros.predefined(opts.predefined), this.macros.predefinedId(opts.predefined));
+    const walk = new Walk(this.context, chain, predefined, this.macros.predefinedId(opts.predefined));
     for (const t of tus) {
       const abs = path.resolve(this.root, t);
       if (!this.fsView.isFile(abs)) throw new Error(`${t}: translation unit not found under ${this.root}`);
@@ -101,7 +127,17 @@ export class IncludeScanner {
     for (const spec of forcedIncludes) {
       walk.reference(commandLine, { kind: 'include', angle: false, spec, line: 0 }, true);
     }
-    return walk.run();
+    const closure = walk.run();
+    const consulted = [...walk.consulted].map(([name, defs]): [string, string] => [name, defsText(defs)]);
+    const list = known ?? [];
+    list.push({ consulted, closure });
+    this.memo.set(key, list);
+    return closure;
+  }
+
+  /** How many closure() calls were answered by a closure computed for other predefined macros (or the same). */
+  get closureMemoHits(): number {
+    return this.memoHits;
   }
 
   /** Persists the directive cache if a cacheFile was given. */
@@ -112,4 +148,9 @@ export class IncludeScanner {
   stats(): DirectiveStats {
     return this.directives.stats;
   }
+}
+
+/** Predefined definitions of one name as comparable text ('' when the name is not predefined). */
+function defsText(defs: readonly MacroDef[] | undefined): string {
+  return (defs ?? []).map((d) => `${d.params === null ? '' : `(${d.params.join(',')})`} ${d.body}`).join('\n');
 }

@@ -56,3 +56,61 @@ describe.each([
     expect(closure.files.filter((f) => f.includes('boards/boardy') || f.includes('platforms/avr'))).toEqual([]);
   });
 });
+
+// Boards share closures (IncludeScanner's memo): a closure computed for one board's predefined macros is
+// reused for another board only when every predefined macro its walk looked up is defined the same way.
+// The fixture (test/fixtures/scan/boards) tests FAKE_BOARD_ONE/TWO only in an #if around a plain include
+// (followed in every branch, so the closure does not depend on it), BOARD_HEADER in a computed include (it
+// does) and EXTRA_HEADER only where it is defined (a name looked up and absent must not match a board that
+// defines it). Each shared closure must equal a fresh scanner's and hold everything g++ -M reads.
+describe('closures shared between boards (fake boards, g++)', () => {
+  const root = path.resolve(__dirname, '../../test/fixtures/scan/boards');
+  const boards: Record<string, string[]> = {
+    one: ['-DFAKE_BOARD_ONE', '-DBOARD_HEADER="a.h"'],
+    two: ['-DFAKE_BOARD_TWO', '-DBOARD_HEADER="a.h"'],
+    other: ['-DFAKE_BOARD_TWO', '-DBOARD_HEADER="b.h"'],
+    extra: ['-DFAKE_BOARD_TWO', '-DBOARD_HEADER="a.h"', '-DEXTRA_HEADER="extra.h"'],
+  };
+  const gcc = (args: string[]) => {
+    const r = spawnSync('g++', args, { cwd: root, encoding: 'utf8' });
+    if (r.error || r.status !== 0) throw new Error(`g++ ${args.join(' ')}: ${r.error?.message ?? r.stderr}`);
+    return r.stdout;
+  };
+  const system = systemDirs('g++', 'c++');
+  const shared = new IncludeScanner({ workspaceRoot: root });
+  const closures = Object.entries(boards).map(([board, flags]) => {
+    const predefined = gcc(['-dM', '-E', ...flags, '-x', 'c++', '/dev/null']);
+    const hitsBefore = shared.closureMemoHits;
+    const closure = shared.closure('main.cpp', ['.'], system, [], { predefined });
+    return {
+      board,
+      closure,
+      reused: shared.closureMemoHits > hitsBefore,
+      fresh: new IncludeScanner({ workspaceRoot: root }).closure('main.cpp', ['.'], system, [], { predefined }),
+      reads: parseDepfile(gcc(['-M', ...flags, 'main.cpp'])).filter((f) => !path.isAbsolute(f)),
+    };
+  });
+
+  it('reuses a closure only across a macro the walk never looked up', () => {
+    expect(closures.map((c) => [c.board, c.reused])).toEqual([
+      ['one', false],
+      ['two', true], // differs from one only in FAKE_BOARD_ONE/TWO, tested around a plain include
+      ['other', false], // BOARD_HEADER names another header
+      ['extra', false], // EXTRA_HEADER was looked up and absent for the others
+    ]);
+    expect(closures.map((c) => [c.board, c.closure.files])).toEqual([
+      ['one', ['a.h', 'common.h', 'main.cpp', 'one.h']],
+      ['two', ['a.h', 'common.h', 'main.cpp', 'one.h']],
+      ['other', ['b.h', 'common.h', 'main.cpp', 'one.h']],
+      ['extra', ['a.h', 'common.h', 'extra.h', 'main.cpp', 'one.h']],
+    ]);
+  });
+
+  it.each(Object.keys(boards))('gives board %s the closure a scanner of its own gives, holding every file g++ reads', (board) => {
+    const c = closures.find((x) => x.board === board)!;
+    expect(c.closure.files).toEqual(c.fresh.files);
+    expect(c.closure.expanded).toEqual(c.fresh.expanded);
+    expect(c.closure.globs).toEqual([]);
+    expect(c.reads.filter((f) => !c.closure.files.includes(f))).toEqual([]);
+  });
+});

@@ -38,6 +38,12 @@ export class Walk {
   private direct = true;
   private coveredAt = '';
   private readonly callsDone = new Map<MacroCall, unknown>();
+  /**
+   * Every predefined macro name this walk looked up, with what it found (none: []): the only way the
+   * compile's predefined macros reach a closure, so a closure holds for any other predefined set that
+   * gives these names the same definitions (IncludeScanner's closure memo).
+   */
+  readonly consulted = new Map<string, readonly MacroDef[]>();
 
   constructor(
     private readonly ctx: WalkContext,
@@ -121,7 +127,14 @@ export class Walk {
       }
       this.settle();
     }
-    return { set: this.set, computed: this.computed, expanded: this.expanded, globDirs: this.globDirs, extra: this.extra };
+    return {
+      set: this.set,
+      computed: this.computed,
+      expanded: this.expanded,
+      globDirs: this.globDirs,
+      extra: this.extra,
+      consulted: this.consulted,
+    };
   }
 
   /** Adds a reach computed over the same search path: its files are already expanded. */
@@ -130,6 +143,7 @@ export class Walk {
     reach.computed.forEach((c, k) => this.computed.set(k, c));
     reach.expanded.forEach((c, k) => this.expanded.set(k, c));
     reach.globDirs.forEach((d) => this.globDirs.add(d));
+    reach.consulted.forEach((d, name) => this.consulted.set(name, d));
     for (const x of reach.extra) {
       const key = `${x.from}\0${x.ref.kind}\0${x.ref.angle}\0${x.ref.spec}`;
       if (!this.extraDone.has(key)) {
@@ -215,7 +229,9 @@ export class Walk {
     const lookup = (name: string): MacroDef[] => {
       // a name made by ## was not collected beforehand
       if (s.addMacroNames([name])) this.cover();
-      return [...s.definitionsIn(name, this.set), ...(pre?.get(name) ?? EMPTY_DEFS)];
+      const given = pre?.get(name) ?? EMPTY_DEFS;
+      if (pre) this.consulted.set(name, given);
+      return [...s.definitionsIn(name, this.set), ...given];
     };
     let frontier = new Set(texts.flatMap(identifiers));
     const seen = new Set<string>();
