@@ -25,9 +25,23 @@ const folders = fs
 const domain = folders.filter((f) => !NX_FACING.has(f) && f !== ADAPTER && f !== 'cli' && f !== 'util');
 const folderOf = (file: string) => path.relative(SRC, file).split(path.sep)[0];
 
+/** The "Layout" table of docs/ARCHITECTURE.md: `folder/` -> its "Nx imports?" cell. */
+function layoutTable(): Map<string, string> {
+  const doc = fs.readFileSync(path.resolve(__dirname, '../../../docs/ARCHITECTURE.md'), 'utf8');
+  const rows = new Map<string, string>();
+  for (const m of doc.matchAll(/^\| `([a-z-]+)\/` +\|.*\| ([a-z]+) +\|$/gm)) rows.set(m[1], m[2]);
+  return rows;
+}
+
 describe('docs/ARCHITECTURE.md layers', () => {
   it('has domain folders to check', () => {
     expect(domain).toEqual(expect.arrayContaining(['hashing', 'library', 'scan', 'sketch', 'toolchain']));
+  });
+
+  it('the Layout table has a row for every folder, and says "no" Nx imports for the domain, cli/ and util/', () => {
+    const rows = layoutTable();
+    expect([...rows.keys()].sort()).toEqual(folders);
+    for (const f of [...domain, 'cli', 'util']) expect({ f, nx: rows.get(f) }).toEqual({ f, nx: 'no' });
   });
 
   it('domain folders, cli/ and util/ import no Nx', () => {
