@@ -5,6 +5,7 @@ import { OverrideError, parseOverrides } from './overrides';
 import { HexError, parseIntelHex } from './intel-hex';
 import { compareFrames, FRAMES_FORMAT, FramesFile } from './frames-file';
 import { mcuFromFlags, mcuProfile } from './mcu';
+import { describeOutputDiff, diffOutputs } from './output-diff';
 
 const hex = (u: Uint8Array) => Buffer.from(u).toString('hex');
 
@@ -121,5 +122,61 @@ describe('frames comparison', () => {
       ]),
     );
     expect(c).toEqual({ compared: 2, equal: 1, shape: [], firstDifference: { strip: 0, frame: 1, led: 1, a: '0000ff', b: '0000fe' } });
+  });
+});
+
+describe('output diff (a pull request against its base)', () => {
+  const run = (frames: [number | null, string, number?][], serial = '', more: Partial<FramesFile> = {}): FramesFile => ({
+    format: FRAMES_FORMAT,
+    board: 'uno',
+    runner: 'x',
+    settings: {},
+    ok: true,
+    failure: null,
+    notes: [],
+    ranMs: 100,
+    loopAtMs: 1,
+    serial,
+    stderr: '',
+    strips: [{ pin: 'D6', chipset: 'ws2812', order: 'GRB', leds: 2, frames: frames as FramesFile['strips'][0]['frames'] }],
+    ...more,
+  });
+
+  it('ignores times and repeat counts: the same pictures are the same output', () => {
+    expect(diffOutputs(run([[1, 'ff0000000000', 3]], 'a\r\n'), run([[1.7, 'ff0000000000', 5]], 'a\r\n'))).toBeUndefined();
+  });
+
+  it('names the first differing frame and LED, and the first changed serial line', () => {
+    const d = diffOutputs(
+      run([[1, 'ff0000000000'], [2, 'ff0000ff0000']], 'hello base\r\ntick\r\n'),
+      run([[1, 'ff0000000000'], [2, 'ff00000000ff']], 'hello head\r\ntick\r\n'),
+    )!;
+    expect(d).toEqual({
+      frames: { base: 2, head: 2, kind: 'pictures', first: { strip: 0, frame: 1, led: 1, base: 'ff0000', head: '0000ff' }, shape: [] },
+      serial: { baseLines: 2, headLines: 2, changed: 1, first: { line: 1, base: 'hello base', head: 'hello head' } },
+    });
+    expect(describeOutputDiff(d)).toBe(
+      'LED frames: 2 frames, first difference at frame 1, LED 1 (ff0000 → 0000ff); serial: 1 of 2 lines changed, first line 1: "hello base" → "hello head"',
+    );
+  });
+
+  it('the same pictures, fewer of them (slower code); lines only one side has; a verdict that changed', () => {
+    const fail = { ok: false, failure: { kind: 'reset-loop', atMs: 50, message: 'reset loop: ...' } } as Partial<FramesFile>;
+    const d = diffOutputs(run([[1, 'aa0000000000'], [2, 'bb0000000000']], 'x\ny\n'), run([[1, 'aa0000000000']], 'x\n', fail))!;
+    expect(d.frames).toEqual({ base: 2, head: 1, kind: 'count', shape: [] });
+    expect(d.serial).toEqual({ baseLines: 2, headLines: 1, changed: 1, first: { line: 2, base: 'y', head: null } });
+    expect(d.verdict).toEqual({ base: 'ok', head: 'reset-loop' });
+    expect(describeOutputDiff(d)).toBe(
+      'ok → reset-loop; LED frames: the same pictures, 2 → 1 of them in the same run time; serial: 1 lines (2 → 1) changed, first line 2: "y" → nothing',
+    );
+  });
+
+  it('another strip layout', () => {
+    const head = run([[1, 'ff0000']]);
+    head.strips[0].leds = 1;
+    expect(diffOutputs(run([[1, 'ff0000000000']]), head)!.frames).toMatchObject({
+      kind: 'strips',
+      shape: ['strip 0: 2 LEDs on D6 (ws2812) → 1 LEDs on D6 (ws2812)'],
+    });
   });
 });
