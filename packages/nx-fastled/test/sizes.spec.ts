@@ -1,8 +1,10 @@
-// A pull request's size comparison (`nx-fastled-task sizes`, docs/REPORT.md) on a fixture library with real
-// git history and the real AVR compilers: main's CI builds the base commit; a PR commit grows one example,
-// shrinks another and breaks a third; the PR job builds its head, then `sizes --base <base>` builds the base
-// again in a temporary worktree from the cache (no compiler may run), compares, checks the size budget and
-// writes compile-sketches' report, the PR comment and the HTML report, both rendered in headless Chromium.
+// A pull request's size comparison (`nx-fastled-task sizes`, docs/REPORT.md) on fixture libraries with real
+// git history and the real AVR compilers: main's CI builds and tests (avr8js) the base commit; a PR commit
+// grows one example, shrinks another, breaks a third, changes one example's LED colour and another's serial
+// text; the PR job builds and tests its head, then `sizes --base <base>` builds and tests the base again in a
+// temporary worktree from the cache (no compiler and no simulator may run), compares sizes and outputs, checks
+// the size budget and writes compile-sketches' report, the PR comment and the HTML report (with the changed
+// examples' filmstrips base | head), both rendered in headless Chromium.
 import { spawnSync, SpawnSyncReturns } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -11,6 +13,7 @@ import { BuildReport, ReportEntry } from '../src/report';
 import { BudgetError, checkBudget, parseBudget } from '../src/report/budget';
 import { PR_COMMENT_MARKER } from '../src/report/render-pr-comment';
 import { SizesComparison } from '../src/report/sizes';
+import { FramesFile, parseFrames } from '../src/sim/frames-file';
 import { CHROMIUM, dumpDom, screenshot, tableRows } from './report/chromium';
 import { decodePng, pngStats } from './report/png';
 import { makeWorkspace, nxEnv, REPO_ROOT, TestWorkspace } from './support/workspace';
@@ -99,8 +102,8 @@ function git(ws: TestWorkspace, ...args: string[]): string {
 }
 
 /** Rewrites one `#define NAME value` line of an example. */
-function setDefine(ws: TestWorkspace, example: string, name: string, value: number | string): void {
-  const file = `libraries/Sizes/examples/${example}/${example}.ino`;
+function setDefine(ws: TestWorkspace, example: string, name: string, value: number | string, lib = 'Sizes'): void {
+  const file = `libraries/${lib}/examples/${example}/${example}.ino`;
   const before = ws.read(file);
   const after = before.replace(new RegExp(`#define ${name} \\d+`), `#define ${name} ${value}`);
   if (after === before) throw new Error(`${file}: no #define ${name}`);
@@ -115,29 +118,44 @@ describe('nx-fastled-task sizes: a pull request against its base, sizes from the
   /** main's CI: the base commit built cold; the oracle for the base's sizes. */
   let mainReport: BuildReport;
   let mainTasks: number;
+  let mainTestTasks: number;
+  /** main's frames of the examples whose output the PR changes (the head's run overwrites them). */
+  let mainFrames: Record<'Colour' | 'Talk', FramesFile>;
   let headReport: BuildReport;
   let headOutput: string;
   let sizes: SpawnSyncReturns<string>;
   let cmp: SizesComparison;
   let stepSummary: string;
-  const entry = (r: BuildReport, example: string) =>
-    r.entries.find((e) => e.example === `sizes/${example}` && e.board === 'uno') as ReportEntry;
+  const entry = (r: BuildReport, example: string, lib = 'sizes') =>
+    r.entries.find((e) => e.example === `${lib}/${example}` && e.board === 'uno') as ReportEntry;
 
   beforeAll(() => {
-    ws = makeWorkspace({ libraries: ['Sizes'], boards: ['uno'] });
+    // Sizes: the size changes; SimDiff (on SimStrip's strip driver): the output changes. 300 ms simulated each.
+    ws = makeWorkspace({ libraries: ['Sizes', 'SimStrip', 'SimDiff'], boards: ['uno'], pluginOptions: { test: { simulatedMs: 300 } } });
+    fs.rmSync(path.join(ws.root, 'libraries/SimStrip/examples'), { recursive: true });
     cacheDir = path.join(path.dirname(ws.root), 'nx-cache');
     git(ws, 'init', '-q', '-b', 'main');
     git(ws, 'add', '-A');
     git(ws, 'commit', '-qm', 'base');
     baseSha = git(ws, 'rev-parse', 'HEAD');
 
-    // main's CI run: everything built and cached.
-    const main = ws.nx(['run-many', '-t', 'build', '--outputStyle=static']);
+    // main's CI run: everything built, tested and cached.
+    const main = ws.nx(['run-many', '--targets=build,test', '--outputStyle=static']);
     if (main.status !== 0) throw new Error(`main build failed:\n${main.stdout.slice(-4000)}\n${main.stderr.slice(-2000)}`);
     mainReport = JSON.parse(ws.read('dist/report/report.json'));
     mainTasks = ws.lastRun().tasks.length;
+    mainTestTasks = ws.lastRun().tasks.filter((t) => t.target === 'test').length;
+    const framesOf = (ex: string) => parseFrames(ws.read(`dist/uno/simdiff/examples/${ex}/${ex}.frames.json`));
+    mainFrames = { Colour: framesOf('Colour'), Talk: framesOf('Talk') };
 
-    // The pull request: Grow gets a bigger table and buffer, Shrink a smaller table, Breaks a syntax error.
+    // The pull request: Grow gets a bigger table and buffer, Shrink a smaller table, Breaks a syntax error;
+    // Colour's red and blue swap, Talk greets with another word of the same length (its sizes stay).
+    setDefine(ws, 'Colour', 'COLOUR_R', 10, 'SimDiff');
+    setDefine(ws, 'Colour', 'COLOUR_B', 200, 'SimDiff');
+    ws.write(
+      'libraries/SimDiff/examples/Talk/Talk.ino',
+      ws.read('libraries/SimDiff/examples/Talk/Talk.ino').replace('hello from the base', 'hello from the head'),
+    );
     setDefine(ws, 'Grow', 'TABLE_BYTES', 320);
     setDefine(ws, 'Grow', 'BUFFER_BYTES', 48);
     setDefine(ws, 'Shrink', 'TABLE_BYTES', 128);
@@ -145,11 +163,11 @@ describe('nx-fastled-task sizes: a pull request against its base, sizes from the
       'libraries/Sizes/examples/Breaks/Breaks.ino',
       ws.read('libraries/Sizes/examples/Breaks/Breaks.ino').replace('void setup() {}', 'void setup() { int x = ; }'),
     );
-    git(ws, 'commit', '-qam', 'grow Grow, shrink Shrink, break Breaks');
+    git(ws, 'commit', '-qam', 'grow Grow, shrink Shrink, break Breaks, recolour Colour, reword Talk');
     headSha = git(ws, 'rev-parse', 'HEAD');
 
-    // The PR job: its head build (Breaks fails it), then the comparison.
-    const head = ws.nx(['run-many', '-t', 'build', '--outputStyle=static']);
+    // The PR job: its head build and test (Breaks fails it), then the comparison.
+    const head = ws.nx(['run-many', '--targets=build,test', '--outputStyle=static']);
     if (head.status === 0) throw new Error('the head build should fail (Breaks does not compile)');
     headOutput = head.stdout;
     headReport = JSON.parse(ws.read('dist/report/report.json'));
@@ -189,12 +207,21 @@ describe('nx-fastled-task sizes: a pull request against its base, sizes from the
     expect(cmp.head.commit).toBe(headSha);
     // The temporary worktree is gone again.
     expect(git(ws, 'worktree', 'list').split('\n')).toHaveLength(1);
-    expect(sizes.stdout).toContain(`base from the cache: ${run.tasks} tasks, ${run.tasks} hits, 0 compiler runs`);
+    expect(sizes.stdout).toContain(`base from the cache: ${run.tasks} tasks, ${run.tasks} hits, 0 compiler runs, 0 simulator runs`);
+    // The base ran the test target too (all hits): a test task per example that built there.
+    expect(run.simulatorRuns).toBe(0);
+    expect(mainTestTasks).toBe(6);
   });
 
   it('holds the right deltas: head minus base, per example', () => {
     const report = cmp.report;
-    for (const ex of ['Grow', 'Shrink', 'Steady']) {
+    for (const ex of ['Grow', 'Shrink', 'Steady', 'Colour@simdiff', 'Talk@simdiff']) {
+      const [name, lib] = ex.split('@');
+      if (lib) {
+        // Output changes, not size changes: the same code with other constants.
+        expect(entry(report, name, lib).change).toMatchObject({ flash: 0, ram: 0 });
+        continue;
+      }
       const now = entry(headReport, ex).size!;
       const then = entry(mainReport, ex).size!;
       expect(entry(report, ex).change).toEqual({
@@ -234,7 +261,7 @@ describe('nx-fastled-task sizes: a pull request against its base, sizes from the
     const board = r.boards[0];
     expect(board.board).toBe('arduino:avr:uno');
     const sketch = (name: string) => board.sketches.find((s: { name: string }) => s.name === `libraries/Sizes/examples/${name}`);
-    expect(board.sketches.map((s: { name: string }) => s.name)).toEqual(
+    expect(board.sketches.map((s: { name: string }) => s.name).filter((n: string) => n.startsWith('libraries/Sizes/'))).toEqual(
       ['Breaks', 'Grow', 'Shrink', 'Steady'].map((n) => `libraries/Sizes/examples/${n}`),
     );
     const grow = entry(cmp.report, 'Grow');
@@ -339,7 +366,7 @@ describe('nx-fastled-task sizes: a pull request against its base, sizes from the
     const grow = entry(cmp.report, 'Grow');
     const shrink = entry(cmp.report, 'Shrink');
     const pctOf = (d: number, limit: number) => `${d > 0 ? '+' : '-'}${Math.abs((100 * d) / limit).toFixed(2)}%`;
-    expect(md).toContain(`| uno | -${B(-shrink.change!.flash)} … +${B(grow.change!.flash)} | 0 B … +32 B | 4 | 2 | 1 | 1 | 0 |`);
+    expect(md).toContain(`| uno | -${B(-shrink.change!.flash)} … +${B(grow.change!.flash)} | 0 B … +32 B | 6 | 2 | 1 | 1 | 0 |`);
     const link = (ex: string) => `[sizes/${ex}](${REPO_URL}/tree/${headSha}/libraries/Sizes/examples/${ex})`;
     expect(md).toContain(
       `| ${link('Grow')} | uno | ${B(grow.size!.flash)} | ${grow.size!.flashPct!.toFixed(1)}% | ▲ +${B(grow.change!.flash)} (${pctOf(grow.change!.flash, 32256)}) | ${B(grow.size!.ram)} | ${grow.size!.ramPct!.toFixed(1)}% | ▲ +32 B (+1.56%) | 0 |`,
@@ -348,7 +375,7 @@ describe('nx-fastled-task sizes: a pull request against its base, sizes from the
       `| ${link('Shrink')} | uno | ${B(shrink.size!.flash)} | ${shrink.size!.flashPct!.toFixed(1)}% | ▼ -${B(-shrink.change!.flash)} (${pctOf(shrink.change!.flash, 32256)}) |`,
     );
     expect(md).toContain(`| ${link('Breaks')} | uno | **failed** |`);
-    expect(md).toMatch(/<summary>Unchanged \(1\)<\/summary>[\s\S]*sizes\/Steady/);
+    expect(md).toMatch(/<summary>Unchanged \(3\)<\/summary>[\s\S]*sizes\/Steady/);
     expect(md).toMatch(
       new RegExp(
         `- \\[sizes/Breaks\\]\\([^)]*\\) on uno: compile failed: \`libraries/Sizes/examples/Breaks/Breaks.ino:\\d+:\\d+: error: expected primary-expression`,
@@ -356,9 +383,56 @@ describe('nx-fastled-task sizes: a pull request against its base, sizes from the
     );
     expect(md).toContain('- `sizes/HostOnly` on uno: .native.test.only in the example folder: built only for native');
     expect(md).toContain('**Size budget: 2 violations** (`size-budget.json`):');
-    expect(md).toContain(`built from the cache: ${cmp.base.run!.tasks} tasks, ${cmp.base.run!.tasks} cache hits, 0 compiler runs`);
+    expect(md).toContain(
+      `built from the cache: ${cmp.base.run!.tasks} tasks, ${cmp.base.run!.tasks} cache hits, 0 compiler runs, 0 simulator runs`,
+    );
     // The job's summary page gets the comment too.
     expect(fs.readFileSync(stepSummary, 'utf8')).toBe(`${md}\n`);
+  });
+
+  it('marks the examples whose LED frames or serial output changed against the base, and says how', () => {
+    const o = cmp.outputs!;
+    expect(o.testTarget).toBe('test');
+    // Every example tested on both sides is compared; Breaks did not build on the head (its frames file from
+    // main's run is still on disk, and must not count).
+    expect(o.compared).toBe(5);
+    expect(o.unchanged).toBe(3); // Grow and Shrink changed size, not output; Steady nothing
+    expect(o.notCompared).toEqual([{ example: 'sizes/Breaks', board: 'uno', why: 'no frames on the head (it did not build)' }]);
+    expect(o.changed.map((c) => c.example)).toEqual(['simdiff/Colour', 'simdiff/Talk']);
+    const [colour, talk] = o.changed;
+
+    // Colour: the same frames with red and blue swapped, from the first frame (LED 0 lit from frame 0).
+    const base = mainFrames.Colour.strips[0].frames;
+    const head = parseFrames(ws.read('dist/uno/simdiff/examples/Colour/Colour.frames.json')).strips[0].frames;
+    expect(base.length).toBeGreaterThan(8);
+    const swap = (hex: string) => hex.replace(/(..)(..)(..)/g, '$3$2$1');
+    expect(head.map((f) => f[1])).toEqual(base.map((f) => swap(f[1])));
+    expect(colour.diff).toEqual({
+      frames: { base: base.length, head: base.length, kind: 'pictures', first: { strip: 0, frame: 0, led: 0, base: 'c8280a', head: '0a28c8' }, shape: [] },
+    });
+    expect(colour.text).toBe(`LED frames: ${base.length} frames, first difference at frame 0, LED 0 (c8280a → 0a28c8)`);
+
+    // Talk: the same LED, one serial line changed (the first), the ticks alike.
+    const lines = mainFrames.Talk.serial.split('\r\n').filter(Boolean);
+    expect(lines[0]).toBe('Talk: hello from the base');
+    expect(talk.diff).toEqual({
+      serial: {
+        baseLines: lines.length,
+        headLines: lines.length,
+        changed: 1,
+        first: { line: 1, base: 'Talk: hello from the base', head: 'Talk: hello from the head' },
+      },
+    });
+    expect(talk.text).toBe(`serial: 1 of ${lines.length} lines changed, first line 1: "Talk: hello from the base" → "Talk: hello from the head"`);
+
+    // The PR comment: which examples changed and how (a comment cannot embed the artifact's filmstrips).
+    const md = ws.read('dist/sizes/pr-comment.md');
+    const link = (ex: string) => `[simdiff/${ex}](${REPO_URL}/tree/${headSha}/libraries/SimDiff/examples/${ex})`;
+    expect(md).toContain('### LED and serial output: 2 of 5 changed');
+    expect(md).toContain(`| ${link('Colour')} | uno | ${colour.text} |`);
+    expect(md).toContain(`| ${link('Talk')} | uno | ${talk.text} |`);
+    expect(md).toContain('- `sizes/Breaks` on uno: no frames on the head (it did not build)');
+    expect(sizes.stdout).toContain('nx-fastled sizes: LED and serial output: 5 compared, 2 changed (simdiff/Colour on uno, simdiff/Talk on uno), 1 not compared');
   });
 
   it("the head's report.md lists the compile-failed example as failed; the run ends with the report's path", () => {
@@ -402,7 +476,11 @@ describe('nx-fastled-task sizes: a pull request against its base, sizes from the
       const rows = tableRows(dumpDom(report));
       // Sorted by its script: uno's flash, descending; the examples without sizes after them.
       const bySize = ['Grow', 'Shrink', 'Steady'].map((x) => entry(cmp.report, x)).sort((a, b) => b.size!.flash - a.size!.flash);
-      expect(rows.map((r) => r['data-example'])).toEqual([...bySize.map((x) => x.example), 'sizes/Breaks', 'sizes/HostOnly']);
+      expect(rows.map((r) => r['data-example']).filter((x) => x.startsWith('sizes/'))).toEqual([
+        ...bySize.map((x) => x.example),
+        'sizes/Breaks',
+        'sizes/HostOnly',
+      ]);
       expect(rows.find((r) => r['data-example'] === 'sizes/Grow')!['data-dflash-uno']).toBe(String(grow.change!.flash));
       const reportPng = path.join(shots, 'report.png');
       screenshot(report, reportPng, '', '1280,1000');
@@ -414,7 +492,26 @@ describe('nx-fastled-task sizes: a pull request against its base, sizes from the
       expect(stats.matches.regression).toBeGreaterThan(20);
       expect(stats.matches.smaller).toBeGreaterThan(5);
       expect(stats.matches.flash).toBeGreaterThan(200);
-      console.info(`sizes.spec: screenshots: ${commentPng} ${reportPng}`);
+
+      // The changed examples side by side, base | head: Colour's filmstrips in (200, 40, 10) and (10, 40, 200),
+      // Talk's in green, the changed serial line marked on both sides.
+      const reportDom = dumpDom(report);
+      const pairs = [...reportDom.matchAll(/<section class="pair" data-example="([^"]+)" data-board="([^"]+)"/g)].map((m) => `${m[1]} ${m[2]}`);
+      expect(pairs).toEqual(['simdiff/Colour uno', 'simdiff/Talk uno']);
+      const talkPair = reportDom.slice(reportDom.indexOf('data-example="simdiff/Talk"'));
+      expect(talkPair).toMatch(/data-side="base"[\s\S]*<li class="diff">Talk: hello from the base<\/li><li>tick<\/li>/);
+      expect(talkPair).toMatch(/data-side="head"[\s\S]*<li class="diff">Talk: hello from the head<\/li><li>tick<\/li>/);
+      const pairsPng = path.join(shots, 'output-changes.png');
+      screenshot(report, pairsPng, '#output-changes', '1100,900');
+      const films = pngStats(
+        decodePng(fs.readFileSync(pairsPng)),
+        { baseColour: [200, 40, 10], headColour: [10, 40, 200], green: [0, 60, 0] },
+        8,
+      );
+      expect(films.matches.baseColour).toBeGreaterThan(400);
+      expect(films.matches.headColour).toBeGreaterThan(400);
+      expect(films.matches.green).toBeGreaterThan(400);
+      console.info(`sizes.spec: screenshots: ${commentPng} ${reportPng} ${pairsPng}`);
     },
     900_000,
   );

@@ -3,6 +3,7 @@
 //   nx-fastled-task sizes --base <git ref> [--head-report <report.json>] [--base-report <report.json>]
 //        [--budget <size-budget.json>] [--out <dir>] [--output-dir dist] [--target build]
 //        [--head-sha <sha>] [--repo-url https://github.com/<owner>/<repo>] [--fqbn uno=arduino:avr:uno,...]
+//        [--test-target test|none]
 //
 // The head's sizes are the last run's build report in this workspace (`<output-dir>/report/report.json`, run
 // the build first). The base's: `--base-report` when given (e.g. main's report kept as an artifact), else a
@@ -11,10 +12,16 @@
 // local-cache index, the remote cache of the environment. Once the base's CI has run, that build is cache hits
 // only: no compiler runs, and `sizes.json` counts them (`base.run.compilerRuns`).
 //
+// LED and serial output: when the head's run tested its examples (frames files of `--test-target` tasks in its
+// run.json), the base build runs that target too (as cache hits once the base's CI ran it: `simulatorRuns`),
+// and each example's frames and serial output are compared (report/output-changes.ts): the changed ones are
+// listed in the PR comment and shown base | head in report.html.
+//
 // Writes under `--out` (default `<output-dir>/sizes`), each file to a temporary name then renamed:
 //   sizes.json                   the comparison (src/report/sizes.ts)
 //   pr-comment.md                one pull-request comment, updated in place (src/report/render-pr-comment.ts)
-//   report.html                  the head's HTML report with the changes against the base
+//   report.html                  the head's HTML report with the changes against the base (sizes; LED filmstrips
+//                                and serial output base | head for the examples whose output changed)
 //   sketches-reports/<fqbn>.json arduino/compile-sketches' report format, for arduino/report-size-deltas
 // and appends pr-comment.md to $GITHUB_STEP_SUMMARY when set. Exit code 1 when the size budget is exceeded
 // (each violation on stderr, and as a GitHub annotation under GitHub Actions), 2 on bad input.
@@ -24,6 +31,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { Budget, BudgetError, checkBudget, readBudget } from '../report/budget';
 import { compare, readBaseline } from '../report/compare';
+import { compareOutputs, OUTPUT_CHANGES_CSS, OutputComparison, readSideOutputs, renderOutputChanges, SideOutputs } from '../report/output-changes';
 import { BuildReport, RunTask } from '../report/model';
 import { renderHtml } from '../report/render-html';
 import { renderPrComment } from '../report/render-pr-comment';
@@ -50,6 +58,10 @@ export const SIZES_COMMAND = defineCommand({
     'head-sha': { type: 'string', description: 'the commit the reports name (default HEAD)' },
     'repo-url': { type: 'string', description: 'https://github.com/<owner>/<repo> (default from GITHUB_SERVER_URL and GITHUB_REPOSITORY)' },
     fqbn: { type: 'string', description: '<board>=<fqbn>,... for the sketches reports' },
+    'test-target': {
+      type: 'string',
+      description: "the target that runs examples (default test); its LED and serial output is compared when the head's run ran it; none: never",
+    },
   },
   required: ['base'],
   maxPositionals: 0,
@@ -155,13 +167,15 @@ interface BaseBuild {
   report: BuildReport;
   tasks: RunTask[];
   seconds: number;
+  /** The base's frames files, read before its checkout is removed (when a test target ran). */
+  outputs?: SideOutputs;
 }
 
 /** Builds the base checkout with this workspace's caches and returns its report and run record. */
 function buildBase(
   workspaceRoot: string,
   base: BaseCheckout,
-  opts: { outputDir: string; target: string; warn: (m: string) => void },
+  opts: { outputDir: string; target: string; testTarget?: string; warn: (m: string) => void },
 ): BaseBuild {
   const env: NodeJS.ProcessEnv = { ...process.env, NX_DAEMON: 'false', NX_TUI: 'false', NX_FASTLED_REPORT_BASELINE: 'none' };
   delete env.GITHUB_STEP_SUMMARY;
@@ -184,7 +198,9 @@ function buildBase(
   const nxBin = path.join(base.root, 'node_modules/.bin/nx');
   const [cmd, args] = fs.existsSync(nxBin) ? [nxBin, [] as string[]] : ['npx', ['nx']];
   const started = Date.now();
-  const r = spawnSync(cmd, [...args, 'run-many', '-t', opts.target, '--outputStyle=static'], {
+  // One invocation for both targets: once the base's CI ran them, all of it is cache hits.
+  const targets = [opts.target, ...(opts.testTarget ? [opts.testTarget] : [])].join(',');
+  const r = spawnSync(cmd, [...args, 'run-many', `--targets=${targets}`, '--outputStyle=static'], {
     cwd: base.root,
     env,
     encoding: 'utf8',
@@ -198,8 +214,16 @@ function buildBase(
       `nx-fastled-task sizes: the base build wrote no report (nx exited ${r.status}):\n${`${r.stdout}\n${r.stderr}`.trim().split('\n').slice(-30).join('\n')}`,
     );
   }
-  if (r.status !== 0) opts.warn(`nx-fastled-task sizes: the base build exited ${r.status}; its failed examples have no base sizes`);
-  return { report: readBaseline(reportFile), tasks: JSON.parse(fs.readFileSync(runFile, 'utf8')).tasks, seconds };
+  const report = readBaseline(reportFile);
+  const tasks: RunTask[] = JSON.parse(fs.readFileSync(runFile, 'utf8')).tasks;
+  if (r.status !== 0) {
+    const failed = tasks.filter((t) => t.status === 'failure').map((t) => t.id);
+    opts.warn(
+      `nx-fastled-task sizes: the base run (${targets}) exited ${r.status}; ${failed.length} failed task${failed.length === 1 ? '' : 's'} (${failed.slice(0, 5).join(', ')}${failed.length > 5 ? ', ...' : ''}) have no base sizes or frames`,
+    );
+  }
+  const outputs = opts.testTarget ? readSideOutputs(base.root, opts.outputDir, report.entries, opts.testTarget, tasks) : undefined;
+  return { report, tasks, seconds, ...(outputs ? { outputs } : {}) };
 }
 
 function parseFqbn(raw: string | undefined): Record<string, string> {
@@ -234,6 +258,16 @@ export function runSizes(argv: string[], cwd = process.cwd()): SizesResult | und
       `nx-fastled-task sizes: ${path.relative(workspaceRoot, headFile)} does not exist; build first (nx run-many -t ${target}), then compare`,
     );
   const head = readBaseline(headFile);
+  // The head's frames files count when its run (run.json beside its report) ran the test target.
+  const testTargetArg = flags.get('test-target') ?? 'test';
+  const headRunFile = path.join(path.dirname(headFile), 'run.json');
+  let headOutputs: SideOutputs | undefined;
+  if (testTargetArg !== 'none' && fs.existsSync(headRunFile)) {
+    const headTasks: RunTask[] = JSON.parse(fs.readFileSync(headRunFile, 'utf8')).tasks ?? [];
+    if (headTasks.some((t) => t.target === testTargetArg))
+      headOutputs = readSideOutputs(workspaceRoot, outputDir, head.entries, testTargetArg, headTasks);
+  }
+  const testTarget = headOutputs ? testTargetArg : undefined;
 
   // The budget: the file given, else size-budget.json when the workspace has one.
   let budget: Budget | undefined;
@@ -251,6 +285,7 @@ export function runSizes(argv: string[], cwd = process.cwd()): SizesResult | und
   const headSha = flags.get('head-sha') ?? tryGit(workspaceRoot, ['rev-parse', 'HEAD'])?.trim();
   let baseReport: BuildReport;
   let baseSide: BaseSide;
+  let baseOutputs: SideOutputs | undefined;
   const baseReportArg = flags.get('base-report');
   if (baseReportArg) {
     baseReport = readBaseline(path.resolve(workspaceRoot, baseReportArg));
@@ -264,9 +299,15 @@ export function runSizes(argv: string[], cwd = process.cwd()): SizesResult | und
     const sha = git(workspaceRoot, ['rev-parse', '--verify', `${ref}^{commit}`]).trim();
     const checkout = checkoutBase(workspaceRoot, sha, warn);
     try {
-      const built = buildBase(workspaceRoot, checkout, { outputDir, target, warn });
+      const built = buildBase(workspaceRoot, checkout, { outputDir, target, testTarget, warn });
       baseReport = built.report;
-      baseSide = { ref, commit: sha, source: 'cache-build', run: baseRunOf(built.tasks, ['compile', 'archive', 'link'], built.seconds) };
+      baseOutputs = built.outputs;
+      baseSide = {
+        ref,
+        commit: sha,
+        source: 'cache-build',
+        run: baseRunOf(built.tasks, ['compile', 'archive', 'link'], built.seconds, testTarget ? [testTarget] : []),
+      };
     } finally {
       checkout.cleanup();
     }
@@ -278,6 +319,10 @@ export function runSizes(argv: string[], cwd = process.cwd()): SizesResult | und
       : `${ref}${baseSide.commit ? ` (${baseSide.commit.slice(0, 10)})` : ''}`;
   const report = compare(head, baseReport, { thresholdBytes: 0, source: shown });
   const violations = budget ? checkBudget(budget, report.entries) : [];
+  let outputs: OutputComparison | undefined;
+  // A base read from a report file has sizes only: no output comparison then.
+  if (testTarget && headOutputs && baseOutputs)
+    outputs = compareOutputs(testTarget, report.entries, baseReport.entries, headOutputs, baseOutputs);
   const comparison: SizesComparison = {
     version: 1,
     generatedAt: new Date().toISOString(),
@@ -285,6 +330,7 @@ export function runSizes(argv: string[], cwd = process.cwd()): SizesResult | und
     base: baseSide,
     report,
     ...(budget ? { budget: { file: budget.file, violations } } : {}),
+    ...(outputs ? { outputs } : {}),
   };
 
   const env = process.env;
@@ -300,7 +346,18 @@ export function runSizes(argv: string[], cwd = process.cwd()): SizesResult | und
   };
   writeAtomic(files.json, `${JSON.stringify(comparison, null, 2)}\n`);
   writeAtomic(files.markdown, markdown);
-  writeAtomic(files.html, renderHtml(report, { reportDir: path.relative(workspaceRoot, out).split(path.sep).join('/') }));
+  let extra: { html: string; css: string } | undefined;
+  if (outputs && headOutputs && baseOutputs) {
+    try {
+      extra = { html: renderOutputChanges(outputs, baseOutputs, headOutputs), css: OUTPUT_CHANGES_CSS };
+    } catch (e) {
+      warn(`nx-fastled-task sizes: report.html without filmstrips: ${(e as Error).message}`);
+    }
+  }
+  writeAtomic(
+    files.html,
+    renderHtml(report, { reportDir: path.relative(workspaceRoot, out).split(path.sep).join('/'), ...(extra ? { extra } : {}) }),
+  );
   const reportsDir = path.join(out, 'sketches-reports');
   fs.rmSync(reportsDir, { recursive: true, force: true });
   for (const r of sketchesReports(report, {
@@ -325,7 +382,10 @@ export function runSizes(argv: string[], cwd = process.cwd()): SizesResult | und
   const run = baseSide.run;
   process.stdout.write(
     `nx-fastled sizes: ${report.entries.length} entries against ${ref}: ${c.regressions} grew, ${c.improvements} shrank, ${c.unchanged} unchanged, ${c.added} new` +
-      `${run ? `; base from the cache: ${run.tasks} tasks, ${run.hits} hits, ${run.compilerRuns} compiler runs` : ''}\n` +
+      `${run ? `; base from the cache: ${run.tasks} tasks, ${run.hits} hits, ${run.compilerRuns} compiler runs, ${run.simulatorRuns} simulator runs` : ''}\n` +
+      (outputs
+        ? `nx-fastled sizes: LED and serial output: ${outputs.compared} compared, ${outputs.changed.length} changed${outputs.changed.length ? ` (${outputs.changed.map((x) => `${x.example} on ${x.board}`).join(', ')})` : ''}${outputs.notCompared.length ? `, ${outputs.notCompared.length} not compared` : ''}\n`
+        : '') +
       `nx-fastled sizes: ${path.relative(cwd, files.markdown)}, ${path.relative(cwd, files.json)}, ${path.relative(cwd, files.html)}\n`,
   );
   if (violations.length) {

@@ -5,7 +5,9 @@
 // change, examples, changed, failed, not built, warnings), a table of the examples that changed, failed or
 // are new (flash and RAM in bytes, % of the board's limit, change in bytes and in % of the limit, warnings),
 // the unchanged ones folded away, the failures with their first error line, the examples not built on a
-// board with why, and what the base side cost (tasks, cache hits, compiler runs). Domain code: no Nx imports.
+// board with why, the examples whose LED frames or serial output changed (when the head's run tested them; the
+// filmstrips themselves are in report.html: a comment cannot show images from an artifact), and what the base
+// side cost (tasks, cache hits, compiler runs, simulator runs). Domain code: no Nx imports.
 import { BuildReport, entryFailed, ReportEntry } from './model';
 import { bytes, pct } from './format';
 import { SizesComparison } from './sizes';
@@ -121,6 +123,26 @@ export function renderPrComment(cmp: SizesComparison, options: PrCommentOptions 
   else out.push('No example changed size.', '');
   if (rest.length) out.push(`<details><summary>Unchanged (${rest.length})</summary>`, '', ...head, ...rest.map(row), '', '</details>', '');
 
+  const outputs = cmp.outputs;
+  if (outputs) {
+    const n = outputs.changed.length;
+    out.push(`### LED and serial output: ${n} of ${outputs.compared} changed`, '');
+    if (n) {
+      out.push('| example | board | what changed |', '| --- | --- | --- |');
+      for (const c of outputs.changed) out.push(`| ${link(c)} | ${cell(c.board)} | ${cell(c.text)} |`);
+      out.push(
+        '',
+        `Both filmstrips and the serial output, base | head: \`report.html\` of this size comparison (the workflow's \`sizes-<board>\` artifact).`,
+        '',
+      );
+    } else out.push(`No example changed what its LEDs showed or what it printed (\`${cell(outputs.testTarget)}\` target, base against head).`, '');
+    if (outputs.notCompared.length) {
+      out.push(`<details><summary>Output not compared (${outputs.notCompared.length})</summary>`, '');
+      for (const x of outputs.notCompared) out.push(`- \`${cell(x.example)}\` on ${cell(x.board)}: ${cell(x.why)}`);
+      out.push('', '</details>', '');
+    }
+  }
+
   const failed = r.entries.filter(entryFailed);
   if (failed.length) {
     out.push(`### Failed (${failed.length})`, '');
@@ -141,7 +163,7 @@ export function renderPrComment(cmp: SizesComparison, options: PrCommentOptions 
 
   const run = cmp.base.run;
   const cost = run
-    ? `built from the cache: ${run.tasks} tasks, ${run.hits} cache hits, ${run.compilerRuns} compiler runs, ${run.seconds.toFixed(1)} s`
+    ? `built from the cache: ${run.tasks} tasks, ${run.hits} cache hits, ${run.compilerRuns} compiler runs${outputs ? `, ${run.simulatorRuns ?? 0} simulator runs` : ''}, ${run.seconds.toFixed(1)} s`
     : cmp.base.source === 'report'
       ? `sizes from \`${cmp.base.reportFile ?? 'a report'}\``
       : '';

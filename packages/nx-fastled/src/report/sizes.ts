@@ -6,10 +6,12 @@
 //   { "version": 1, "generatedAt": "...",
 //     "head": { "commit": "<sha>" },
 //     "base": { "ref": "origin/main", "commit": "<sha>", "source": "cache-build" | "report", "reportFile"?: "...",
-//               "run"?: { "tasks": 58, "hits": 58, "ran": 0, "compilerRuns": 0, "seconds": 4.2 } },
+//               "run"?: { "tasks": 58, "hits": 58, "ran": 0, "compilerRuns": 0, "simulatorRuns": 0, "seconds": 4.2 } },
 //     "report": <report.json of the head, with `change` against the base>,
-//     "budget"?: { "file": "size-budget.json", "violations": [ <BudgetViolation> ] } }
+//     "budget"?: { "file": "size-budget.json", "violations": [ <BudgetViolation> ] },
+//     "outputs"?: <LED and serial output changes against the base (output-changes.ts)> }
 import { BudgetViolation } from './budget';
+import type { OutputComparison } from './output-changes';
 import { BuildReport, RunTask } from './model';
 import { outcomeOf } from './model';
 
@@ -21,6 +23,8 @@ export interface BaseRun {
   ran: number;
   /** Compile, archive and link tasks that ran: each one is a compiler (or archiver, or linker) process. */
   compilerRuns: number;
+  /** Test tasks that ran (each one a simulation or a native run); Nx never caches a failed one. */
+  simulatorRuns: number;
   seconds: number;
 }
 
@@ -40,16 +44,19 @@ export interface SizesComparison {
   base: BaseSide;
   report: BuildReport;
   budget?: { file: string; violations: BudgetViolation[] };
+  /** LED frames and serial output against the base, when the head's run tested its examples. */
+  outputs?: OutputComparison;
 }
 
-/** What a base build cost, from its run record; `toolTargets` are the targets that run a compiler. */
-export function baseRunOf(tasks: RunTask[], toolTargets: string[], seconds: number): BaseRun {
+/** What a base build cost, from its run record; `toolTargets` run a compiler, `simTargets` a simulator. */
+export function baseRunOf(tasks: RunTask[], toolTargets: string[], seconds: number, simTargets: string[] = []): BaseRun {
   const ran = tasks.filter((t) => ['run', 'failed'].includes(outcomeOf(t.status)));
   return {
     tasks: tasks.length,
     hits: tasks.filter((t) => ['local-hit', 'remote-hit'].includes(outcomeOf(t.status))).length,
     ran: ran.length,
     compilerRuns: ran.filter((t) => toolTargets.includes(t.target)).length,
+    simulatorRuns: ran.filter((t) => simTargets.includes(t.target)).length,
     seconds: Math.round(seconds * 100) / 100,
   };
 }
