@@ -502,7 +502,8 @@ describe('nx-fastled-task sizes: a pull request against its base, sizes from the
       expect(talkPair).toMatch(/data-side="base"[\s\S]*<li class="diff">Talk: hello from the base<\/li><li>tick<\/li>/);
       expect(talkPair).toMatch(/data-side="head"[\s\S]*<li class="diff">Talk: hello from the head<\/li><li>tick<\/li>/);
       const pairsPng = path.join(shots, 'output-changes.png');
-      screenshot(report, pairsPng, '#output-changes', '1100,900');
+      // The whole page, tall enough for the section (an #anchor in the URL gave a blank screenshot).
+      screenshot(report, pairsPng, '', '1100,2400');
       const films = pngStats(
         decodePng(fs.readFileSync(pairsPng)),
         { baseColour: [200, 40, 10], headColour: [10, 40, 200], green: [0, 60, 0] },
