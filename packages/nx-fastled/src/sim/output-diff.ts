@@ -113,7 +113,8 @@ export function describeOutputDiff(d: OutputDiff): string {
   const s = d.serial;
   if (s) {
     const q = (l: string | null) => (l === null ? 'nothing' : JSON.stringify(l.length > 80 ? `${l.slice(0, 77)}...` : l));
-    const lines = s.baseLines === s.headLines ? `${s.changed} of ${s.headLines} lines` : `${s.changed} lines (${s.baseLines} → ${s.headLines})`;
+    const lines =
+      s.baseLines === s.headLines ? `${s.changed} of ${s.headLines} lines` : `${s.changed} lines (${s.baseLines} → ${s.headLines})`;
     parts.push(`serial: ${lines} changed, first line ${s.first.line}: ${q(s.first.base)} → ${q(s.first.head)}`);
   }
   return parts.join('; ');
