@@ -160,6 +160,24 @@ describe('nx graph on libraries that use each other (native board, real Nx)', ()
     });
   });
 
+  it('--exclude=tag:nx-fastled:tu and --focus filter the JSON graph (what docs/GRAPH.md tells users to run)', () => {
+    // Nx 24.0.6 applies --focus/--exclude to `--file=*.json` only: the HTML file embeds the whole graph and the
+    // served page fetches it whole again (docs/GRAPH.md). This pins the recipe that works.
+    const r = ws.nx(['graph', '--focus=chaina/Chain', '--exclude=tag:nx-fastled:tu', '--file=focused.json']);
+    if (r.status !== 0) throw new Error(`nx graph --focus --exclude failed:\n${r.stdout}\n${r.stderr}`);
+    const focused: typeof graph = JSON.parse(ws.read('focused.json'));
+    const nodes = Object.keys(focused.graph.nodes).sort();
+    expect(nodes).toEqual(['chaina', 'chaina/Chain', 'native/chaina', 'native/chaina/examples/Chain', 'native/chainb', 'native/core', 'test/chaina/Chain'].filter((n) => n in graph.graph.nodes).sort());
+    expect(nodes.filter((n) => graph.graph.nodes[n].data.tags?.includes('nx-fastled:tu'))).toEqual([]);
+    expect((focused.graph.dependencies['native/chaina/examples/Chain'] ?? []).map((d) => d.target).sort()).toEqual(['native/chaina', 'native/chainb', 'native/core']);
+    const all = ws.nx(['graph', '--exclude=tag:nx-fastled:tu', '--file=no-tu.json']);
+    if (all.status !== 0) throw new Error(`nx graph --exclude failed:\n${all.stdout}\n${all.stderr}`);
+    const noTu: typeof graph = JSON.parse(ws.read('no-tu.json'));
+    const tus = Object.keys(graph.graph.nodes).filter((n) => graph.graph.nodes[n].data.tags?.includes('nx-fastled:tu'));
+    expect(tus.length).toBeGreaterThan(0);
+    expect(Object.keys(noTu.graph.nodes).sort()).toEqual(Object.keys(graph.graph.nodes).filter((n) => !tus.includes(n)).sort());
+  });
+
   it('every project is reached from a library or a test project (no unconnected dots)', () => {
     const reached = new Set<string>();
     const tests = Object.entries(graph.graph.nodes)
