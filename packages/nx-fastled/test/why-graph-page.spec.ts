@@ -73,10 +73,24 @@ describe('the report section "What ran and why" in Chromium', () => {
     expect(html).toContain('>1 more TU of liblib.a</text>');
     expect(html).toContain('>2 TUs of libcore.a</text>');
     expect(html).toContain('header: libraries/Lib/src/Lib.h');
+    // The whole run first: one link node per (state, first reason), each archive once, hits as one node.
+    const overview = /<svg class="why" role="img" aria-label="task graph of the whole run"[\s\S]*?<\/svg>/.exec(html)?.[0] ?? '';
+    expect(html.indexOf('task graph of the whole run')).toBeLessThan(html.indexOf('task graph of lib/Changed'));
+    expect([...overview.matchAll(/<title>([^<]*)<\/title>/g)].map((m) => m[1].split('\n')[0])).toEqual([
+      'uno/lib/examples/Changed:link',
+      'uno/lib/examples/Cached:link',
+      'uno/lib/examples/Changed/Changed.ino:compile: ran',
+      'uno/lib:archive: ran',
+      'uno/lib/examples/Cached/Cached.ino:compile',
+      'uno/core:archive: local cache hit',
+      'uno/lib/src/Lib.cpp:compile: ran',
+      'uno/lib/src/Other.cpp:compile',
+      'uno/core/wiring.c:compile',
+    ]);
     if (!CHROMIUM) return console.warn('why-graph-page.spec: chromium is missing; the page was not rendered');
     const dom = dumpDom(page);
-    expect((dom.match(/<svg class="why"/g) ?? []).length).toBe(2);
-    expect((dom.match(/<g class="ran">/g) ?? []).length).toBe(5);
+    expect((dom.match(/<svg class="why"/g) ?? []).length).toBe(3);
+    expect((dom.match(/<g class="ran">/g) ?? []).length).toBe(9);
     const png = path.join(dir, 'why.png');
     screenshot(page, png, '', '1280,700');
     const img = PNG.sync.read(fs.readFileSync(png));

@@ -125,7 +125,7 @@ export async function postTasksExecution(rawOptions: NxFastledOptions | undefine
         targetNames: { compile: options.targetNames.compile, link: options.targetNames.link },
         env: process.env,
         examples: exampleProjects(graph),
-        sections: why.graphs.length ? [{ html: renderWhySection(why.graphs), css: GRAPH_CSS }] : [],
+        sections: why.graphs.length ? [{ html: renderWhySection(why.graphs), css: GRAPH_CSS, top: true }] : [],
       },
     );
     if (written.report.entries.length || written.report.failures.length || ranExamples.length) {

@@ -95,6 +95,8 @@ export interface HtmlOptions {
   reportDir?: string;
   /** More sections, before the failures (the filmstrips of filmstrip.ts), with their CSS. */
   extra?: { html: string; css: string };
+  /** HTML right under the summary cards (its CSS goes in `extra.css`). */
+  top?: string;
 }
 
 /** The measures a board column group sorts by; the table's sort keys are `example` and `<measure>-<board>`. */
@@ -350,6 +352,7 @@ function failuresSection(report: BuildReport): string {
 export function renderHtml(report: BuildReport, options: HtmlOptions = {}): string {
   const sections = [
     cardsSection(report),
+    options.top ?? '',
     boardsNotBuiltSection(report),
     comparisonSection(report),
     sizesSection(report, options),

@@ -26,8 +26,11 @@ export interface WriteReportOptions {
   now?: Date;
   /** The plugin's example projects: folders to link to, and why an example was not built on a board. */
   examples?: ExampleInfo[];
-  /** More sections for report.html, after the filmstrips (e.g. the run's task graphs, plugin/why.ts). */
-  sections?: { html: string; css: string }[];
+  /**
+   * More sections for report.html, after the filmstrips; `top` ones right under the summary cards (the run's
+   * "what ran and why", plugin/why.ts: on a large library the sizes table is thousands of pixels long).
+   */
+  sections?: { html: string; css: string; top?: boolean }[];
 }
 
 export interface WrittenReport {
@@ -101,9 +104,13 @@ export function writeReport(run: RunInfo, options: WriteReportOptions): WrittenR
     renderHtml(report, {
       reportDir: path.posix.join(options.outputDir, 'report'),
       extra: {
-        html: [films, ...(options.sections ?? []).map((x) => x.html)].filter(Boolean).join('\n'),
+        html: [films, ...(options.sections ?? []).filter((x) => !x.top).map((x) => x.html)].filter(Boolean).join('\n'),
         css: [films ? FILMSTRIP_CSS : '', ...(options.sections ?? []).map((x) => x.css)].join(''),
       },
+      top: (options.sections ?? [])
+        .filter((x) => x.top)
+        .map((x) => x.html)
+        .join('\n'),
     }),
   );
   // The step summary only gets runs that built or broke something of nx-fastled's (not a lint run).

@@ -6,6 +6,11 @@
 // Archives can have dozens of TUs: those that ran or failed are drawn one by one; the hits of an archive are
 // one node ("25 TUs from the cache"). Examples whose tasks all came from the cache are listed in one line
 // and drawn inside a closed <details>, so the page opens on what changed.
+//
+// A whole library (FastLED: 31 examples on uno, one archive every link reads) would repeat one graph per
+// example, so the section opens on one overview of the run: links grouped by what happened to them (state and
+// first reason), each archive once with the TUs that ran, the sketch TUs that ran, every group of cache hits
+// as one node. The per-example graphs follow, folded when more than a few examples ran something.
 import { Reason, REASON_LABEL } from './inputs';
 
 export type TaskState = 'ran' | 'failed' | 'local-hit' | 'remote-hit' | 'not-run';
@@ -161,7 +166,10 @@ function layout(g: ExampleGraph): Node[] {
 }
 
 function svg(g: ExampleGraph): string {
-  const nodes = layout(g);
+  return draw(layout(g), `task graph of ${g.example}`);
+}
+
+function draw(nodes: Node[], title: string): string {
   const rows = [0, 0, 0, 0];
   const pos = new Map<string, { x: number; y: number }>();
   for (const n of nodes) {
@@ -192,7 +200,93 @@ function svg(g: ExampleGraph): string {
       `<text x="${x + 8}" y="${y + 16}">${esc(fit(n.label))}</text><text class="r" x="${x + 8}" y="${y + 32}">${esc(fit(n.sub, 42))}</text></g>`
     );
   });
-  return `<svg class="why" role="img" aria-label="task graph of ${esc(g.example)}" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}">${edges.join('')}${boxes.join('')}</svg>`;
+  return `<svg class="why" role="img" aria-label="${esc(title)}" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}">${edges.join('')}${boxes.join('')}</svg>`;
+}
+
+const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
+
+/**
+ * The whole run in one drawing: links grouped by state and first reason (column 0), each archive once and the
+ * sketch TUs (column 1), the TUs of each archive (column 2); tasks that ran are drawn one by one except links,
+ * cache hits as one node per group.
+ */
+function overviewNodes(graphs: ExampleGraph[]): Node[] {
+  const tasks = new Map<string, GraphTask>();
+  for (const g of graphs) for (const t of Object.values(g.tasks)) tasks.set(t.id, t);
+  const ranOrFailed = (t: GraphTask) => t.state === 'ran' || t.state === 'failed';
+  const nodes = new Map<string, Node>();
+  const add = (key: string, make: () => Omit<Node, 'key' | 'parents'>, parent?: string) => {
+    const n = nodes.get(key) ?? nodes.set(key, { key, parents: [], ...make() }).get(key)!;
+    if (parent && !n.parents.includes(parent)) n.parents.push(parent);
+    return n;
+  };
+  const links = [...tasks.values()].filter((t) => t.kind === 'link').sort((a, b) => (a.id < b.id ? -1 : 1));
+  const groups = new Map<string, GraphTask[]>();
+  for (const l of links) {
+    const first = l.reasons?.[0];
+    const key = `links ${l.state} ${first ? reasonText(first) : ''}`;
+    groups.set(key, [...(groups.get(key) ?? []), l]);
+  }
+  const archiveTus = (a: GraphTask) => {
+    const hits = new Map<TaskState, string[]>();
+    for (const d of a.deps) {
+      const t = tasks.get(d);
+      if (!t) continue;
+      if (ranOrFailed(t)) add(t.id, () => taskNode(t, 2), a.id);
+      else hits.set(t.state, [...(hits.get(t.state) ?? []), d]);
+    }
+    const ranAny = a.deps.some((d) => tasks.get(d) && ranOrFailed(tasks.get(d)!));
+    for (const [state, ids] of hits)
+      add(`${a.id} ${state}`, () => ({
+        col: 2,
+        label: `${ids.length}${ranAny ? ' more' : ''} TU${ids.length === 1 ? '' : 's'} of ${a.label.replace(/^[^:]*: /, '')}`,
+        sub: STATE_LABEL[state],
+        state,
+        title: ids.join('\n'),
+      }), a.id);
+  };
+  for (const [key, group] of groups) {
+    const first = group[0];
+    add(key, () => ({
+      col: 0,
+      label: group.length === 1 ? first.label : `${plural(group.length, 'link')} (${[...new Set(group.map((l) => /for (\S+)$/.exec(l.label)?.[1] ?? '?'))].join(', ')})`,
+      sub: first.reasons?.[0] ? shortReason(first.reasons[0], first.reasons.length - 1) : STATE_LABEL[first.state],
+      state: first.state,
+      title: `${group.map((l) => l.id).join('\n')}${first.reasons?.length ? `\n${first.reasons.map(reasonText).join('\n')}` : ''}`,
+    }));
+    const sketchHits = new Map<TaskState, string[]>();
+    for (const l of group) {
+      for (const d of l.deps) {
+        const t = tasks.get(d);
+        if (!t) continue;
+        if (t.kind === 'archive') {
+          const isNew = !nodes.has(t.id);
+          add(t.id, () => taskNode(t, 1), key);
+          if (isNew) archiveTus(t);
+        } else if (ranOrFailed(t)) add(t.id, () => taskNode(t, 1), key);
+        else sketchHits.set(t.state, [...(sketchHits.get(t.state) ?? []), d]);
+      }
+    }
+    for (const [state, ids] of sketchHits)
+      add(`${key} sketch ${state}`, () => ({ col: 1, label: plural(ids.length, 'sketch TU'), sub: STATE_LABEL[state], state, title: ids.join('\n') }), key);
+  }
+  return [...nodes.values()].sort((a, b) => a.col - b.col || rank(a) - rank(b) || (a.label < b.label ? -1 : 1));
+}
+
+/** Within a column: what ran first, then failures, then hits. */
+function rank(n: Node): number {
+  return ['failed', 'ran', 'remote-hit', 'local-hit', 'not-run'].indexOf(n.state);
+}
+
+function taskNode(t: GraphTask, col: number): Omit<Node, 'key' | 'parents'> {
+  const first = t.reasons?.[0];
+  return {
+    col,
+    label: t.label,
+    sub: first ? shortReason(first, t.reasons!.length - 1) : STATE_LABEL[t.state],
+    state: t.state,
+    title: `${t.id}: ${STATE_LABEL[t.state]}${t.reasons?.length ? `\n${t.reasons.map(reasonText).join('\n')}` : ''}`,
+  };
 }
 
 function counts(g: ExampleGraph): Record<TaskState, number> {
@@ -228,10 +322,28 @@ export function renderWhySection(graphs: ExampleGraph[]): string {
     .join('')}</p>`;
   const figure = (g: ExampleGraph) =>
     `<div class="why-example" id="why-${esc(g.example)}"><h3>${esc(g.example)} <span class="muted">(${esc(countText(counts(g)))})</span></h3>${svg(g)}${reasonList(g)}</div>`;
+  const all = sorted.reduce(
+    (c, g) => {
+      for (const t of Object.values(g.tasks)) c.set(t.id, t.state);
+      return c;
+    },
+    new Map<string, TaskState>(),
+  );
+  const total: Record<TaskState, number> = { ran: 0, failed: 0, 'local-hit': 0, 'remote-hit': 0, 'not-run': 0 };
+  for (const st of all.values()) total[st]++;
+  const overview =
+    sorted.length > 1
+      ? `<div class="why-example" id="why-overview"><h3>The whole run: ${plural(sorted.length, 'example')} <span class="muted">(${esc(countText(total))})</span></h3>${draw(overviewNodes(sorted), 'task graph of the whole run')}</div>`
+      : '';
+  // The overview already says what a long list of per-example graphs would repeat.
+  const folded = changed.length > 3;
   const parts = [
     `<h2 id="why">What ran and why</h2>`,
     legend,
-    ...changed.map(figure),
+    overview,
+    folded
+      ? `<details><summary>${changed.length} examples with tasks that ran, one graph each</summary>${changed.map(figure).join('')}</details>`
+      : changed.map(figure).join(''),
     cached.length
       ? `<details><summary>${cached.length} example${cached.length === 1 ? '' : 's'} entirely from the cache: ${esc(
           cached.map((g) => g.example).join(', '),
