@@ -151,6 +151,26 @@ describe('test target (SimStrip fixture)', () => {
     expect(r.stdout).toMatch(/existing outputs match the cache|local cache/);
     expect(fs.readFileSync(file, 'utf8')).toBe(before);
   });
+
+  // Last: it edits KnownFrames. Without its link in the task graph a test's key used to lack the firmware
+  // (dependentTasksOutputFiles adds nothing then), so new firmware built by another command restored the old
+  // frames. The firmware is also a file input now, read from disk.
+  it('--exclude-task-dependencies: the key still has the firmware, so new firmware is simulated, not restored', () => {
+    const test = ['run', 'test/uno/simstrip/examples/KnownFrames:test', '--exclude-task-dependencies', '--outputStyle=static'];
+    const status = () => ws.lastRun().tasks.find((t) => t.target === 'test')?.status;
+    expect(ws.nx(test).status).toBe(0);
+    expect(ws.nx(test).status).toBe(0);
+    expect(status()).toMatch(/^local-cache/); // same firmware: a hit
+    // New firmware, built on its own: frame n now starts at LED 1.
+    const ino = 'libraries/SimStrip/examples/KnownFrames/KnownFrames.ino';
+    ws.write(ino, ws.read(ino).replace('leds[n % 8] =', 'leds[(n + 1) % 8] ='));
+    expect(ws.nx(['run', 'uno/simstrip/examples/KnownFrames:link', '--outputStyle=static']).status).toBe(0);
+    const r = ws.nx(test);
+    expect(r.status).toBe(0);
+    expect(status()).toBe('success');
+    const first = frames(ws, 'uno', 'KnownFrames').strips[0].frames[0][1];
+    expect(first).toBe(`000000${expected(0).slice(0, 6)}${'000000'.repeat(6)}`);
+  });
 });
 
 describe('filmstrip rows (domain)', () => {

@@ -3,8 +3,10 @@
 //
 // One project per example and board (`test/<board>/<lib>/examples/<path>`), not a target on the link project:
 // Nx hashes a project's whole configuration into each of its tasks, so simulation settings must not re-key
-// the link. Key: the firmware/program bytes (dependentTasksOutputFiles of the link), the settings (the
-// executor's options), the runner's version (avr8js) and the digest of nx-fastled's simulator code.
+// the link. Key: the firmware/program bytes, the settings (the executor's options), the runner's version
+// (avr8js) and the digest of nx-fastled's simulator code. The firmware is named twice (firmwareInputs): as the
+// link's outputs, which makes Nx hash the test after its link ran, and as files on disk, which keys a test run
+// without its link in the task graph (`--exclude-task-dependencies`) by the firmware it will run.
 // Executor `nx-fastled:simulate` (executors/simulate): Nx hands it every ready example at once (a batch, one
 // Node process, worker threads), where a command per example paid a Node start and avr8js's load each time.
 import { createHash } from 'node:crypto';
@@ -45,6 +47,21 @@ function runnerKey(): string {
   }
   runnerIdentity = `avr8js@${avr8js} sim=${h.digest('hex').slice(0, 16)}`;
   return runnerIdentity;
+}
+
+/**
+ * The firmware files as inputs. `dependentTasksOutputFiles` alone adds nothing when the link is not in the task
+ * graph (`--exclude-task-dependencies`): such a run was keyed without the firmware and could restore the frames
+ * of an older one. The same files as an `includeIgnored` fileset (dist/ is ignored by git, so not in Nx's file
+ * map) are read from disk when the task is hashed: after its link when the link is in the graph (Nx defers
+ * tasks that read dependency outputs), up front otherwise, which is then the firmware the run will use.
+ */
+function firmwareInputs(files: string[]): TargetConfiguration['inputs'] {
+  return [
+    ...files.map((f) => ({ dependentTasksOutputFiles: `**/*${path.extname(f)}`, transitive: false })),
+    ...files.map((f) => ({ fileset: `{workspaceRoot}/${f}`, includeIgnored: true })),
+    { externalDependencies: [] },
+  ] as TargetConfiguration['inputs'];
 }
 
 /** Whether `board` gets test targets: asked for, or by default every native board and every simulated MCU. */
@@ -102,7 +119,7 @@ export function addTestProject(
     });
     // FastLED's stub clock is the wall clock: its frame times would make the output differ run to run.
     if (lp.settings.profile) job.untimed = '1';
-    inputs = [{ dependentTasksOutputFiles: '**/*.elf', transitive: false }, { externalDependencies: [] }] as TargetConfiguration['inputs'];
+    inputs = firmwareInputs([job.program]);
     what = `Run ${ex.dir} on the host (${loops} loop()s, at most ${ctx.options.test.wallLimitMs} ms)`;
   } else {
     const m = mcuFromFlags(b.resolved.recipe.compileFlags.cpp);
@@ -123,11 +140,7 @@ export function addTestProject(
     if (o.pins) job.pins = o.pins.join(',');
     if (o.leds !== undefined) job.leds = String(o.leds);
     if (o.clocked) job.clocked = `${o.clocked.data},${o.clocked.clock}`;
-    inputs = [
-      { dependentTasksOutputFiles: '**/*.hex', transitive: false },
-      { dependentTasksOutputFiles: '**/*.elf', transitive: false },
-      { externalDependencies: [] },
-    ] as TargetConfiguration['inputs'];
+    inputs = firmwareInputs([job.firmware, job.elf]);
     what = `Run ${ex.dir}'s firmware in avr8js (${m.mcu} at ${m.clockHz / 1e6} MHz) for ${ms} ms of simulated time`;
   }
   job.out = out;
