@@ -190,12 +190,15 @@ describe('content-only cache keys (native)', () => {
   const parent = fs.mkdtempSync(path.join(os.tmpdir(), 'nxf-tc-'));
   const cacheDirectory = path.join(parent, 'cache');
   const prefix = path.join(parent, 'opt/avr-toolchain');
+  /** The cold build's outputs, kept before the tests below rebuild with a changed toolchain. */
+  const coldDist = path.join(parent, 'cold-dist/uno');
   let ws: TestWorkspace;
   let cold: Task[];
 
   beforeAll(() => {
     ws = makeWorkspace({ libraries: [LEDSTRIP], boards: ['uno'], parent: path.join(parent, 'a'), cacheDirectory });
     cold = build(ws);
+    fs.cpSync(path.join(ws.root, 'dist/uno'), coldDist, { recursive: true });
     // The same toolchain bytes under another prefix: driver programs, gcc's private folder, the target
     // folder (binutils, avr-libc) and the Arduino core, laid out as a relocatable install.
     fs.mkdirSync(path.join(prefix, 'bin'), { recursive: true });
@@ -246,18 +249,15 @@ describe('content-only cache keys (native)', () => {
   });
 
   it('reproducible: two checkouts at different paths build byte-identical .o, .elf and .hex', () => {
+    // Both cold, each with a cache of its own: the first checkout's outputs were kept in beforeAll.
     const other = makeWorkspace({ libraries: [LEDSTRIP], boards: ['uno'], parent: path.join(parent, 'b/c/d/e') });
-    const fresh = makeWorkspace({ libraries: [LEDSTRIP], boards: ['uno'], parent: path.join(parent, 'x') });
-    build(other);
-    build(fresh);
-    const outputs = filesUnder(path.join(fresh.root, 'dist/uno'), /\.(o|elf|hex|a)$/);
+    expect(ran(build(other)).length).toBe(cold.length);
+    const outputs = filesUnder(coldDist, /\.(o|elf|hex|a)$/);
     expect(outputs.length).toBeGreaterThan(30);
     for (const f of outputs) {
-      const twin = path.join(other.root, path.relative(fresh.root, f));
-      expect({ f: path.relative(fresh.root, f), same: fs.readFileSync(twin).equals(fs.readFileSync(f)) }).toEqual({
-        f: path.relative(fresh.root, f),
-        same: true,
-      });
+      const rel = path.relative(coldDist, f);
+      const twin = path.join(other.root, 'dist/uno', rel);
+      expect({ f: rel, same: fs.readFileSync(twin).equals(fs.readFileSync(f)) }).toEqual({ f: rel, same: true });
     }
   });
 });

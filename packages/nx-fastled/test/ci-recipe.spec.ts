@@ -13,7 +13,7 @@ import { BOARDS } from '../src/toolchain/boards';
 import type { Missing } from '../src/toolchain/types';
 import { filesUnder, startServer, StartedServer, stopServer, storeEntries } from './ci-recipe/cache-server';
 import { freezePlugin, useNodeModules } from './support/frozen-plugin';
-import { HAS_AVR, makeWorkspace, REPO_ROOT, statusCounts, TestWorkspace } from './support/workspace';
+import { HAS_AVR, makeWorkspace, NX_PLUGIN_ISOLATION, REPO_ROOT, statusCounts, TestWorkspace } from './support/workspace';
 
 jest.setTimeout(240_000);
 
@@ -50,7 +50,8 @@ function git(cwd: string, args: string[]): void {
 
 function nxOk(ws: TestWorkspace, args: string[], env: Record<string, string | undefined>): { seconds: number; tasks: Task[]; out: string } {
   const t0 = Date.now();
-  const r = ws.nx([...args, '--outputStyle=static'], env);
+  // The CI recipe as a user runs it: Nx's default plugin isolation (support/workspace.ts).
+  const r = ws.nx([...args, '--outputStyle=static'], { ...NX_PLUGIN_ISOLATION, ...env });
   const seconds = (Date.now() - t0) / 1000;
   const out = `${r.stdout}\n${r.stderr}`;
   if (r.status !== 0) throw new Error(`nx ${args.join(' ')} failed (${r.status}) in ${ws.root}:\n${out.slice(-6000)}`);

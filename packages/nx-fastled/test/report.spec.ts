@@ -20,7 +20,7 @@ import {
 } from '../src/report';
 import { CHROMIUM, dumpDom, screenshot, tableRows } from './report/chromium';
 import { decodePng, pngStats } from './report/png';
-import { HAS_AVR, makeWorkspace, REPO_ROOT, TestWorkspace } from './support/workspace';
+import { HAS_AVR, makeWorkspace, NX_PLUGIN_ISOLATION, REPO_ROOT, TestWorkspace } from './support/workspace';
 
 const LEDSTRIP = path.join(REPO_ROOT, 'libraries/LedStrip');
 const BOARDS = HAS_AVR ? ['native', 'uno'] : ['native'];
@@ -172,7 +172,8 @@ describe('build report on a real build', () => {
     const baselineFile = path.join(path.dirname(ws.root), 'baseline-report.json');
     fs.writeFileSync(baselineFile, JSON.stringify(baseline));
     ws.write('libraries/LedStrip/examples/Broken/Broken.ino', 'void setup() {\n  int x = ;\n}\nvoid loop() {}\n');
-    const r = build(ws, { NX_FASTLED_REPORT_BASELINE: baselineFile, NX_FASTLED_REPORT_THRESHOLD: '50' });
+    // Nx's default plugin isolation here: failed tasks' output reaches postTasksExecution through its worker.
+    const r = build(ws, { ...NX_PLUGIN_ISOLATION, NX_FASTLED_REPORT_BASELINE: baselineFile, NX_FASTLED_REPORT_THRESHOLD: '50' });
     third = { status: r.status, baselineFile };
     pageCopy = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'nxf-report-page-')), 'report.html');
     fs.copyFileSync(path.join(ws.root, 'dist/report/report.html'), pageCopy);
