@@ -1,11 +1,12 @@
 // The include graph of one search path, and the search paths ("chains") the scanner was asked about.
 //
 // Speed: the static part of a closure (plain includes) is a union of precomputed per-file closures over a
-// graph per search path (strongly connected components, bitsets of file ids). A search path that differs
-// from another only by one small directory appended to the -I list (a sketch folder) shares that other
-// path's graph and adds the few edges into the small directory on top ("overlay"): in mode 'all' adding a
-// directory can only add candidates, and only for specs whose first component it contains. The edges into
-// an overlay are added by the walk (walk.ts, overlayStep).
+// graph per search path (strongly connected components, bitsets of file ids). Small -I directories (a sketch
+// folder, an Arduino variant folder: at most 32 entries), and the last -I directory when a graph of the path
+// without it exists, are left out of the graph and added on top ("overlays"): in mode 'all' adding a
+// directory can only add candidates, and only for specs whose first component it contains. So paths that
+// differ only in such directories (boards of one core with different variants, sketches) share one graph.
+// The edges into the overlays are added by the walk (walk.ts, overlayStep).
 import * as path from 'path';
 import { Bitset } from './bitset';
 import type { Reach } from './closure';
@@ -18,7 +19,8 @@ import { SearchPath, type Prober, type ResolutionMode } from './search-path';
 /** A search path: its (possibly shared) graph, the small directory on top of it, its own full resolver. */
 export interface Chain {
   graph: Graph;
-  overlay: string | null;
+  /** directories of the path left out of `graph`, whose edges the walk adds */
+  overlays: string[];
   full: SearchPath;
   globReach: Map<string, Reach>;
 }
@@ -39,10 +41,13 @@ export class SearchChains {
   /** Resolves a reference over a chain: its graph's path (shared memo), plus the overlay directory. */
   resolveOn(chain: Chain, ref: IncludeRef, from: string): number[] {
     const base = this.files.idsOf(chain.graph.search.resolve(ref, from));
-    if (!chain.overlay || ref.spec === '') return base;
-    const p = this.prober.probe(chain.overlay, ref.spec);
-    if (p.file === null || p.file === from) return base;
-    return [...base, this.files.id(p.file)];
+    if (chain.overlays.length === 0 || ref.spec === '') return base;
+    const out = [...base];
+    for (const dir of chain.overlays) {
+      const p = this.prober.probe(dir, ref.spec);
+      if (p.file !== null && p.file !== from) out.push(this.files.id(p.file));
+    }
+    return out;
   }
 
   chain(includeDirs: string[], systemDirs: string[]): Chain {
@@ -58,22 +63,21 @@ export class SearchChains {
     const key = abs.join('\0');
     let chain = this.chains.get(key);
     if (chain) return chain;
-    let graph: Graph | undefined;
-    let overlay: string | null = null;
+    let overlays: string[] = [];
     if (this.mode === 'all' && includeDirs.length > 0) {
-      // the last -I dir (a sketch folder) on top of the graph of the path without it
+      const once = (d: string) => abs.indexOf(d) === abs.lastIndexOf(d);
+      const inc = [...new Set(includeDirs.map((d) => path.resolve(this.files.root, d)))].filter(once);
       const last = path.resolve(this.files.root, includeDirs[includeDirs.length - 1]);
-      const rest = abs.filter((d) => d !== last);
-      const listing = this.fsView.listing(last);
-      const baseKey = graphKey(rest, 'all');
-      if (listing && rest.length === abs.length - 1 && (this.graphs.has(baseKey) || listing.size <= 32)) {
-        graph = this.graph(rest);
-        overlay = last;
-      }
+      overlays = inc.filter((d) => {
+        const listing = this.fsView.listing(d);
+        if (!listing) return false;
+        if (listing.size <= 32) return true;
+        return d === last && this.graphs.has(graphKey(abs.filter((x) => x !== last), 'all'));
+      });
     }
-    graph ??= this.graph(abs);
-    const full = overlay ? new SearchPath(abs, this.prober, this.mode) : graph.search;
-    chain = { graph, overlay, full, globReach: new Map() };
+    const graph = this.graph(abs.filter((d) => !overlays.includes(d)));
+    const full = overlays.length ? new SearchPath(abs, this.prober, this.mode) : graph.search;
+    chain = { graph, overlays, full, globReach: new Map() };
     this.chains.set(key, chain);
     return chain;
   }

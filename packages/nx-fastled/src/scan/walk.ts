@@ -1,5 +1,5 @@
 // One closure computation (a walk) over one search path: the files a translation unit reaches through plain
-// includes (the chain's graph), then, to a fixpoint, edges into the chain's overlay directory and the
+// includes (the chain's graph), then, to a fixpoint, edges into the chain's overlay directories and the
 // headers that computed includes and probe-macro calls may name (macro-index.ts). A reference that cannot
 // be bounded adds the workspace include dirs as globs; with `followGlobs`, what the files under the globs
 // reach is walked once per search path and merged (Reach). The result is a Closure (closure.ts).
@@ -153,7 +153,7 @@ export class Walk {
     }
   }
 
-  /** Adds edges into the overlay dir and macro-computed edges until neither finds anything new. */
+  /** Adds edges into the overlay dirs and macro-computed edges until neither finds anything new. */
   private settle(): void {
     for (;;) {
       const before = this.version;
@@ -164,14 +164,15 @@ export class Walk {
   }
 
   private overlayStep(): void {
-    const dir = this.chain.overlay;
-    if (!dir) return;
+    if (this.chain.overlays.length === 0) return;
     let before: number;
     do {
       before = this.version;
-      for (const { spec, file } of this.ctx.files.specsInto(dir)) {
-        if (this.set.has(file)) continue;
-        if (this.ctx.files.filesWithSpec(spec).some((h) => this.set.has(h))) this.add(file);
+      for (const dir of this.chain.overlays) {
+        for (const { spec, file } of this.ctx.files.specsInto(dir)) {
+          if (this.set.has(file)) continue;
+          if (this.ctx.files.filesWithSpec(spec).some((h) => this.set.has(h))) this.add(file);
+        }
       }
     } while (this.version !== before);
   }
