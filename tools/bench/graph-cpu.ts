@@ -22,7 +22,10 @@ const TICK = 100; // USER_HZ on Linux
 
 /** User+sys seconds of this process and of the children it waited for. */
 function cpu(): { self: number; children: number } {
-  const fields = fs.readFileSync('/proc/self/stat', 'utf8').replace(/^.*\) /, '').split(' ');
+  const fields = fs
+    .readFileSync('/proc/self/stat', 'utf8')
+    .replace(/^.*\) /, '')
+    .split(' ');
   // after the command name: state is field 3; utime 14, stime 15, cutime 16, cstime 17 (1-based in proc(5))
   const at = (n: number) => Number(fields[n - 3]);
   return { self: (at(14) + at(15)) / TICK, children: (at(16) + at(17)) / TICK };
@@ -43,7 +46,13 @@ async function main(): Promise<void> {
   const root = path.join(path.resolve(values.work!), 'ws');
   if (!fs.existsSync(path.join(root, 'vendor', libName, 'library.properties'))) {
     fs.rmSync(root, { recursive: true, force: true });
-    createWorkspace({ root, library, board: 'uno', cacheDir: path.join(path.dirname(root), 'cache'), nodeModules: path.resolve('node_modules') });
+    createWorkspace({
+      root,
+      library,
+      board: 'uno',
+      cacheDir: path.join(path.dirname(root), 'cache'),
+      nodeModules: path.resolve('node_modules'),
+    });
   }
   if (!values.warm) fs.rmSync(memoDir(root), { recursive: true, force: true });
   process.env.NX_FASTLED_GRAPH_CACHE = 'false';

@@ -167,7 +167,11 @@ describe('nx graph on libraries that use each other (native board, real Nx)', ()
     if (r.status !== 0) throw new Error(`nx graph --focus --exclude failed:\n${r.stdout}\n${r.stderr}`);
     const focused: typeof graph = JSON.parse(ws.read('focused.json'));
     const nodes = Object.keys(focused.graph.nodes).sort();
-    expect(nodes).toEqual(['chaina', 'chaina/Chain', 'native/chaina', 'native/chaina/examples/Chain', 'native/chainb', 'native/core', 'test/chaina/Chain'].filter((n) => n in graph.graph.nodes).sort());
+    expect(nodes).toEqual(
+      ['chaina', 'chaina/Chain', 'native/chaina', 'native/chaina/examples/Chain', 'native/chainb', 'native/core', 'test/chaina/Chain']
+        .filter((n) => n in graph.graph.nodes)
+        .sort(),
+    );
     expect(nodes.filter((n) => graph.graph.nodes[n].data.tags?.includes('nx-fastled:tu'))).toEqual([]);
     // Nx keeps each kept project's edge list whole: edges to excluded projects stay, pointing at no node.
     const kept = (source: string) =>
@@ -181,7 +185,11 @@ describe('nx graph on libraries that use each other (native board, real Nx)', ()
     const noTu: typeof graph = JSON.parse(ws.read('no-tu.json'));
     const tus = Object.keys(graph.graph.nodes).filter((n) => graph.graph.nodes[n].data.tags?.includes('nx-fastled:tu'));
     expect(tus.length).toBeGreaterThan(0);
-    expect(Object.keys(noTu.graph.nodes).sort()).toEqual(Object.keys(graph.graph.nodes).filter((n) => !tus.includes(n)).sort());
+    expect(Object.keys(noTu.graph.nodes).sort()).toEqual(
+      Object.keys(graph.graph.nodes)
+        .filter((n) => !tus.includes(n))
+        .sort(),
+    );
   });
 
   it('every project is reached from a library or a test project (no unconnected dots)', () => {

@@ -408,7 +408,13 @@ describe('nx-fastled-task sizes: a pull request against its base, sizes from the
     const swap = (hex: string) => hex.replace(/(..)(..)(..)/g, '$3$2$1');
     expect(head.map((f) => f[1])).toEqual(base.map((f) => swap(f[1])));
     expect(colour.diff).toEqual({
-      frames: { base: base.length, head: base.length, kind: 'pictures', first: { strip: 0, frame: 0, led: 0, base: 'c8280a', head: '0a28c8' }, shape: [] },
+      frames: {
+        base: base.length,
+        head: base.length,
+        kind: 'pictures',
+        first: { strip: 0, frame: 0, led: 0, base: 'c8280a', head: '0a28c8' },
+        shape: [],
+      },
     });
     expect(colour.text).toBe(`LED frames: ${base.length} frames, first difference at frame 0, LED 0 (c8280a → 0a28c8)`);
 
@@ -423,7 +429,9 @@ describe('nx-fastled-task sizes: a pull request against its base, sizes from the
         first: { line: 1, base: 'Talk: hello from the base', head: 'Talk: hello from the head' },
       },
     });
-    expect(talk.text).toBe(`serial: 1 of ${lines.length} lines changed, first line 1: "Talk: hello from the base" → "Talk: hello from the head"`);
+    expect(talk.text).toBe(
+      `serial: 1 of ${lines.length} lines changed, first line 1: "Talk: hello from the base" → "Talk: hello from the head"`,
+    );
 
     // The PR comment: which examples changed and how (a comment cannot embed the artifact's filmstrips).
     const md = ws.read('dist/sizes/pr-comment.md');
@@ -432,7 +440,9 @@ describe('nx-fastled-task sizes: a pull request against its base, sizes from the
     expect(md).toContain(`| ${link('Colour')} | uno | ${colour.text} |`);
     expect(md).toContain(`| ${link('Talk')} | uno | ${talk.text} |`);
     expect(md).toContain('- `sizes/Breaks` on uno: no frames on the head (it did not build)');
-    expect(sizes.stdout).toContain('nx-fastled sizes: LED and serial output: 5 compared, 2 changed (simdiff/Colour on uno, simdiff/Talk on uno), 1 not compared');
+    expect(sizes.stdout).toContain(
+      'nx-fastled sizes: LED and serial output: 5 compared, 2 changed (simdiff/Colour on uno, simdiff/Talk on uno), 1 not compared',
+    );
   });
 
   it("the head's report.md lists the compile-failed example as failed; the run ends with the report's path", () => {
@@ -496,7 +506,9 @@ describe('nx-fastled-task sizes: a pull request against its base, sizes from the
       // The changed examples side by side, base | head: Colour's filmstrips in (200, 40, 10) and (10, 40, 200),
       // Talk's in green, the changed serial line marked on both sides.
       const reportDom = dumpDom(report);
-      const pairs = [...reportDom.matchAll(/<section class="pair" data-example="([^"]+)" data-board="([^"]+)"/g)].map((m) => `${m[1]} ${m[2]}`);
+      const pairs = [...reportDom.matchAll(/<section class="pair" data-example="([^"]+)" data-board="([^"]+)"/g)].map(
+        (m) => `${m[1]} ${m[2]}`,
+      );
       expect(pairs).toEqual(['simdiff/Colour uno', 'simdiff/Talk uno']);
       const talkPair = reportDom.slice(reportDom.indexOf('data-example="simdiff/Talk"'));
       expect(talkPair).toMatch(/data-side="base"[\s\S]*<li class="diff">Talk: hello from the base<\/li><li>tick<\/li>/);

@@ -31,7 +31,14 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { Budget, BudgetError, checkBudget, readBudget } from '../report/budget';
 import { compare, readBaseline } from '../report/compare';
-import { compareOutputs, OUTPUT_CHANGES_CSS, OutputComparison, readSideOutputs, renderOutputChanges, SideOutputs } from '../report/output-changes';
+import {
+  compareOutputs,
+  OUTPUT_CHANGES_CSS,
+  OutputComparison,
+  readSideOutputs,
+  renderOutputChanges,
+  SideOutputs,
+} from '../report/output-changes';
 import { BuildReport, RunTask } from '../report/model';
 import { renderHtml } from '../report/render-html';
 import { renderPrComment } from '../report/render-pr-comment';
@@ -60,7 +67,8 @@ export const SIZES_COMMAND = defineCommand({
     fqbn: { type: 'string', description: '<board>=<fqbn>,... for the sketches reports' },
     'test-target': {
       type: 'string',
-      description: "the target that runs examples (default test); its LED and serial output is compared when the head's run ran it; none: never",
+      description:
+        "the target that runs examples (default test); its LED and serial output is compared when the head's run ran it; none: never",
     },
   },
   required: ['base'],

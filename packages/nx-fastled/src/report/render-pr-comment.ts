@@ -135,7 +135,11 @@ export function renderPrComment(cmp: SizesComparison, options: PrCommentOptions 
         `Both filmstrips and the serial output, base | head: \`report.html\` of this size comparison (the workflow's \`sizes-<board>\` artifact).`,
         '',
       );
-    } else out.push(`No example changed what its LEDs showed or what it printed (\`${cell(outputs.testTarget)}\` target, base against head).`, '');
+    } else
+      out.push(
+        `No example changed what its LEDs showed or what it printed (\`${cell(outputs.testTarget)}\` target, base against head).`,
+        '',
+      );
     if (outputs.notCompared.length) {
       out.push(`<details><summary>Output not compared (${outputs.notCompared.length})</summary>`, '');
       for (const x of outputs.notCompared) out.push(`- \`${cell(x.example)}\` on ${cell(x.board)}: ${cell(x.why)}`);

@@ -72,7 +72,15 @@ export class SearchChains {
         const listing = this.fsView.listing(d);
         if (!listing) return false;
         if (listing.size <= 32) return true;
-        return d === last && this.graphs.has(graphKey(abs.filter((x) => x !== last), 'all'));
+        return (
+          d === last &&
+          this.graphs.has(
+            graphKey(
+              abs.filter((x) => x !== last),
+              'all',
+            ),
+          )
+        );
       });
     }
     const graph = this.graph(abs.filter((d) => !overlays.includes(d)));

@@ -148,8 +148,20 @@ describe('output diff (a pull request against its base)', () => {
 
   it('names the first differing frame and LED, and the first changed serial line', () => {
     const d = diffOutputs(
-      run([[1, 'ff0000000000'], [2, 'ff0000ff0000']], 'hello base\r\ntick\r\n'),
-      run([[1, 'ff0000000000'], [2, 'ff00000000ff']], 'hello head\r\ntick\r\n'),
+      run(
+        [
+          [1, 'ff0000000000'],
+          [2, 'ff0000ff0000'],
+        ],
+        'hello base\r\ntick\r\n',
+      ),
+      run(
+        [
+          [1, 'ff0000000000'],
+          [2, 'ff00000000ff'],
+        ],
+        'hello head\r\ntick\r\n',
+      ),
     )!;
     expect(d).toEqual({
       frames: { base: 2, head: 2, kind: 'pictures', first: { strip: 0, frame: 1, led: 1, base: 'ff0000', head: '0000ff' }, shape: [] },
@@ -162,7 +174,16 @@ describe('output diff (a pull request against its base)', () => {
 
   it('the same pictures, fewer of them (slower code); lines only one side has; a verdict that changed', () => {
     const fail = { ok: false, failure: { kind: 'reset-loop', atMs: 50, message: 'reset loop: ...' } } as Partial<FramesFile>;
-    const d = diffOutputs(run([[1, 'aa0000000000'], [2, 'bb0000000000']], 'x\ny\n'), run([[1, 'aa0000000000']], 'x\n', fail))!;
+    const d = diffOutputs(
+      run(
+        [
+          [1, 'aa0000000000'],
+          [2, 'bb0000000000'],
+        ],
+        'x\ny\n',
+      ),
+      run([[1, 'aa0000000000']], 'x\n', fail),
+    )!;
     expect(d.frames).toEqual({ base: 2, head: 1, kind: 'count', shape: [] });
     expect(d.serial).toEqual({ baseLines: 2, headLines: 1, changed: 1, first: { line: 2, base: 'y', head: null } });
     expect(d.verdict).toEqual({ base: 'ok', head: 'reset-loop' });

@@ -237,19 +237,26 @@ function overviewNodes(graphs: ExampleGraph[]): Node[] {
     }
     const ranAny = a.deps.some((d) => tasks.get(d) && ranOrFailed(tasks.get(d)!));
     for (const [state, ids] of hits)
-      add(`${a.id} ${state}`, () => ({
-        col: 2,
-        label: `${ids.length}${ranAny ? ' more' : ''} TU${ids.length === 1 ? '' : 's'} of ${a.label.replace(/^[^:]*: /, '')}`,
-        sub: STATE_LABEL[state],
-        state,
-        title: ids.join('\n'),
-      }), a.id);
+      add(
+        `${a.id} ${state}`,
+        () => ({
+          col: 2,
+          label: `${ids.length}${ranAny ? ' more' : ''} TU${ids.length === 1 ? '' : 's'} of ${a.label.replace(/^[^:]*: /, '')}`,
+          sub: STATE_LABEL[state],
+          state,
+          title: ids.join('\n'),
+        }),
+        a.id,
+      );
   };
   for (const [key, group] of groups) {
     const first = group[0];
     add(key, () => ({
       col: 0,
-      label: group.length === 1 ? first.label : `${plural(group.length, 'link')} (${[...new Set(group.map((l) => /for (\S+)$/.exec(l.label)?.[1] ?? '?'))].join(', ')})`,
+      label:
+        group.length === 1
+          ? first.label
+          : `${plural(group.length, 'link')} (${[...new Set(group.map((l) => /for (\S+)$/.exec(l.label)?.[1] ?? '?'))].join(', ')})`,
       sub: first.reasons?.[0] ? shortReason(first.reasons[0], first.reasons.length - 1) : STATE_LABEL[first.state],
       state: first.state,
       title: `${group.map((l) => l.id).join('\n')}${first.reasons?.length ? `\n${first.reasons.map(reasonText).join('\n')}` : ''}`,
@@ -268,7 +275,11 @@ function overviewNodes(graphs: ExampleGraph[]): Node[] {
       }
     }
     for (const [state, ids] of sketchHits)
-      add(`${key} sketch ${state}`, () => ({ col: 1, label: plural(ids.length, 'sketch TU'), sub: STATE_LABEL[state], state, title: ids.join('\n') }), key);
+      add(
+        `${key} sketch ${state}`,
+        () => ({ col: 1, label: plural(ids.length, 'sketch TU'), sub: STATE_LABEL[state], state, title: ids.join('\n') }),
+        key,
+      );
   }
   return [...nodes.values()].sort((a, b) => a.col - b.col || rank(a) - rank(b) || (a.label < b.label ? -1 : 1));
 }
@@ -322,13 +333,10 @@ export function renderWhySection(graphs: ExampleGraph[]): string {
     .join('')}</p>`;
   const figure = (g: ExampleGraph) =>
     `<div class="why-example" id="why-${esc(g.example)}"><h3>${esc(g.example)} <span class="muted">(${esc(countText(counts(g)))})</span></h3>${svg(g)}${reasonList(g)}</div>`;
-  const all = sorted.reduce(
-    (c, g) => {
-      for (const t of Object.values(g.tasks)) c.set(t.id, t.state);
-      return c;
-    },
-    new Map<string, TaskState>(),
-  );
+  const all = sorted.reduce((c, g) => {
+    for (const t of Object.values(g.tasks)) c.set(t.id, t.state);
+    return c;
+  }, new Map<string, TaskState>());
   const total: Record<TaskState, number> = { ran: 0, failed: 0, 'local-hit': 0, 'remote-hit': 0, 'not-run': 0 };
   for (const st of all.values()) total[st]++;
   const overview =
