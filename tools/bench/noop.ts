@@ -51,6 +51,9 @@ export function createFloorWorkspace(root: string, n: number, nodeModules: strin
   return root;
 }
 
+/** Nx's output without its colour escapes (it colours even when writing to a pipe or a file). */
+const withoutColours = (text: string) => text.replace(new RegExp(`${String.fromCharCode(27)}\\[[0-9;]*m`, 'g'), '');
+
 /** `nx run-many -t build` with the benchmark's flags in any workspace; wall seconds and Nx's hit count. */
 export function timeNx(
   root: string,
@@ -79,7 +82,7 @@ export function timeNx(
   fs.rmSync(outFile, { force: true });
   if (r.status !== 0) throw new Error(`nx run-many in ${root} failed (${r.status}):\n${out.slice(-3000)}`);
   // Nx colours its summary even when piped: strip the escapes before reading the hit count.
-  const plain = out.replace(new RegExp(`${String.fromCharCode(27)}\\[[0-9;]*m`, 'g'), '');
+  const plain = withoutColours(out);
   const m = /read the output from the cache instead of running the command for (\d+) out of (\d+) tasks/.exec(plain);
   if (m) return { seconds, hits: Number(m[1]), tasks: Number(m[2]), out };
   // Should the summary line still be missing: count the per-task lines instead.
@@ -91,8 +94,8 @@ export function timeNx(
 /** Sums NX_PERF_LOGGING lines (`<label>: <ms>ms` / `Time for '<label>' <ms>`) per label, largest first. */
 export function perfBreakdown(text: string): { label: string; ms: number }[] {
   const sums = new Map<string, number>();
-  // Nx colours these lines even into a file: strip the escapes first.
-  const plain = text.replace(new RegExp(`${String.fromCharCode(27)}\\[[0-9;]*m`, 'g'), '');
+  // Nx colours these lines even into a file.
+  const plain = withoutColours(text);
   for (const line of plain.split('\n')) {
     const m = /^\s*(?:Time for ')?(.+?)'?[: ]\s*([\d.]+)\s*ms\s*$/.exec(line) ?? /^Time for '(.+)' ([\d.]+)$/.exec(line.trim());
     if (!m) continue;

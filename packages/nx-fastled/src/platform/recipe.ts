@@ -113,7 +113,8 @@ function required(board: ArduinoBoard, props: Props, key: string): string[] {
 }
 
 /** Arduino's warning levels (arduino-cli `--warnings`); platform.txt defines `compiler.warning_flags.<level>`. */
-export type WarningLevel = 'none' | 'default' | 'more' | 'all';
+export const WARNING_LEVELS = ['none', 'default', 'more', 'all'] as const;
+export type WarningLevel = (typeof WARNING_LEVELS)[number];
 
 export function arduinoRecipe(board: ArduinoBoard, warnings?: WarningLevel): ArduinoRecipe {
   const props = withPlaceholders(board.props, warnings);

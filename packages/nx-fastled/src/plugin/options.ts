@@ -7,6 +7,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { boardId } from '../platform/fqbn';
+import { WARNING_LEVELS, type WarningLevel } from '../platform/recipe';
 import { knownBoards } from '../toolchain/boards';
 
 export const OPTIONS_FILE = 'nx-fastled.json';
@@ -65,9 +66,6 @@ export interface NxFastledOptions {
    */
   warnings?: WarningLevel;
 }
-
-export const WARNING_LEVELS = ['none', 'default', 'more', 'all'] as const;
-export type WarningLevel = (typeof WARNING_LEVELS)[number];
 
 export interface TestOptions {
   /** Boards whose examples get a `test` target (default: every built board the runner supports). */

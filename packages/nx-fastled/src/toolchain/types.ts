@@ -1,6 +1,7 @@
 // What a board is to nx-fastled: traits for example filters, limits, how to locate its toolchain, and the
 // compile/archive/link recipe with every path symbolic so that nothing absolute reaches a task's hash.
 import type { LabelledRoot } from '../hashing/tree-digest';
+import type { WarningLevel } from '../platform/recipe';
 
 export type { BoardTraits } from '../filters';
 import type { BoardTraits } from '../filters';
@@ -26,7 +27,7 @@ export interface LocateInput {
   /** Where nx-fastled's own files live (its native core). */
   pluginRoot: string;
   /** Plugin option `warnings` (arduino-cli's `--warnings` levels); absent: `none`. */
-  warnings?: 'none' | 'default' | 'more' | 'all';
+  warnings?: WarningLevel;
 }
 
 export interface Located {
