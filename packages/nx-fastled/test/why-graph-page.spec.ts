@@ -1,6 +1,7 @@
 // The report's "What ran and why" section (why/graph-html.ts) in headless Chromium: a synthetic run of two
-// examples (one with a header edit that re-ran two TUs and a remote hit, one entirely from the cache) drawn
-// and laid out by a browser. No Nx, no compiler.
+// examples (one with a header edit that re-ran two TUs and a remote hit, one entirely from the cache) and one
+// the board's filters exclude (its no-op build a cache hit: not built, not "from the cache"), drawn and laid
+// out by a browser. No Nx, no compiler.
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -58,7 +59,13 @@ describe('the report section "What ran and why" in Chromium', () => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'nxf-why-page-'));
   const page = path.join(dir, 'why.html');
   beforeAll(() => {
-    const body = renderWhySection([example('Changed', true), example('Cached', false)]);
+    const filtered: ExampleGraph = {
+      example: 'lib/Filtered',
+      root: 'lib/Filtered:build',
+      tasks: { 'lib/Filtered:build': { id: 'lib/Filtered:build', kind: 'build', label: 'lib/Filtered', state: 'local-hit', deps: [] } },
+      notBuilt: { uno: 'skipped: @filter: (memory is large)' },
+    };
+    const body = renderWhySection([example('Changed', true), example('Cached', false), filtered]);
     fs.writeFileSync(
       page,
       `<!doctype html><html><head><meta charset="utf-8"><style>${GRAPH_CSS}</style></head><body>${body}</body></html>`,
@@ -68,7 +75,12 @@ describe('the report section "What ran and why" in Chromium', () => {
 
   it('draws the changed example open, the cached one folded, hits of an archive as one node', () => {
     const html = fs.readFileSync(page, 'utf8');
-    expect(html).toContain('1 example entirely from the cache: lib/Cached');
+    expect(html).toContain('1 example entirely from the cache: lib/Cached<');
+    // The filtered example's no-op build is not among the run's 6 local hits.
+    expect(html).toContain(
+      '<h3>The whole run: 2 examples built, 1 not built <span class="muted">(5 ran, 6 local cache hit, 1 remote cache hit)',
+    );
+    expect(html).toContain('<li><code>lib/Filtered</code>: uno: skipped: @filter: (memory is large)</li>');
     expect(html).toContain('<text class="r" x="314" y="');
     expect(html).toContain('>1 more TU of liblib.a</text>');
     expect(html).toContain('>2 TUs of libcore.a</text>');

@@ -2,7 +2,8 @@
 // sketches), one change per step, and the reasons the run record (dist/report/run.json, `why`) gives for the
 // tasks that ran: a source edit, a header edit, a flag (libraryDefines in nx-fastled.json, which Nx does not
 // hash into every task), a new toolchain identity (the same g++ behind other driver programs), a dependency's
-// output. Also the end-of-run lines and the report's task graph section.
+// output. Also the end-of-run lines and the report's task graph section, where an example the board's filters
+// exclude (`Skipped`, a `.native.test.skip` file) is listed as not built, not as a cache hit.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { makeWorkspace, TestWorkspace } from './support/workspace';
@@ -30,6 +31,8 @@ describe('why tasks ran (native board, Legacy10)', () => {
 
   beforeAll(() => {
     ws = makeWorkspace({ libraries: ['Legacy10'], boards: ['native'] });
+    ws.write('libraries/Legacy10/examples/Skipped/Skipped.ino', 'void setup() {}\nvoid loop() {}\n');
+    ws.write('libraries/Legacy10/examples/Skipped/.native.test.skip', '');
     const first = run();
     expect([...first.values()].every((t) => t.status === 'success')).toBe(true);
     expect(why(first, 'native/legacy10/Legacy10.cpp:compile')).toEqual([{ kind: 'new', subject: 'first run of this task recorded here' }]);
@@ -91,6 +94,12 @@ describe('why tasks ran (native board, Legacy10)', () => {
     expect(html).toMatch(
       /<code>native\/legacy10\/Legacy10\.cpp:compile<\/code>: toolchain identity changed: [0-9a-f]{12} -&gt; [0-9a-f]{12}/,
     );
+    // The skipped example's only task, its no-op build, was a cache hit: it is still no example "from the cache".
+    expect(ws.lastRun().tasks.find((t) => t.id === 'legacy10/Skipped:build')?.status).toMatch(/^local-cache/);
+    expect(html).toContain('<h3>The whole run: 3 examples built, 1 not built <span');
+    expect(html).toMatch(/<summary>1 example not built \(no board of this run builds it\): legacy10\/Skipped<\/summary>/);
+    expect(html).toContain('<li><code>legacy10/Skipped</code>: native: skipped: ');
+    expect(html).not.toContain('entirely from the cache');
   });
 });
 

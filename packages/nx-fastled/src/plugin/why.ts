@@ -142,7 +142,11 @@ export function exampleGraphs(
       return id;
     };
     visit(name, buildTarget);
-    out.push({ example: name, root, tasks });
+    // createNodes' per-board notes: every board that does not build the example, with why (its filters, a
+    // .test.skip file, a missing toolchain).
+    const notes = (node.data.metadata as { nxFastled?: { boards?: Record<string, string> } } | undefined)?.nxFastled?.boards ?? {};
+    const notBuilt = Object.fromEntries(Object.entries(notes).filter(([, note]) => note !== 'built'));
+    out.push({ example: name, root, tasks, ...(Object.keys(notBuilt).length ? { notBuilt } : {}) });
   }
   return out;
 }

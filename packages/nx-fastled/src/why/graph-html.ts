@@ -5,7 +5,9 @@
 //
 // Archives can have dozens of TUs: those that ran or failed are drawn one by one; the hits of an archive are
 // one node ("25 TUs from the cache"). Examples whose tasks all came from the cache are listed in one line
-// and drawn inside a closed <details>, so the page opens on what changed.
+// and drawn inside a closed <details>, so the page opens on what changed. Examples no board of the run builds
+// (their filters exclude every board: their only task is the no-op build) are neither: they are listed apart
+// as "not built", each with createNodes' reason per board, and left out of the run's counts.
 //
 // A whole library (FastLED: 31 examples on uno, one archive every link reads) would repeat one graph per
 // example, so the section opens on one overview of the run: links grouped by what happened to them (state and
@@ -31,6 +33,18 @@ export interface ExampleGraph {
   /** The example's build task id: the root of its graph. */
   root: string;
   tasks: Record<string, GraphTask>;
+  /** Boards of the run that do not build the example, with createNodes' note (`skipped: <filter line>`, ...). */
+  notBuilt?: Record<string, string>;
+}
+
+/** No link below the build: no board of the run builds the example. */
+export function builtNowhere(g: ExampleGraph): boolean {
+  return !Object.values(g.tasks).some((t) => t.kind === 'link');
+}
+
+function notBuiltText(g: ExampleGraph): string {
+  const notes = Object.entries(g.notBuilt ?? {}).sort(([a], [b]) => (a < b ? -1 : 1));
+  return notes.length ? notes.map(([board, note]) => `${board}: ${note}`).join('; ') : 'no board of this run builds it';
 }
 
 /** Nx task status -> how the graph shows it. */
@@ -325,14 +339,18 @@ function reasonList(g: ExampleGraph): string {
 
 export function renderWhySection(graphs: ExampleGraph[]): string {
   if (!graphs.length) return '';
-  const sorted = [...graphs].sort((a, b) => (a.example < b.example ? -1 : 1));
+  // The examples the run built; those it built nowhere are listed apart at the end.
+  const everyExample = [...graphs].sort((a, b) => (a.example < b.example ? -1 : 1));
+  const notBuilt = everyExample.filter(builtNowhere);
+  const sorted = everyExample.filter((g) => !builtNowhere(g));
   const changed = sorted.filter((g) => counts(g).ran + counts(g).failed > 0);
   const cached = sorted.filter((g) => !changed.includes(g));
   const legend = `<p class="why-legend">${(Object.keys(STATE_LABEL) as TaskState[])
     .map((s) => `<span class="${s}"></span>${STATE_LABEL[s]}`)
     .join('')}</p>`;
+  const skips = (g: ExampleGraph) => (g.notBuilt ? `<p class="muted">Not built for ${esc(notBuiltText(g))}</p>` : '');
   const figure = (g: ExampleGraph) =>
-    `<div class="why-example" id="why-${esc(g.example)}"><h3>${esc(g.example)} <span class="muted">(${esc(countText(counts(g)))})</span></h3>${svg(g)}${reasonList(g)}</div>`;
+    `<div class="why-example" id="why-${esc(g.example)}"><h3>${esc(g.example)} <span class="muted">(${esc(countText(counts(g)))})</span></h3>${skips(g)}${svg(g)}${reasonList(g)}</div>`;
   const all = sorted.reduce((c, g) => {
     for (const t of Object.values(g.tasks)) c.set(t.id, t.state);
     return c;
@@ -341,7 +359,9 @@ export function renderWhySection(graphs: ExampleGraph[]): string {
   for (const st of all.values()) total[st]++;
   const overview =
     sorted.length > 1
-      ? `<div class="why-example" id="why-overview"><h3>The whole run: ${plural(sorted.length, 'example')} <span class="muted">(${esc(countText(total))})</span></h3>${draw(overviewNodes(sorted), 'task graph of the whole run')}</div>`
+      ? `<div class="why-example" id="why-overview"><h3>The whole run: ${plural(sorted.length, 'example')} built${
+          notBuilt.length ? `, ${notBuilt.length} not built` : ''
+        } <span class="muted">(${esc(countText(total))})</span></h3>${draw(overviewNodes(sorted), 'task graph of the whole run')}</div>`
       : '';
   // The overview already says what a long list of per-example graphs would repeat.
   const folded = changed.length > 3;
@@ -356,6 +376,13 @@ export function renderWhySection(graphs: ExampleGraph[]): string {
       ? `<details><summary>${cached.length} example${cached.length === 1 ? '' : 's'} entirely from the cache: ${esc(
           cached.map((g) => g.example).join(', '),
         )}</summary>${cached.map(figure).join('')}</details>`
+      : '',
+    notBuilt.length
+      ? `<details id="why-not-built"><summary>${plural(notBuilt.length, 'example')} not built (no board of this run builds ${
+          notBuilt.length === 1 ? 'it' : 'them'
+        }): ${esc(notBuilt.map((g) => g.example).join(', '))}</summary><ul class="why-reasons">${notBuilt
+          .map((g) => `<li><code>${esc(g.example)}</code>: ${esc(notBuiltText(g))}</li>`)
+          .join('')}</ul></details>`
       : '',
   ];
   return parts.join('\n');
