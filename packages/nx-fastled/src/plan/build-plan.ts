@@ -111,6 +111,36 @@ export function planCore(ctx: PlanContext, b: PlanBoard): CorePlan {
   };
 }
 
+const EXTENSION_RANK: Record<string, number> = { S: 0, c: 1, cpp: 2 };
+
+/**
+ * Objects in the order the Arduino builder (arduino-builder, arduino-cli) hands them to the archiver and the
+ * linker: a folder's own files before its subfolders, subfolders by name; in a folder, `.S`, then `.c`, then
+ * `.cpp`, each by name. The order is not cosmetic: with `--relax` (every ATmega2560 link) the linker's relaxation
+ * depends on the layout, and a core archive with its members in plain name order links mega examples up to
+ * 16 bytes larger than the Arduino IDE does. `name.ext.o` paths, output-dir prefix included, compare the same way.
+ */
+export function arduinoObjectOrder(objects: string[]): string[] {
+  const key = (o: string) => {
+    const dir = path.dirname(o);
+    const file = path.basename(o).replace(/\.o$/, '');
+    const ext = /\.([^.]+)$/.exec(file)?.[1] ?? '';
+    return { dirs: dir === '.' ? [] : dir.split('/'), rank: EXTENSION_RANK[ext] ?? 3, file };
+  };
+  const cmp = (a: ReturnType<typeof key>, b: ReturnType<typeof key>): number => {
+    const n = Math.min(a.dirs.length, b.dirs.length);
+    for (let i = 0; i < n; i++) if (a.dirs[i] !== b.dirs[i]) return a.dirs[i] < b.dirs[i] ? -1 : 1;
+    // One folder holds the other's: its own files come first.
+    if (a.dirs.length !== b.dirs.length) return a.dirs.length - b.dirs.length;
+    if (a.rank !== b.rank) return a.rank - b.rank;
+    return a.file < b.file ? -1 : a.file > b.file ? 1 : 0;
+  };
+  return objects
+    .map((o) => ({ o, k: key(o) }))
+    .sort((x, y) => cmp(x.k, y.k))
+    .map((x) => x.o);
+}
+
 function archiveStep(
   b: PlanBoard,
   id: string,
@@ -135,7 +165,7 @@ function archiveStep(
     program: { root: 'bin', rel: ar[0] },
     flags: ar.slice(1).map((value) => ({ value, why: /D/.test(value) ? WHY_ARCHIVE_D : `${b.name} recipe: recipe.ar.pattern` })),
     archive,
-    objects: compiles.map((c) => c.object),
+    objects: arduinoObjectOrder(compiles.map((c) => c.object)),
     compileSteps: compiles.map((c) => c.id),
   };
 }
