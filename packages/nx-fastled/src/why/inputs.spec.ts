@@ -50,6 +50,18 @@ describe('whyRan', () => {
     expect(whyRan(inputs(), tc)).toEqual([{ kind: 'toolchain', subject: 'aaaaaaaaaaaa -> bbbbbbbbbbbb' }]);
   });
 
+  it("nx-fastled's task code by its digest; another input file (a precompiled archive) by path", () => {
+    const cmd = (tool: string) => `x toolchain=${ID} && NXF_TOOL=${tool} node bin/nx-fastled-task.cjs link -- lib/src/A.cpp`;
+    const tool = whyRan(inputs(splitCommand(cmd('66cb139db1b1f4b0'))), inputs({ hash: '2', ...splitCommand(cmd('0123456789abcdef')) }));
+    expect(tool).toEqual([{ kind: 'tool', subject: '66cb139db1b1 -> 0123456789ab' }]);
+    const lib = 'lib/src/atmega328p/libprecomp.a';
+    const file = whyRan(
+      inputs({ files: { ...inputs().files, [lib]: '1' } }),
+      inputs({ hash: '2', files: { ...inputs().files, [lib]: '2' } }),
+    );
+    expect(file).toEqual([{ kind: 'file', subject: lib }]);
+  });
+
   it("a dependency's output by file; Nx configuration files and other hash parts as config", () => {
     const before = inputs({ deps: { 'dist/uno/a/liba.a': '1', 'dist/uno/core/libcore.a': '2' } });
     const after = inputs({ hash: '2', deps: { 'dist/uno/a/liba.a': '3', 'dist/uno/core/libcore.a': '2' } });
