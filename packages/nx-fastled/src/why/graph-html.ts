@@ -85,7 +85,8 @@ const COL_W = 300;
 const NODE_W = 270;
 const NODE_H = 40;
 const GAP = 8;
-const CHARS = 38;
+// 13px system-ui: about 7.3 px a character on 254 px of box (38 overflowed by a few pixels on FastLED paths).
+const CHARS = 35;
 
 function fit(text: string, chars = CHARS): string {
   return text.length <= chars ? text : `…${text.slice(text.length - chars + 1)}`;
