@@ -142,10 +142,14 @@ function boardRows(
     .map(([board, g]) => {
       const row: BoardRow = { board, traits: g.traits, admitted: g.links, skipped: examples - g.links };
       const dir = path.join(ws.root, 'dist', board, 'fastled/examples');
-      if (!fs.existsSync(dir)) return { ...row, notBuilt: 'not built in this run' };
-      const sizes = walk(dir).filter((f) => f.endsWith('.size.json'));
-      row.built = sizes.length;
-      row.failed = failures(ws, board, runs);
+      const failed = failures(ws, board, runs);
+      // A board whose every example failed to compile has no examples folder, but its failures are recorded.
+      if (!fs.existsSync(dir) && !failed.length) return { ...row, notBuilt: 'not built in this run' };
+      row.built = fs.existsSync(dir) ? walk(dir).filter((f) => f.endsWith('.size.json')).length : 0;
+      const lib = failed.find((f) => f.example === LIBRARY_FAILURE);
+      row.failed = failed.filter((f) => f !== lib);
+      const unlinked = g.links - row.built - row.failed.length;
+      if (lib && unlinked > 0) row.failed.push({ example: `${unlinked} others`, reason: `never linked: ${lib.reason}` });
       return row;
     });
 }
@@ -172,6 +176,11 @@ function failures(ws: BenchWorkspace, board: string, runs: string[]): { example:
     const record = JSON.parse(fs.readFileSync(file, 'utf8')) as { tasks: { id: string; status: string; terminalOutput?: string }[] };
     for (const t of record.tasks) {
       if (!t.id.startsWith(`${board}/`)) continue;
+      // A library or core task that failed: the examples that link it never get to their link.
+      if (!t.id.includes('/examples/')) {
+        if (t.status === 'failure') byExample.set(LIBRARY_FAILURE, `${t.id}: ${failureReason(t.terminalOutput ?? '')}`);
+        continue;
+      }
       const example = exampleOfTask(t.id);
       if (t.status !== 'failure') {
         if (/:link$/.test(t.id) && /success|cache/.test(t.status)) byExample.delete(example);
@@ -182,6 +191,8 @@ function failures(ws: BenchWorkspace, board: string, runs: string[]): { example:
   }
   return [...byExample.entries()].sort(([a], [b]) => (a < b ? -1 : 1)).map(([example, reason]) => ({ example, reason }));
 }
+
+const LIBRARY_FAILURE = '(library or core)';
 
 /** `uno/fastled/examples/Fx/FxWave/FxWave.ino:compile` -> `Fx/FxWave`. */
 function exampleOfTask(id: string): string {
@@ -199,7 +210,7 @@ export function failureReason(output: string): string {
   const pick = (re: RegExp) => lines.find((l) => re.test(l));
   const why =
     pick(/#error/) ??
-    pick(/too large for/) ??
+    pick(/too large\b.*\bfor\b/) ??
     pick(/is not within region|region `?[\w.]+'? overflowed|will not fit in region/) ??
     pick(/\berror\b/) ??
     pick(/undefined reference/) ??
@@ -268,7 +279,7 @@ function markdown(doc: BoardsReport): string {
   );
   for (const r of doc.boards) {
     const failed = r.failed?.length
-      ? `${r.failed.length}: ${r.failed.map((f) => `${f.example} (${f.reason})`).join('; ')}`
+      ? `${r.failed.reduce((n, f) => n + Number(/^(\d+) others$/.exec(f.example)?.[1] ?? 1), 0)}: ${r.failed.map((f) => `${f.example} (${f.reason})`).join('; ')}`
       : r.built !== undefined
         ? '0'
         : '';
