@@ -27,11 +27,14 @@ export class StatMemo {
     }
   }
 
-  /** sha256 of the file's bytes; `undefined` if it is not a readable regular file. */
-  hashFile(absPath: string): string | undefined {
+  /**
+   * sha256 of the file's bytes; `undefined` if it is not a readable regular file. `stat`: the caller's own
+   * `fs.statSync(absPath)`, taken just before (saves a second stat per file of a walk).
+   */
+  hashFile(absPath: string, stat?: fs.Stats): string | undefined {
     let st: fs.Stats;
     try {
-      st = fs.statSync(absPath);
+      st = stat ?? fs.statSync(absPath);
     } catch {
       return undefined;
     }

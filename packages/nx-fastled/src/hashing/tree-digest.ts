@@ -24,6 +24,8 @@ export interface TreeDigest {
 export function digestTrees(roots: LabelledRoot[], memo: StatMemo, skip?: RegExp): TreeDigest {
   const lines: string[] = [];
   for (const root of roots) {
+    // By device and inode (what the stat of a followed link reports): no realpath call per folder. A toolchain
+    // is a few thousand files walked by every createNodes, preTasksExecution and postTasksExecution.
     const seenDirs = new Set<string>();
     const walk = (abs: string, rel: string) => {
       let st: fs.Stats;
@@ -33,12 +35,12 @@ export function digestTrees(roots: LabelledRoot[], memo: StatMemo, skip?: RegExp
         return; // dangling link: contributes nothing, like a missing file
       }
       if (st.isDirectory()) {
-        const real = fs.realpathSync(abs);
-        if (seenDirs.has(real)) return;
-        seenDirs.add(real);
+        const id = `${st.dev}:${st.ino}`;
+        if (seenDirs.has(id)) return;
+        seenDirs.add(id);
         for (const name of fs.readdirSync(abs).sort()) walk(path.join(abs, name), rel ? `${rel}/${name}` : name);
       } else if (st.isFile() && !(skip && skip.test(path.basename(abs)))) {
-        const sha = memo.hashFile(abs);
+        const sha = memo.hashFile(abs, st);
         if (sha) lines.push(`${root.label}:${rel}\t${sha}`);
       }
     };

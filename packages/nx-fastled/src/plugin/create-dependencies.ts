@@ -85,20 +85,29 @@ function boardOf(tags: string[]): string | undefined {
 
 export const createDependencies: CreateDependencies<NxFastledOptions> = (_options, context) => {
   const files = context.fileMap.projectFileMap;
-  const fileOf = (project: string): string | undefined => {
+  const sourceFile = (project: string): string | undefined => {
     const p = context.projects[project];
-    const own = new Set((files[project] ?? []).map((f) => f.file));
     const tags = p?.tags ?? [];
     if (tags.includes(`${TAG}:example`)) {
       // The example's main sketch: the file that makes it an example.
-      const ino = [...own].filter((f) => /\.(ino|pde)$/i.test(f) && f.slice(0, f.lastIndexOf('/')) === p!.root).sort();
+      const ino = (files[project] ?? [])
+        .map((f) => f.file)
+        .filter((f) => /\.(ino|pde)$/i.test(f) && f.slice(0, f.lastIndexOf('/')) === p!.root)
+        .sort();
       return ino.find((f) => f.slice(f.lastIndexOf('/') + 1, f.lastIndexOf('.')) === p!.root.slice(p!.root.lastIndexOf('/') + 1)) ?? ino[0];
     }
     if (tags.includes(`${TAG}:library`) && !tags.includes(`${TAG}:tu`)) {
       const props = p!.root === '.' ? 'library.properties' : `${p!.root}/library.properties`;
-      return own.has(props) ? props : undefined;
+      return (files[project] ?? []).some((f) => f.file === props) ? props : undefined;
     }
     return undefined;
+  };
+  // Once per project, not per edge: a library project owns every file of the library (4,500 for FastLED) and
+  // is the source of one edge per example.
+  const memo = new Map<string, string | undefined>();
+  const fileOf = (project: string): string | undefined => {
+    if (!memo.has(project)) memo.set(project, sourceFile(project));
+    return memo.get(project);
   };
   return graphEdges(context.projects, fileOf).map((e): RawProjectGraphDependency =>
     e.file
