@@ -141,36 +141,13 @@ function layout(g: ExampleGraph): Node[] {
       if (parent && !existing.parents.includes(parent)) existing.parents.push(parent);
       return;
     }
-    const first = t.reasons?.[0];
-    nodes.set(id, {
-      key: id,
-      col: c,
-      label: t.label,
-      sub: first ? shortReason(first, t.reasons!.length - 1) : STATE_LABEL[t.state],
-      state: t.state,
-      title: `${t.id}: ${STATE_LABEL[t.state]}${t.reasons?.length ? `\n${t.reasons.map(reasonText).join('\n')}` : ''}`,
-      parents: parent ? [parent] : [],
-    });
+    nodes.set(id, { key: id, ...taskNode(t, c), parents: parent ? [parent] : [] });
     if (t.kind === 'archive') {
-      const hits = new Map<TaskState, string[]>();
-      for (const d of t.deps) {
-        const dt = g.tasks[d];
-        if (!dt) continue;
-        if (dt.state === 'ran' || dt.state === 'failed') visit(d, id, depth + 1);
-        else hits.set(dt.state, [...(hits.get(dt.state) ?? []), d]);
-      }
+      const { ran, hits } = archiveTus(t, (d) => g.tasks[d]);
+      for (const r of ran) visit(r.id, id, depth + 1);
       for (const [state, ids] of hits) {
         const key = `${id} ${state}`;
-        const ranAny = t.deps.some((d) => g.tasks[d] && (g.tasks[d].state === 'ran' || g.tasks[d].state === 'failed'));
-        nodes.set(key, {
-          key,
-          col: 3,
-          label: `${ids.length}${ranAny ? ' more' : ''} TU${ids.length === 1 ? '' : 's'} of ${t.label.replace(/^[^:]*: /, '')}`,
-          sub: STATE_LABEL[state],
-          state,
-          title: ids.join('\n'),
-          parents: [id],
-        });
+        nodes.set(key, { key, ...tuHitsNode(t, state, ids, ran.length > 0, 3), parents: [id] });
       }
     } else {
       for (const d of t.deps) visit(d, id, depth + 1);
@@ -226,9 +203,7 @@ const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
  * cache hits as one node per group.
  */
 function overviewNodes(graphs: ExampleGraph[]): Node[] {
-  const tasks = new Map<string, GraphTask>();
-  for (const g of graphs) for (const t of Object.values(g.tasks)) tasks.set(t.id, t);
-  const ranOrFailed = (t: GraphTask) => t.state === 'ran' || t.state === 'failed';
+  const tasks = uniqueTasks(graphs);
   const nodes = new Map<string, Node>();
   const add = (key: string, make: () => Omit<Node, 'key' | 'parents'>, parent?: string) => {
     const n = nodes.get(key) ?? nodes.set(key, { key, parents: [], ...make() }).get(key)!;
@@ -242,27 +217,10 @@ function overviewNodes(graphs: ExampleGraph[]): Node[] {
     const key = `links ${l.state} ${first ? reasonText(first) : ''}`;
     groups.set(key, [...(groups.get(key) ?? []), l]);
   }
-  const archiveTus = (a: GraphTask) => {
-    const hits = new Map<TaskState, string[]>();
-    for (const d of a.deps) {
-      const t = tasks.get(d);
-      if (!t) continue;
-      if (ranOrFailed(t)) add(t.id, () => taskNode(t, 2), a.id);
-      else hits.set(t.state, [...(hits.get(t.state) ?? []), d]);
-    }
-    const ranAny = a.deps.some((d) => tasks.get(d) && ranOrFailed(tasks.get(d)!));
-    for (const [state, ids] of hits)
-      add(
-        `${a.id} ${state}`,
-        () => ({
-          col: 2,
-          label: `${ids.length}${ranAny ? ' more' : ''} TU${ids.length === 1 ? '' : 's'} of ${a.label.replace(/^[^:]*: /, '')}`,
-          sub: STATE_LABEL[state],
-          state,
-          title: ids.join('\n'),
-        }),
-        a.id,
-      );
+  const addArchiveTus = (a: GraphTask) => {
+    const { ran, hits } = archiveTus(a, (d) => tasks.get(d));
+    for (const t of ran) add(t.id, () => taskNode(t, 2), a.id);
+    for (const [state, ids] of hits) add(`${a.id} ${state}`, () => tuHitsNode(a, state, ids, ran.length > 0, 2), a.id);
   };
   for (const [key, group] of groups) {
     const first = group[0];
@@ -284,7 +242,7 @@ function overviewNodes(graphs: ExampleGraph[]): Node[] {
         if (t.kind === 'archive') {
           const isNew = !nodes.has(t.id);
           add(t.id, () => taskNode(t, 1), key);
-          if (isNew) archiveTus(t);
+          if (isNew) addArchiveTus(t);
         } else if (ranOrFailed(t)) add(t.id, () => taskNode(t, 1), key);
         else sketchHits.set(t.state, [...(sketchHits.get(t.state) ?? []), d]);
       }
@@ -297,6 +255,42 @@ function overviewNodes(graphs: ExampleGraph[]): Node[] {
       );
   }
   return [...nodes.values()].sort((a, b) => a.col - b.col || rank(a) - rank(b) || (a.label < b.label ? -1 : 1));
+}
+
+const ranOrFailed = (t: GraphTask) => t.state === 'ran' || t.state === 'failed';
+
+/** The run's tasks, once each: examples share their board's archives and core. */
+function uniqueTasks(graphs: ExampleGraph[]): Map<string, GraphTask> {
+  const tasks = new Map<string, GraphTask>();
+  for (const g of graphs) for (const t of Object.values(g.tasks)) tasks.set(t.id, t);
+  return tasks;
+}
+
+/** An archive's TUs: those that ran or failed, in order, and the ids of the others by state. */
+function archiveTus(
+  archive: GraphTask,
+  lookup: (id: string) => GraphTask | undefined,
+): { ran: GraphTask[]; hits: Map<TaskState, string[]> } {
+  const ran: GraphTask[] = [];
+  const hits = new Map<TaskState, string[]>();
+  for (const d of archive.deps) {
+    const t = lookup(d);
+    if (!t) continue;
+    if (ranOrFailed(t)) ran.push(t);
+    else hits.set(t.state, [...(hits.get(t.state) ?? []), d]);
+  }
+  return { ran, hits };
+}
+
+/** One node for an archive's TUs of one state ("25 more TUs of libfastled.a", from the cache). */
+function tuHitsNode(archive: GraphTask, state: TaskState, ids: string[], more: boolean, col: number): Omit<Node, 'key' | 'parents'> {
+  return {
+    col,
+    label: `${ids.length}${more ? ' more' : ''} TU${ids.length === 1 ? '' : 's'} of ${archive.label.replace(/^[^:]*: /, '')}`,
+    sub: STATE_LABEL[state],
+    state,
+    title: ids.join('\n'),
+  };
 }
 
 /** Within a column: what ran first, then failures, then hits. */
@@ -315,9 +309,9 @@ function taskNode(t: GraphTask, col: number): Omit<Node, 'key' | 'parents'> {
   };
 }
 
-function counts(g: ExampleGraph): Record<TaskState, number> {
+function counts(tasks: Iterable<GraphTask>): Record<TaskState, number> {
   const c: Record<TaskState, number> = { ran: 0, failed: 0, 'local-hit': 0, 'remote-hit': 0, 'not-run': 0 };
-  for (const t of Object.values(g.tasks)) c[t.state]++;
+  for (const t of tasks) c[t.state]++;
   return c;
 }
 
@@ -344,20 +338,15 @@ export function renderWhySection(graphs: ExampleGraph[]): string {
   const everyExample = [...graphs].sort((a, b) => (a.example < b.example ? -1 : 1));
   const notBuilt = everyExample.filter(builtNowhere);
   const sorted = everyExample.filter((g) => !builtNowhere(g));
-  const changed = sorted.filter((g) => counts(g).ran + counts(g).failed > 0);
+  const changed = sorted.filter((g) => Object.values(g.tasks).some(ranOrFailed));
   const cached = sorted.filter((g) => !changed.includes(g));
   const legend = `<p class="why-legend">${(Object.keys(STATE_LABEL) as TaskState[])
     .map((s) => `<span class="${s}"></span>${STATE_LABEL[s]}`)
     .join('')}</p>`;
   const skips = (g: ExampleGraph) => (g.notBuilt ? `<p class="muted">Not built for ${esc(notBuiltText(g))}</p>` : '');
   const figure = (g: ExampleGraph) =>
-    `<div class="why-example" id="why-${esc(g.example)}"><h3>${esc(g.example)} <span class="muted">(${esc(countText(counts(g)))})</span></h3>${skips(g)}${svg(g)}${reasonList(g)}</div>`;
-  const all = sorted.reduce((c, g) => {
-    for (const t of Object.values(g.tasks)) c.set(t.id, t.state);
-    return c;
-  }, new Map<string, TaskState>());
-  const total: Record<TaskState, number> = { ran: 0, failed: 0, 'local-hit': 0, 'remote-hit': 0, 'not-run': 0 };
-  for (const st of all.values()) total[st]++;
+    `<div class="why-example" id="why-${esc(g.example)}"><h3>${esc(g.example)} <span class="muted">(${esc(countText(counts(Object.values(g.tasks))))})</span></h3>${skips(g)}${svg(g)}${reasonList(g)}</div>`;
+  const total = counts(uniqueTasks(sorted).values());
   const overview =
     sorted.length > 1
       ? `<div class="why-example" id="why-overview"><h3>The whole run: ${plural(sorted.length, 'example')} built${
@@ -374,7 +363,7 @@ export function renderWhySection(graphs: ExampleGraph[]): string {
       ? `<details><summary>${changed.length} examples with tasks that ran, one graph each</summary>${changed.map(figure).join('')}</details>`
       : changed.map(figure).join(''),
     cached.length
-      ? `<details><summary>${cached.length} example${cached.length === 1 ? '' : 's'} entirely from the cache: ${esc(
+      ? `<details><summary>${plural(cached.length, 'example')} entirely from the cache: ${esc(
           cached.map((g) => g.example).join(', '),
         )}</summary>${cached.map(figure).join('')}</details>`
       : '',
