@@ -126,7 +126,8 @@ interface BoardRow {
   admitted: number;
   skipped: number;
   built?: number;
-  failed?: { example: string; reason: string }[];
+  /** `count`: examples one entry stands for (those a failed library task kept from linking); 1 when absent. */
+  failed?: { example: string; reason: string; count?: number }[];
   notBuilt?: string;
 }
 
@@ -142,14 +143,13 @@ function boardRows(
     .map(([board, g]) => {
       const row: BoardRow = { board, traits: g.traits, admitted: g.links, skipped: examples - g.links };
       const dir = path.join(ws.root, 'dist', board, 'fastled/examples');
-      const failed = failures(ws, board, runs);
+      const { examples: failed, library } = failures(ws, board, runs);
       // A board whose every example failed to compile has no examples folder, but its failures are recorded.
-      if (!fs.existsSync(dir) && !failed.length) return { ...row, notBuilt: 'not built in this run' };
+      if (!fs.existsSync(dir) && !failed.length && !library) return { ...row, notBuilt: 'not built in this run' };
       row.built = fs.existsSync(dir) ? walk(dir).filter((f) => f.endsWith('.size.json')).length : 0;
-      const lib = failed.find((f) => f.example === LIBRARY_FAILURE);
-      row.failed = failed.filter((f) => f !== lib);
-      const unlinked = g.links - row.built - row.failed.length;
-      if (lib && unlinked > 0) row.failed.push({ example: `${unlinked} others`, reason: `never linked: ${lib.reason}` });
+      row.failed = failed;
+      const unlinked = g.links - row.built - failed.length;
+      if (library && unlinked > 0) row.failed.push({ example: `${unlinked} others`, reason: `never linked: ${library}`, count: unlinked });
       return row;
     });
 }
@@ -169,16 +169,21 @@ function walk(dir: string): string[] {
  * `--runs`: boards built in batches each leave their own), one per example, with the line that says why: the
  * library's own `#error`, the size check's "too large", a compiler or linker error, else nx-fastled's message.
  */
-function failures(ws: BenchWorkspace, board: string, runs: string[]): { example: string; reason: string }[] {
+function failures(
+  ws: BenchWorkspace,
+  board: string,
+  runs: string[],
+): { examples: { example: string; reason: string }[]; library?: string } {
   const files = runs.length ? runs : [path.join(ws.root, 'dist/report/run.json')];
   const byExample = new Map<string, string>();
+  let library: string | undefined;
   for (const file of files.filter((f) => fs.existsSync(f))) {
     const record = JSON.parse(fs.readFileSync(file, 'utf8')) as { tasks: { id: string; status: string; terminalOutput?: string }[] };
     for (const t of record.tasks) {
       if (!t.id.startsWith(`${board}/`)) continue;
       // A library or core task that failed: the examples that link it never get to their link.
       if (!t.id.includes('/examples/')) {
-        if (t.status === 'failure') byExample.set(LIBRARY_FAILURE, `${t.id}: ${failureReason(t.terminalOutput ?? '')}`);
+        if (t.status === 'failure') library = `${t.id}: ${failureReason(t.terminalOutput ?? '')}`;
         continue;
       }
       const example = exampleOfTask(t.id);
@@ -189,10 +194,9 @@ function failures(ws: BenchWorkspace, board: string, runs: string[]): { example:
       byExample.set(example, failureReason(t.terminalOutput ?? ''));
     }
   }
-  return [...byExample.entries()].sort(([a], [b]) => (a < b ? -1 : 1)).map(([example, reason]) => ({ example, reason }));
+  const examples = [...byExample.entries()].sort(([a], [b]) => (a < b ? -1 : 1)).map(([example, reason]) => ({ example, reason }));
+  return library ? { examples, library } : { examples };
 }
-
-const LIBRARY_FAILURE = '(library or core)';
 
 /** `uno/fastled/examples/Fx/FxWave/FxWave.ino:compile` -> `Fx/FxWave`. */
 function exampleOfTask(id: string): string {
@@ -279,7 +283,7 @@ function markdown(doc: BoardsReport): string {
   );
   for (const r of doc.boards) {
     const failed = r.failed?.length
-      ? `${r.failed.reduce((n, f) => n + Number(/^(\d+) others$/.exec(f.example)?.[1] ?? 1), 0)}: ${r.failed.map((f) => `${f.example} (${f.reason})`).join('; ')}`
+      ? `${r.failed.reduce((n, f) => n + (f.count ?? 1), 0)}: ${r.failed.map((f) => `${f.example} (${f.reason})`).join('; ')}`
       : r.built !== undefined
         ? '0'
         : '';
