@@ -4,6 +4,7 @@ import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { fileInputs } from '../src/plugin/shared-inputs';
 import { HAS_AVR, makeWorkspace, openWorkspace, projectGraph, REPO_ROOT, TestWorkspace } from './support/workspace';
 
 const LEDSTRIP = path.join(REPO_ROOT, 'libraries/LedStrip');
@@ -111,8 +112,9 @@ describe('content-only cache keys (native)', () => {
     const mustRebuild: string[] = [];
     for (const p of compileProjects) {
       const cfg = graph.nodes[p].data;
-      const inputs: string[] = (cfg.targets.compile?.inputs ?? []).filter((i: unknown): i is string => typeof i === 'string');
-      const sources = inputs.map((i) => i.replace('{workspaceRoot}/', '')).filter((f) => /\.(c|cpp|ino)$/.test(f));
+      // Sketch TUs name their headers through named inputs of the library and example projects.
+      const inputs = cfg.targets.compile ? fileInputs(cfg.targets.compile, (n) => graph.nodes[n]?.data) : [];
+      const sources = inputs.filter((f) => /\.(c|cpp|ino)$/.test(f));
       if (!cfg.targets.compile) continue;
       const deps = sources.flatMap((src) => {
         const isIno = src.endsWith('.ino');

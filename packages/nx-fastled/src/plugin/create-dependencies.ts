@@ -21,6 +21,7 @@
 // Types only: a value import of '@nx/devkit' loads most of Nx (about a second) into every command's plugin worker.
 import type { CreateDependencies, DependencyType, ProjectConfiguration, RawProjectGraphDependency } from '@nx/devkit';
 import type { NxFastledOptions } from './options';
+import { checkSharedInputs } from './shared-inputs';
 
 const TAG = 'nx-fastled';
 
@@ -109,6 +110,15 @@ export const createDependencies: CreateDependencies<NxFastledOptions> = (_option
     if (!memo.has(project)) memo.set(project, sourceFile(project));
     return memo.get(project);
   };
+  // Sketch TUs key on named inputs of the projects that own their headers (shared-inputs.ts): fail with the
+  // file's name rather than let Nx hash a list that silently lost a file to another project.
+  const owned = new Map<string, Set<string>>();
+  const filesOf = (project: string) => {
+    if (!owned.has(project)) owned.set(project, new Set((files[project] ?? []).map((f) => f.file)));
+    return owned.get(project)!;
+  };
+  const problems = checkSharedInputs(context.projects, filesOf);
+  if (problems.length) throw new Error(problems.slice(0, 10).join('\n') + (problems.length > 10 ? `\n(${problems.length - 10} more)` : ''));
   return graphEdges(context.projects, fileOf).map((e): RawProjectGraphDependency =>
     e.file
       ? { source: e.source, target: e.target, type: 'static' as DependencyType.static, sourceFile: e.file }

@@ -28,6 +28,7 @@ import { addTestProject, testsBoard } from './test-targets';
 import { assertSupportedNx } from '../nx-compat';
 import type { ResolvedBoard, UnresolvedBoard } from '../toolchain/identity';
 import { withGraphCache } from './graph-cache';
+import { shareSketchInputs } from './shared-inputs';
 import { shortHash, uniqueKeys } from '../library/unique-names';
 import { supportsArchitecture } from '../library/library-fields';
 import { isLinked, linkMessage, LinkedEntry, symbolicLinks } from '../library/links';
@@ -155,6 +156,9 @@ export async function buildGraph(
     addLinkReports(links, lib, options.targetNames.build, projects, meta);
     results.push([f.file, { projects: projects as Record<string, ProjectConfiguration> }]);
   }
+  const all: Projects = {};
+  for (const [, r] of results) Object.assign(all, r.projects);
+  shareSketchInputs(all, state.filesUnder('.'));
   state.save();
   return survivingDuplicates(results, options.targetNames.build);
 }

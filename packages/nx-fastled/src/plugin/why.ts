@@ -22,6 +22,18 @@ type HashDetails = {
 };
 
 const GLOB = /[*?[\]{}]/;
+/** Parts of another project's hash that are not files: its configuration and its root tsconfig's. */
+const CONFIG_PART = /^(ProjectConfiguration|TsConfig)$/;
+
+/** Files of a comma-separated list of workspace-relative paths or globs, each with Nx's content hash. */
+function addFiles(files: Record<string, string>, list: string, fileHash: Map<string, string>): void {
+  for (const entry of list.split(',')) {
+    const rel = entry.replace(/^\{workspaceRoot\}\//, '');
+    if (GLOB.test(rel)) {
+      for (const [f, h] of fileHash) if (isMatch(f, rel)) files[f] = h;
+    } else files[rel] = fileHash.get(rel) ?? 'missing';
+  }
+}
 
 /** One task's inputs from Nx's hash details; `fileHash` is Nx's content hash of a workspace file. */
 export function taskInputs(
@@ -37,12 +49,13 @@ export function taskInputs(
   for (const [key, value] of Object.entries(details.nodes ?? {})) {
     const list = /^workspace:\[(.*)\]$/.exec(key)?.[1];
     if (list !== undefined) {
-      for (const entry of list.split(',')) {
-        const rel = entry.replace(/^\{workspaceRoot\}\//, '');
-        if (GLOB.test(rel)) {
-          for (const [f, h] of fileHash) if (isMatch(f, rel)) files[f] = h;
-        } else files[rel] = fileHash.get(rel) ?? 'missing';
-      }
+      addFiles(files, list, fileHash);
+      continue;
+    }
+    // A named input of another project (plugin/shared-inputs.ts): `<project>:<its files, comma-separated>`.
+    const named = /^([^:*?]+):(.+)$/.exec(key);
+    if (named && named[1] !== project && !CONFIG_PART.test(named[2]) && named[2].includes('/')) {
+      addFiles(files, named[2], fileHash);
       continue;
     }
     // dependentTasksOutputFiles: `<glob>:<the dependency's outputs, comma-separated>` per dependency task.

@@ -103,8 +103,17 @@ export function whyRan(previous: TaskInputs | undefined, current: TaskInputs): R
     if (previous.other[o] === current.other[o]) continue;
     // The project's configuration holds the command and the input list: a changed flag or a header newly
     // read already says why it moved.
-    if (o === 'ProjectConfiguration' && explained) continue;
-    out.push({ kind: 'config', subject: o === 'ProjectConfiguration' ? "the project's configuration (inputs, outputs or tags)" : o });
+    // Another project's configuration is in the hash when the task reads its named inputs (the headers the
+    // sketches read, plugin/shared-inputs.ts): a header newly read or no longer read moves it too.
+    const owner = /^(.+):ProjectConfiguration$/.exec(o)?.[1];
+    if ((o === 'ProjectConfiguration' || owner) && explained) continue;
+    const subject =
+      o === 'ProjectConfiguration'
+        ? "the project's configuration (inputs, outputs or tags)"
+        : owner
+          ? `the configuration of ${owner} (the headers its sketches read, or its tags and targets)`
+          : o;
+    out.push({ kind: 'config', subject });
   }
   if (out.length === 0) out.push({ kind: 'config', subject: 'a part of the hash nx-fastled does not record' });
   return limit(out);

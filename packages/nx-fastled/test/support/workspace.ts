@@ -123,7 +123,16 @@ export function statusCounts(tasks: { status: string }[]): Record<string, number
 
 /** The project graph Nx wrote for the last command (saves an `nx show project` call per project). */
 export function projectGraph(ws: TestWorkspace): {
-  nodes: Record<string, { data: { targets: Record<string, { inputs?: unknown[]; outputs?: string[]; options?: { command?: string } }> } }>;
+  nodes: Record<
+    string,
+    {
+      data: {
+        root: string;
+        namedInputs?: Record<string, unknown[]>;
+        targets: Record<string, { inputs?: unknown[]; outputs?: string[]; options?: { command?: string } }>;
+      };
+    }
+  >;
 } {
   return JSON.parse(fs.readFileSync(path.join(ws.root, '.nx/workspace-data/project-graph.json'), 'utf8'));
 }

@@ -1,0 +1,163 @@
+// Sketch TUs' header inputs as named inputs of the projects that own the headers.
+//
+// Why: Nx hashes a task's `{workspaceRoot}/...` file inputs as one list, and remembers the result only for an
+// identical list. Every sketch TU of a library includes the library's main header, so on a board they share one
+// large include closure (FastLED uno: 782 headers) but each list also names the sketch's own files, and Nx
+// matched all 31 lists against the workspace again: most of a warm, nothing-changed run's hashing time.
+// Moved into a named input of the project that owns the files (`{ input, projects }`), the shared part is one
+// instruction Nx hashes once per command (it keys those by project and file list), and the task JSON shrinks.
+//
+// The input stays exact: each named input lists the very files of the closure, nothing more. Nx also hashes
+// the owning project's configuration (which holds the named inputs) into each such task, so a change in the
+// set of headers any sketch closure on any board reaches re-keys the sketch TUs that reference that project,
+// the same TUs a content change of those headers re-keys anyway. Library and core TUs keep their own lists:
+// their closures differ from each other, so they would share nothing and only widen that re-keying.
+//
+// Ownership: Nx gives a file to the project with the deepest root containing it, and a named input of a
+// project matches only files it owns. So a file goes to the deepest nx-fastled project (library or example)
+// above it, unless a folder between them holds a `project.json` or `package.json` (another plugin's project
+// could own it): such files keep their `{workspaceRoot}` entry. createDependencies checks the result against
+// Nx's real file map (checkSharedInputs) and fails with the file's name rather than key a task on a file Nx
+// did not hash.
+//
+// Named input: `nx-fastled-inputs-<12 hex of sha256 over the sorted file list>` with `{projectRoot}/<path>`
+// entries, sorted.
+import { createHash } from 'node:crypto';
+import type { ProjectConfiguration, TargetConfiguration } from '@nx/devkit';
+
+export const SHARED_INPUT_PREFIX = 'nx-fastled-inputs-';
+const WS = '{workspaceRoot}/';
+const GLOB = /[*?[\]{}!]/;
+
+interface Owner {
+  name: string;
+  root: string;
+  project: ProjectConfiguration;
+}
+
+/**
+ * Rewrites the file inputs of every sketch compile target in `projects` (all createNodes results' projects,
+ * keyed by root). `allFiles`: every workspace file Nx sees (for the foreign-project guard).
+ */
+export function shareSketchInputs(projects: Record<string, ProjectConfiguration>, allFiles: readonly string[]): void {
+  // Every root of ours is a boundary (a failing example owns its folder too); only libraries and examples
+  // that build hold named inputs.
+  const byRoot = new Map<string, Owner | undefined>();
+  for (const [root, p] of Object.entries(projects)) {
+    const tags = p.tags ?? [];
+    const owns = (tags.includes('nx-fastled:library') && !tags.includes('nx-fastled:tu')) || tags.includes('nx-fastled:example');
+    byRoot.set(root, owns && !tags.includes('nx-fastled:invalid') && p.name ? { name: p.name, root, project: p } : undefined);
+  }
+  // Folders another plugin could make a project of.
+  for (const f of allFiles) {
+    const base = f.slice(f.lastIndexOf('/') + 1);
+    if ((base === 'project.json' || base === 'package.json') && !byRoot.has(parent(f))) byRoot.set(parent(f), undefined);
+  }
+  const ownerOf = (file: string): Owner | undefined => {
+    for (let dir = parent(file); ; dir = parent(dir)) {
+      if (byRoot.has(dir)) return byRoot.get(dir);
+      if (dir === '.') return undefined;
+    }
+  };
+  const named = new Map<Owner, Record<string, string[]>>();
+  for (const p of Object.values(projects)) {
+    const tags = p.tags ?? [];
+    if (!tags.includes('nx-fastled:sketch')) continue;
+    for (const target of Object.values(p.targets ?? {})) rewrite(target, ownerOf, named);
+  }
+  for (const [o, inputs] of named) {
+    const merged = { ...(o.project.namedInputs ?? {}), ...inputs };
+    o.project.namedInputs = Object.fromEntries(Object.entries(merged).sort(([a], [b]) => (a < b ? -1 : 1)));
+  }
+}
+
+function parent(p: string): string {
+  const slash = p.lastIndexOf('/');
+  return slash < 0 ? '.' : p.slice(0, slash);
+}
+
+function rewrite(
+  target: TargetConfiguration,
+  ownerOf: (file: string) => Owner | undefined,
+  named: Map<Owner, Record<string, string[]>>,
+): void {
+  const kept: TargetConfiguration['inputs'] = [];
+  const groups = new Map<Owner, string[]>();
+  for (const input of target.inputs ?? []) {
+    const file = typeof input === 'string' && input.startsWith(WS) ? input.slice(WS.length) : undefined;
+    const owner = file && !GLOB.test(file) ? ownerOf(file) : undefined;
+    if (!file || !owner) {
+      kept.push(input);
+      continue;
+    }
+    if (!groups.has(owner)) groups.set(owner, []);
+    groups.get(owner)!.push(owner.root === '.' ? file : file.slice(owner.root.length + 1));
+  }
+  if (!groups.size) return;
+  const refs = [...groups]
+    .map(([owner, rels]) => {
+      const entries = rels.map((r) => `{projectRoot}/${r}`).sort();
+      const name = SHARED_INPUT_PREFIX + createHash('sha256').update(entries.join('\n')).digest('hex').slice(0, 12);
+      if (!named.has(owner)) named.set(owner, {});
+      named.get(owner)![name] = entries;
+      return { input: name, projects: [owner.name] };
+    })
+    .sort((a, b) => (a.projects[0] < b.projects[0] ? -1 : a.projects[0] > b.projects[0] ? 1 : a.input < b.input ? -1 : 1));
+  target.inputs = [...refs, ...kept];
+}
+
+/**
+ * The other half of the ownership rule: every file of an nx-fastled named input must be a file Nx gives to
+ * that project. Returns one message per file that is not (empty when all are), for createDependencies to fail
+ * with.
+ */
+export function checkSharedInputs(projects: Record<string, ProjectConfiguration>, filesOf: (project: string) => Set<string>): string[] {
+  const problems: string[] = [];
+  for (const [name, p] of Object.entries(projects)) {
+    for (const [input, entries] of Object.entries(p.namedInputs ?? {})) {
+      if (!input.startsWith(SHARED_INPUT_PREFIX)) continue;
+      const owned = filesOf(name);
+      for (const e of entries) {
+        if (typeof e !== 'string') continue;
+        const rel = e.replace(/^\{projectRoot\}\//, '');
+        const file = p.root === '.' ? rel : `${p.root}/${rel}`;
+        if (!owned.has(file))
+          problems.push(
+            `nx-fastled: ${file} is read by sketch TUs of project "${name}", but Nx gives that file to another project ` +
+              `(a project.json or package.json between them?), so their cache keys would miss it. Move that project ` +
+              `out of ${p.root === '.' ? 'the workspace root' : p.root}, or list its folder in .nxignore, then run npx nx reset.`,
+          );
+      }
+    }
+  }
+  return problems;
+}
+
+/**
+ * The workspace-relative files (and `{workspaceRoot}` globs) a target's inputs name, with nx-fastled's named
+ * inputs resolved through the projects that hold them (`byName`: project configurations by name). For tools
+ * and tests that read a compile's closure from the graph.
+ */
+export function fileInputs(
+  target: { inputs?: readonly unknown[] },
+  byName: (name: string) => { root: string; namedInputs?: Record<string, readonly unknown[]> } | undefined,
+): string[] {
+  const out: string[] = [];
+  for (const input of target.inputs ?? []) {
+    if (typeof input === 'string') {
+      if (input.startsWith(WS)) out.push(input.slice(WS.length));
+      continue;
+    }
+    const ref = input as { input?: string; projects?: string | string[] };
+    if (!ref.input?.startsWith(SHARED_INPUT_PREFIX)) continue;
+    for (const name of Array.isArray(ref.projects) ? ref.projects : [ref.projects ?? '']) {
+      const p = byName(name);
+      for (const e of p?.namedInputs?.[ref.input] ?? []) {
+        if (typeof e !== 'string') continue;
+        const rel = e.replace(/^\{projectRoot\}\//, '');
+        out.push(p!.root === '.' ? rel : `${p!.root}/${rel}`);
+      }
+    }
+  }
+  return out;
+}
