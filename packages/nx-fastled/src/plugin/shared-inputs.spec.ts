@@ -60,6 +60,24 @@ describe('shareSketchInputs', () => {
     expect(ps.libtu.targets!.compile.inputs).toEqual(['{workspaceRoot}/lib/Lib/src/Lib.cpp', '{workspaceRoot}/lib/Lib/src/Lib.h', LOCK]);
   });
 
+  it("a sketch reaching other library headers (or a new example) keeps plain entries: the library's named inputs stay as they were", () => {
+    const ps = workspace();
+    shareSketchInputs(ps, FILES);
+    const before = ps['lib/Lib'].namedInputs;
+    const again = workspace();
+    again.three = compile('three', 'sketch', ['lib/Lib/examples/Three/Three.ino', 'lib/Lib/src/Lib.h', 'lib/Lib/src/extra.h']);
+    again['lib/Lib/examples/Three'] = { name: 'lib/Three', root: 'lib/Lib/examples/Three', tags: ['nx-fastled', 'nx-fastled:example'] };
+    shareSketchInputs(again, FILES);
+    expect(again['lib/Lib'].namedInputs).toEqual(before);
+    expect(again.three.targets!.compile.inputs).toContain('{workspaceRoot}/lib/Lib/src/extra.h');
+    expect(again.three.targets!.compile.inputs).toContain('{workspaceRoot}/lib/Lib/src/Lib.h');
+    expect(sorted(fileInputs(again.three.targets!.compile, byName(again)))).toEqual([
+      'lib/Lib/examples/Three/Three.ino',
+      'lib/Lib/src/Lib.h',
+      'lib/Lib/src/extra.h',
+    ]);
+  });
+
   it('a file another project may own (a package.json or project.json folder, a failing example) keeps its workspace entry', () => {
     const ps = workspace();
     shareSketchInputs(ps, FILES);

@@ -8,10 +8,12 @@
 // instruction Nx hashes once per command (it keys those by project and file list), and the task JSON shrinks.
 //
 // The input stays exact: each named input lists the very files of the closure, nothing more. Nx also hashes
-// the owning project's configuration (which holds the named inputs) into each such task, so a change in the
-// set of headers any sketch closure on any board reaches re-keys the sketch TUs that reference that project,
-// the same TUs a content change of those headers re-keys anyway. Library and core TUs keep their own lists:
-// their closures differ from each other, so they would share nothing and only widen that re-keying.
+// the owning project's configuration (which holds the named inputs) into each such task, so the named inputs
+// must not change with everyday edits: a library holds one per board, the list most of its sketches share
+// there (a sketch reaching other headers, or a new example, keeps plain entries); it changes when the headers
+// that shared closure reaches change, which re-keys those sketches anyway on the board where it happens (on
+// other boards too, if they share the library). An example holds its own files' lists: only its TUs read them.
+// Library and core TUs keep their own lists: their closures differ from each other and would share nothing.
 //
 // Ownership: Nx gives a file to the project with the deepest root containing it, and a named input of a
 // project matches only files it owns. So a file goes to the deepest nx-fastled project (library or example)
@@ -59,11 +61,55 @@ export function shareSketchInputs(projects: Record<string, ProjectConfiguration>
       if (dir === '.') return undefined;
     }
   };
-  const named = new Map<Owner, Record<string, string[]>>();
+  // Pass 1: each sketch target's files, grouped by owner; how many sketch TUs of a board share each list.
+  interface Plan {
+    target: TargetConfiguration;
+    board: string;
+    kept: NonNullable<TargetConfiguration['inputs']>;
+    groups: Map<Owner, string[]>;
+  }
+  const plans: Plan[] = [];
+  const counts = new Map<string, number>();
+  const listKey = (o: Owner, board: string, entries: string[]) => `${o.root}\0${board}\0${entries.join('\n')}`;
   for (const p of Object.values(projects)) {
     const tags = p.tags ?? [];
     if (!tags.includes('nx-fastled:sketch')) continue;
-    for (const target of Object.values(p.targets ?? {})) rewrite(target, ownerOf, named);
+    const board = tags.find((t) => t.startsWith('board:')) ?? '';
+    for (const target of Object.values(p.targets ?? {})) {
+      const plan = group(target, board, ownerOf);
+      if (!plan) continue;
+      plans.push(plan);
+      for (const [o, entries] of plan.groups) counts.set(listKey(o, board, entries), (counts.get(listKey(o, board, entries)) ?? 0) + 1);
+    }
+  }
+  // A library's named input is the list most of its sketches share on a board (at least two): a sketch that
+  // reaches other headers, or a new example, keeps plain entries instead of adding a named input, which would
+  // change the library's configuration and so re-key every sketch that uses it. An example's own files always
+  // go to its own project: only its TUs reference it.
+  const main = new Map<string, string>();
+  for (const [key, n] of counts) {
+    const [root, board] = key.split('\0');
+    const at = `${root}\0${board}`;
+    const best = main.get(at);
+    if (n >= 2 && (!best || n > counts.get(best)! || (n === counts.get(best)! && key < best))) main.set(at, key);
+  }
+  const named = new Map<Owner, Record<string, string[]>>();
+  for (const { target, board, kept, groups } of plans) {
+    const refs: { input: string; projects: string[] }[] = [];
+    const plain: string[] = [];
+    for (const [o, entries] of groups) {
+      const isExample = (o.project.tags ?? []).includes('nx-fastled:example');
+      if (!isExample && main.get(`${o.root}\0${board}`) !== listKey(o, board, entries)) {
+        plain.push(...entries.map((e) => WS + (o.root === '.' ? '' : `${o.root}/`) + e.slice('{projectRoot}/'.length)));
+        continue;
+      }
+      const name = SHARED_INPUT_PREFIX + createHash('sha256').update(entries.join('\n')).digest('hex').slice(0, 12);
+      if (!named.has(o)) named.set(o, {});
+      named.get(o)![name] = entries;
+      refs.push({ input: name, projects: [o.name] });
+    }
+    refs.sort((a, b) => (a.projects[0] < b.projects[0] ? -1 : a.projects[0] > b.projects[0] ? 1 : a.input < b.input ? -1 : 1));
+    target.inputs = [...refs, ...plain.sort(), ...kept];
   }
   for (const [o, inputs] of named) {
     const merged = { ...(o.project.namedInputs ?? {}), ...inputs };
@@ -76,12 +122,15 @@ function parent(p: string): string {
   return slash < 0 ? '.' : p.slice(0, slash);
 }
 
-function rewrite(
+/** A target's explicit workspace files by owner (`{projectRoot}/...` entries, sorted); everything else kept. */
+function group(
   target: TargetConfiguration,
+  board: string,
   ownerOf: (file: string) => Owner | undefined,
-  named: Map<Owner, Record<string, string[]>>,
-): void {
-  const kept: TargetConfiguration['inputs'] = [];
+):
+  | { target: TargetConfiguration; board: string; kept: NonNullable<TargetConfiguration['inputs']>; groups: Map<Owner, string[]> }
+  | undefined {
+  const kept: NonNullable<TargetConfiguration['inputs']> = [];
   const groups = new Map<Owner, string[]>();
   for (const input of target.inputs ?? []) {
     const file = typeof input === 'string' && input.startsWith(WS) ? input.slice(WS.length) : undefined;
@@ -91,19 +140,11 @@ function rewrite(
       continue;
     }
     if (!groups.has(owner)) groups.set(owner, []);
-    groups.get(owner)!.push(owner.root === '.' ? file : file.slice(owner.root.length + 1));
+    groups.get(owner)!.push(`{projectRoot}/${owner.root === '.' ? file : file.slice(owner.root.length + 1)}`);
   }
-  if (!groups.size) return;
-  const refs = [...groups]
-    .map(([owner, rels]) => {
-      const entries = rels.map((r) => `{projectRoot}/${r}`).sort();
-      const name = SHARED_INPUT_PREFIX + createHash('sha256').update(entries.join('\n')).digest('hex').slice(0, 12);
-      if (!named.has(owner)) named.set(owner, {});
-      named.get(owner)![name] = entries;
-      return { input: name, projects: [owner.name] };
-    })
-    .sort((a, b) => (a.projects[0] < b.projects[0] ? -1 : a.projects[0] > b.projects[0] ? 1 : a.input < b.input ? -1 : 1));
-  target.inputs = [...refs, ...kept];
+  if (!groups.size) return undefined;
+  for (const entries of groups.values()) entries.sort();
+  return { target, board, kept, groups };
 }
 
 /**
