@@ -8,10 +8,11 @@ import type { PostTasksExecutionContext, ProjectGraph } from '@nx/devkit';
 import { isMatch } from 'micromatch';
 import { workspaceFiles } from '../nx-compat';
 import { ExampleGraph, GraphTask, taskState } from '../why/graph-html';
-import { readInputs, Reason, splitCommand, TaskInputs, whyRan, writeInputs } from '../why/inputs';
+import { readIndex, readInputs, Reason, splitCommand, TaskInputs, whyRan, writeInputs } from '../why/inputs';
 import { memoDir } from './state';
 
 export const INPUTS_FILE = 'task-inputs.json';
+export const INDEX_FILE = 'task-hashes.json';
 
 type TaskResult = PostTasksExecutionContext['taskResults'][string];
 type HashDetails = {
@@ -86,6 +87,12 @@ export async function recordWhy(
   buildTarget: string,
 ): Promise<WhyResult> {
   const file = path.join(memoDir(context.workspaceRoot), INPUTS_FILE);
+  const indexFile = path.join(memoDir(context.workspaceRoot), INDEX_FILE);
+  const index = readIndex(indexFile);
+  const hashed = (r: TaskResult) => !!r.task.hash && !!(r.task as { hashDetails?: HashDetails }).hashDetails;
+  // A run where every task hit with its recorded hash records nothing: the records are not even read.
+  const pending = Object.entries(context.taskResults).some(([id, r]) => hashed(r) && (ran(r) || index?.[id] !== r.task.hash));
+  if (index && !pending) return { reasons: {}, graphs: graph ? exampleGraphs(context, graph, {}, buildTarget) : [] };
   const previous = readInputs(file);
   let fileHash: Map<string, string> | undefined;
   const current: Record<string, TaskInputs> = {};
@@ -103,7 +110,7 @@ export async function recordWhy(
     changed = true;
     if (ran(r)) reasons[id] = whyRan(previous.tasks[id], current[id]);
   }
-  if (changed) writeInputs(file, previous, current);
+  if (changed || !index) writeInputs(file, previous, current, indexFile);
   return { reasons, graphs: graph ? exampleGraphs(context, graph, reasons, buildTarget) : [] };
 }
 
