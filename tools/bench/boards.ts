@@ -275,7 +275,9 @@ function markdown(doc: BoardsReport): string {
   lines.push('| boards | what | seconds | tasks (cache hits) | load before → after |', '| ---: | --- | ---: | ---: | --- |');
   for (const t of doc.timings) {
     const hits = (t as Timed & { hits?: number }).hits;
-    lines.push(`| ${t.boards} | ${t.label} | ${t.seconds} | ${t.tasks}${hits === undefined ? '' : ` (${hits})`} | ${t.loadAvg[0]} → ${t.loadAvg[1]} |`);
+    lines.push(
+      `| ${t.boards} | ${t.label} | ${t.seconds} | ${t.tasks}${hits === undefined ? '' : ` (${hits})`} | ${t.loadAvg[0]} → ${t.loadAvg[1]} |`,
+    );
   }
   lines.push(
     '',
@@ -381,7 +383,9 @@ async function main(): Promise<number> {
   // Timings measured by earlier runs of this script (their JSON), e.g. graph construction in a workspace of its own.
   // (With --warm, their warm runs are replaced by this run's.)
   for (const f of values['timings-from'] ?? [])
-    timings.push(...(JSON.parse(fs.readFileSync(f, 'utf8')) as BoardsReport).timings.filter((t) => !(values.warm && t.label.startsWith('warm'))));
+    timings.push(
+      ...(JSON.parse(fs.readFileSync(f, 'utf8')) as BoardsReport).timings.filter((t) => !(values.warm && t.label.startsWith('warm'))),
+    );
   const built = values.built
     ? { ...ws, root: path.resolve(values.built), cacheDir: path.join(path.dirname(path.resolve(values.built)), 'cache') }
     : undefined;
@@ -390,7 +394,8 @@ async function main(): Promise<number> {
     // The first run after the board set changed computes the plugin's graph again (its cache keeps one result)
     // and re-runs the examples' aggregate `build` tasks (their dependsOn names the boards); the second run is
     // the nothing-changed figure. Failed tasks are never cached: both re-run them.
-    for (const set of [all.slice(0, 1), all]) timings.push({ ...warmRun(built, set), label: 'warm, board set changed' }, warmRun(built, set));
+    for (const set of [all.slice(0, 1), all])
+      timings.push({ ...warmRun(built, set), label: 'warm, board set changed' }, warmRun(built, set));
   }
   const doc: BoardsReport = {
     version: 1,

@@ -1,7 +1,7 @@
 // The native board's host core as an Arduino API, compiled with the real g++ with the native board's flags:
 // String, Print/Printable, Stream parsing from stdin, Serial, virtual time, Wire/SPI/EEPROM that do
 // nothing harmful, avr-libc's itoa/dtostrf. The sketch's output is compared line by line.
-import { execFileSync, spawnSync } from 'node:child_process';
+import { execFileSync, spawnSync, type SpawnSyncReturns } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -47,11 +47,17 @@ describe('native host core', () => {
   afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
 
   it('runs String, Printable, Serial input, Wire, SPI and EEPROM as the Arduino API does', () => {
-    const r = spawnSync(program, [], {
-      input: '17 abc -2.5 trailing word\n',
-      encoding: 'utf8',
-      env: { ...process.env, NX_FASTLED_NATIVE_LOOPS: '1' },
-    });
+    // From a file, not a pipe Node fills after the spawn: Serial reads stdin without blocking and its timeouts
+    // run on the virtual clock, so input that arrives a moment late is input that never came.
+    const input = path.join(dir, 'input.txt');
+    fs.writeFileSync(input, '17 abc -2.5 trailing word\n');
+    const fd = fs.openSync(input, 'r');
+    let r: SpawnSyncReturns<string>;
+    try {
+      r = spawnSync(program, [], { stdio: [fd, 'pipe', 'pipe'], encoding: 'utf8', env: { ...process.env, NX_FASTLED_NATIVE_LOOPS: '1' } });
+    } finally {
+      fs.closeSync(fd);
+    }
     expect(r.status).toBe(0);
     expect(r.stdout.split('\r\n')).toEqual([
       'Temp: 21.5C ok',
