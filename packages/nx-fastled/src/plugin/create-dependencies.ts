@@ -86,6 +86,13 @@ function boardOf(tags: string[]): string | undefined {
 
 export const createDependencies: CreateDependencies<NxFastledOptions> = (_options, context) => {
   const files = context.fileMap.projectFileMap;
+  // Each project's files as a set, built once: a library project owns every file of the library (4,500 for
+  // FastLED), is the source of one edge per example, and holds the named inputs checked below.
+  const owned = new Map<string, Set<string>>();
+  const filesOf = (project: string) => {
+    if (!owned.has(project)) owned.set(project, new Set((files[project] ?? []).map((f) => f.file)));
+    return owned.get(project)!;
+  };
   const sourceFile = (project: string): string | undefined => {
     const p = context.projects[project];
     const tags = p?.tags ?? [];
@@ -99,7 +106,7 @@ export const createDependencies: CreateDependencies<NxFastledOptions> = (_option
     }
     if (tags.includes(`${TAG}:library`) && !tags.includes(`${TAG}:tu`)) {
       const props = p!.root === '.' ? 'library.properties' : `${p!.root}/library.properties`;
-      return (files[project] ?? []).some((f) => f.file === props) ? props : undefined;
+      return filesOf(project).has(props) ? props : undefined;
     }
     return undefined;
   };
@@ -112,11 +119,6 @@ export const createDependencies: CreateDependencies<NxFastledOptions> = (_option
   };
   // Sketch TUs key on named inputs of the projects that own their headers (shared-inputs.ts): fail with the
   // file's name rather than let Nx hash a list that silently lost a file to another project.
-  const owned = new Map<string, Set<string>>();
-  const filesOf = (project: string) => {
-    if (!owned.has(project)) owned.set(project, new Set((files[project] ?? []).map((f) => f.file)));
-    return owned.get(project)!;
-  };
   const problems = checkSharedInputs(context.projects, filesOf);
   if (problems.length) throw new Error(problems.slice(0, 10).join('\n') + (problems.length > 10 ? `\n(${problems.length - 10} more)` : ''));
   return graphEdges(context.projects, fileOf).map((e): RawProjectGraphDependency =>

@@ -29,6 +29,7 @@ import type { ProjectConfiguration, TargetConfiguration } from '@nx/devkit';
 
 export const SHARED_INPUT_PREFIX = 'nx-fastled-inputs-';
 const WS = '{workspaceRoot}/';
+const PROJECT_ROOT = '{projectRoot}/';
 const GLOB = /[*?[\]{}!]/;
 
 interface Owner {
@@ -62,15 +63,8 @@ export function shareSketchInputs(projects: Record<string, ProjectConfiguration>
     }
   };
   // Pass 1: each sketch target's files, grouped by owner; how many sketch TUs of a board share each list.
-  interface Plan {
-    target: TargetConfiguration;
-    board: string;
-    kept: NonNullable<TargetConfiguration['inputs']>;
-    groups: Map<Owner, string[]>;
-  }
   const plans: Plan[] = [];
-  const counts = new Map<string, number>();
-  const listKey = (o: Owner, board: string, entries: string[]) => `${o.root}\0${board}\0${entries.join('\n')}`;
+  const counts = new Map<string, { at: string; n: number }>();
   for (const p of Object.values(projects)) {
     const tags = p.tags ?? [];
     if (!tags.includes('nx-fastled:sketch')) continue;
@@ -79,7 +73,10 @@ export function shareSketchInputs(projects: Record<string, ProjectConfiguration>
       const plan = group(target, board, ownerOf);
       if (!plan) continue;
       plans.push(plan);
-      for (const [o, entries] of plan.groups) counts.set(listKey(o, board, entries), (counts.get(listKey(o, board, entries)) ?? 0) + 1);
+      for (const [o, g] of plan.groups) {
+        const c = counts.get(g.key) ?? counts.set(g.key, { at: `${o.root}\0${board}`, n: 0 }).get(g.key)!;
+        c.n++;
+      }
     }
   }
   // A library's named input is the list most of its sketches share on a board (at least two): a sketch that
@@ -87,25 +84,26 @@ export function shareSketchInputs(projects: Record<string, ProjectConfiguration>
   // change the library's configuration and so re-key every sketch that uses it. An example's own files always
   // go to its own project: only its TUs reference it.
   const main = new Map<string, string>();
-  for (const [key, n] of counts) {
-    const [root, board] = key.split('\0');
-    const at = `${root}\0${board}`;
+  for (const [key, { at, n }] of counts) {
     const best = main.get(at);
-    if (n >= 2 && (!best || n > counts.get(best)! || (n === counts.get(best)! && key < best))) main.set(at, key);
+    const bestN = best ? counts.get(best)!.n : 0;
+    if (n >= 2 && (n > bestN || (n === bestN && key < best!))) main.set(at, key);
   }
+  const names = new Map<string, string>();
   const named = new Map<Owner, Record<string, string[]>>();
   for (const { target, board, kept, groups } of plans) {
     const refs: { input: string; projects: string[] }[] = [];
     const plain: string[] = [];
-    for (const [o, entries] of groups) {
+    for (const [o, g] of groups) {
       const isExample = (o.project.tags ?? []).includes('nx-fastled:example');
-      if (!isExample && main.get(`${o.root}\0${board}`) !== listKey(o, board, entries)) {
-        plain.push(...entries.map((e) => WS + (o.root === '.' ? '' : `${o.root}/`) + e.slice('{projectRoot}/'.length)));
+      if (!isExample && main.get(`${o.root}\0${board}`) !== g.key) {
+        plain.push(...g.files);
         continue;
       }
-      const name = SHARED_INPUT_PREFIX + createHash('sha256').update(entries.join('\n')).digest('hex').slice(0, 12);
+      let name = names.get(g.key);
+      if (!name) names.set(g.key, (name = SHARED_INPUT_PREFIX + createHash('sha256').update(g.list).digest('hex').slice(0, 12)));
       if (!named.has(o)) named.set(o, {});
-      named.get(o)![name] = entries;
+      named.get(o)![name] = g.entries;
       refs.push({ input: name, projects: [o.name] });
     }
     refs.sort((a, b) => (a.projects[0] < b.projects[0] ? -1 : a.projects[0] > b.projects[0] ? 1 : a.input < b.input ? -1 : 1));
@@ -122,16 +120,29 @@ function parent(p: string): string {
   return slash < 0 ? '.' : p.slice(0, slash);
 }
 
-/** A target's explicit workspace files by owner (`{projectRoot}/...` entries, sorted); everything else kept. */
-function group(
-  target: TargetConfiguration,
-  board: string,
-  ownerOf: (file: string) => Owner | undefined,
-):
-  | { target: TargetConfiguration; board: string; kept: NonNullable<TargetConfiguration['inputs']>; groups: Map<Owner, string[]> }
-  | undefined {
+/** One owner's part of a sketch target's files. */
+interface Group {
+  /** The target's own `{workspaceRoot}/...` inputs, as they were. */
+  files: string[];
+  /** The same files as `{projectRoot}/...` entries of the owner, sorted. */
+  entries: string[];
+  /** `entries` joined: what the named input's digest is taken over. */
+  list: string;
+  /** Owner root, board and list: sketch TUs with the same key can share one named input. */
+  key: string;
+}
+
+interface Plan {
+  target: TargetConfiguration;
+  board: string;
+  kept: NonNullable<TargetConfiguration['inputs']>;
+  groups: Map<Owner, Group>;
+}
+
+/** A target's explicit workspace files by owner; everything else kept. */
+function group(target: TargetConfiguration, board: string, ownerOf: (file: string) => Owner | undefined): Plan | undefined {
   const kept: NonNullable<TargetConfiguration['inputs']> = [];
-  const groups = new Map<Owner, string[]>();
+  const byOwner = new Map<Owner, string[]>();
   for (const input of target.inputs ?? []) {
     const file = typeof input === 'string' && input.startsWith(WS) ? input.slice(WS.length) : undefined;
     const owner = file && !GLOB.test(file) ? ownerOf(file) : undefined;
@@ -139,12 +150,23 @@ function group(
       kept.push(input);
       continue;
     }
-    if (!groups.has(owner)) groups.set(owner, []);
-    groups.get(owner)!.push(`{projectRoot}/${owner.root === '.' ? file : file.slice(owner.root.length + 1)}`);
+    if (!byOwner.has(owner)) byOwner.set(owner, []);
+    byOwner.get(owner)!.push(file);
   }
-  if (!groups.size) return undefined;
-  for (const entries of groups.values()) entries.sort();
+  if (!byOwner.size) return undefined;
+  const groups = new Map<Owner, Group>();
+  for (const [owner, files] of byOwner) {
+    const entries = files.map((f) => `${PROJECT_ROOT}${owner.root === '.' ? f : f.slice(owner.root.length + 1)}`).sort();
+    const list = entries.join('\n');
+    groups.set(owner, { files: files.map((f) => WS + f), entries, list, key: `${owner.root}\0${board}\0${list}` });
+  }
   return { target, board, kept, groups };
+}
+
+/** The workspace-relative file a `{projectRoot}/...` entry of the project at `root` names. */
+function entryFile(root: string, entry: string): string {
+  const rel = entry.startsWith(PROJECT_ROOT) ? entry.slice(PROJECT_ROOT.length) : entry;
+  return root === '.' ? rel : `${root}/${rel}`;
 }
 
 /**
@@ -160,8 +182,7 @@ export function checkSharedInputs(projects: Record<string, ProjectConfiguration>
       const owned = filesOf(name);
       for (const e of entries) {
         if (typeof e !== 'string') continue;
-        const rel = e.replace(/^\{projectRoot\}\//, '');
-        const file = p.root === '.' ? rel : `${p.root}/${rel}`;
+        const file = entryFile(p.root, e);
         if (!owned.has(file))
           problems.push(
             `nx-fastled: ${file} is read by sketch TUs of project "${name}", but Nx gives that file to another project ` +
@@ -194,9 +215,7 @@ export function fileInputs(
     for (const name of Array.isArray(ref.projects) ? ref.projects : [ref.projects ?? '']) {
       const p = byName(name);
       for (const e of p?.namedInputs?.[ref.input] ?? []) {
-        if (typeof e !== 'string') continue;
-        const rel = e.replace(/^\{projectRoot\}\//, '');
-        out.push(p!.root === '.' ? rel : `${p!.root}/${rel}`);
+        if (typeof e === 'string') out.push(entryFile(p!.root, e));
       }
     }
   }
