@@ -8,6 +8,13 @@
 //   memo restored the same with the plugin's content-keyed memos copied in (what a CI cache could carry),
 //   warm          the warm workspace itself (nothing changed since the last command).
 // And one warm run with NX_PERF_LOGGING=true, its "Load Nx Plugin"-style lines summed per label.
+//
+// A second reference, the stored-result plugin: the same workspace with `nx-fastled` resolved to a plugin whose
+// createNodes returns the graph nx-fastled computed (read from a file at load) and that does nothing else (no
+// createDependencies, no pre/post hooks). nx.json is unchanged, so every task keeps its hash and hits. What Nx
+// spends on it (a plugin worker, taking in and merging the configurations, hashing the tasks' file inputs,
+// restoring their outputs, which it does on every hit without the daemon) is Nx's cost of this task graph from
+// any plugin; what nx-fastled adds on top of that is the plugin's own cost.
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
@@ -49,6 +56,42 @@ export function createFloorWorkspace(root: string, n: number, nodeModules: strin
   }
   fs.symlinkSync(nodeModules, path.join(root, 'node_modules'));
   return root;
+}
+
+/**
+ * A node_modules like `nodeModules` in which `nx-fastled` is the stored-result plugin, returning `results`
+ * (a createNodes result). Returns the folder.
+ */
+export function storedResultModules(dir: string, nodeModules: string, results: unknown): string {
+  fs.mkdirSync(dir, { recursive: true });
+  for (const e of fs.readdirSync(nodeModules)) if (e !== 'nx-fastled') fs.symlinkSync(path.join(nodeModules, e), path.join(dir, e));
+  const pkg = path.join(dir, 'nx-fastled');
+  fs.mkdirSync(pkg);
+  fs.writeFileSync(path.join(pkg, 'package.json'), JSON.stringify({ name: 'nx-fastled', version: '0.0.0', main: 'index.js' }));
+  fs.writeFileSync(path.join(pkg, 'results.json'), JSON.stringify(results));
+  fs.writeFileSync(
+    path.join(pkg, 'index.js'),
+    [
+      '// The least any plugin can do for this graph: return a stored createNodes result (tools/bench/noop.ts).',
+      "const results = JSON.parse(require('fs').readFileSync(require('path').join(__dirname, 'results.json'), 'utf8'));",
+      "exports.createNodes = exports.createNodesV2 = ['**/library.properties', async () => results];",
+      '',
+    ].join('\n'),
+  );
+  return dir;
+}
+
+/** Runs `fn` with the workspace's node_modules link pointing at `modules`, then puts the link back. */
+function withModules<T>(ws: BenchWorkspace, modules: string, fn: () => T): T {
+  const link = path.join(ws.root, 'node_modules');
+  fs.rmSync(link);
+  fs.symlinkSync(modules, link);
+  try {
+    return fn();
+  } finally {
+    fs.rmSync(link);
+    fs.symlinkSync(ws.nodeModules, link);
+  }
 }
 
 /** Nx's output without its colour escapes (it colours even when writing to a pipe or a file). */
@@ -147,11 +190,25 @@ export async function noopScenario(ctx: BenchContext): Promise<ScenarioEntry> {
   const graphWarm = graphSeconds(ws);
   log(`noop: graph construction cold ${graphCold}s, memo restored ${graphMemo}s, warm ${graphWarm}s`);
 
+  const graphCache = path.join(ws.root, memoDir, 'graph-cache.json');
+  const stored = storedResultModules(
+    ctx.dir('noop', 'stored', 'node_modules'),
+    nodeModules,
+    JSON.parse(fs.readFileSync(graphCache, 'utf8')).results,
+  );
+  const storedColdWs = copyWorkspace({ ...ws, nodeModules: stored }, ctx.dir('noop', 'stored', 'graph-cold', 'ws'), {
+    cacheDir: ctx.dir('noop', 'stored', 'graph-cold', 'nx-cache'),
+  });
+  const storedGraphCold = graphSeconds(storedColdWs);
+  const storedGraphWarm = withModules(ws, stored, () => graphSeconds(ws));
+  log(`noop: stored-result plugin: graph cold ${storedGraphCold}s, warm ${storedGraphWarm}s`);
+
   const floorRoot = createFloorWorkspace(ctx.dir('noop', 'floor', 'ws'), tasks, nodeModules);
   const floorCache = ctx.dir('noop', 'floor', 'nx-cache');
   timeNx(floorRoot, floorCache);
   const floor: number[] = [];
   const warm: number[] = [];
+  const storedRuns: number[] = [];
   let lastWarm: NxRun = warmup;
   for (let i = 0; i < NOOP_REPEATS; i++) {
     const f = timeNx(floorRoot, floorCache);
@@ -160,8 +217,14 @@ export async function noopScenario(ctx: BenchContext): Promise<ScenarioEntry> {
     floor.push(round(f.seconds));
     lastWarm = runNx(ws, `noop-${i}`);
     warm.push(round(lastWarm.wallSeconds));
+    const s = withModules(ws, stored, () => timeNx(ws.root, ws.cacheDir));
+    if (s.hits !== tasks - failed.size)
+      throw new Error(
+        `stored-result run ${i}: ${s.hits}/${s.tasks} hits, expected ${tasks - failed.size}; its output ends:\n${s.out.slice(-1500)}`,
+      );
+    storedRuns.push(round(s.seconds));
     log(
-      `noop: round ${i + 1}/${NOOP_REPEATS}: floor ${round(f.seconds, 2)}s, ${path.basename(library)} ${round(lastWarm.wallSeconds, 2)}s`,
+      `noop: round ${i + 1}/${NOOP_REPEATS}: floor ${round(f.seconds, 2)}s, ${path.basename(library)} ${round(lastWarm.wallSeconds, 2)}s, stored-result plugin ${round(s.seconds, 2)}s`,
     );
   }
   const perf = timeNx(ws.root, ws.cacheDir, { NX_PERF_LOGGING: 'true', NX_FASTLED_BOARDS: board });
@@ -171,6 +234,7 @@ export async function noopScenario(ctx: BenchContext): Promise<ScenarioEntry> {
   const floorMedian = median(floor);
   const warmMedian = median(warm);
   const ratio = round(warmMedian / floorMedian, 3);
+  const storedMedian = median(storedRuns);
   const f = figures(lastWarm);
   const unexpected = lastWarm.tasks.filter((t) => !HIT_STATUSES.has(t.status) && !failed.has(t.id)).map((t) => t.id);
   const entry: ScenarioEntry = {
@@ -184,6 +248,12 @@ export async function noopScenario(ctx: BenchContext): Promise<ScenarioEntry> {
     warmSamples: warm,
     floorSamples: floor,
     floorTasks: tasks,
+    storedResultSeconds: round(storedMedian),
+    storedResultSamples: storedRuns,
+    storedResultOverFloor: round(storedMedian / floorMedian, 3),
+    warmOverStoredResult: round(warmMedian / storedMedian, 3),
+    storedResultGraphColdSeconds: storedGraphCold,
+    storedResultGraphWarmSeconds: storedGraphWarm,
     warmWithoutGraphCacheSeconds: round(noGraphCache.seconds),
     graphColdSeconds: graphCold,
     graphMemoRestoredSeconds: graphMemo,
@@ -222,10 +292,14 @@ export function renderNoop(e: ScenarioEntry): string[] {
     `| warm, nothing changed (s) | ${x.wallSeconds} (${(x.warmSamples ?? []).join(', ')}) |`,
     `| Nx floor (s) | ${x.floorSeconds} (${(x.floorSamples ?? []).join(', ')}) |`,
     `| **warm ÷ floor** | **${x.warmOverFloor}** |`,
+    `| stored-result plugin, same graph (s) | ${x.storedResultSeconds} (${(x.storedResultSamples ?? []).join(', ')}) |`,
+    `| stored-result plugin ÷ floor: Nx's own cost of this graph | ${x.storedResultOverFloor} |`,
+    `| **warm ÷ stored-result plugin: nx-fastled's own cost** | **${x.warmOverStoredResult}** |`,
     `| warm with the graph cache off (\`NX_FASTLED_GRAPH_CACHE=false\`, s) | ${x.warmWithoutGraphCacheSeconds} |`,
     `| graph construction, cold: fresh copy, no \`.nx\` (s) | ${x.graphColdSeconds} |`,
     `| graph construction, plugin memos restored (s) | ${x.graphMemoRestoredSeconds} |`,
     `| graph construction, warm (s) | ${x.graphWarmSeconds} |`,
+    `| graph construction, stored-result plugin: cold / warm (s) | ${x.storedResultGraphColdSeconds} / ${x.storedResultGraphWarmSeconds} |`,
     '',
   ];
   for (const t of x.targets ?? []) out.push(`- ${t.target}: ${t.value}: ${t.pass ? 'met' : '**not met**'}`);

@@ -74,7 +74,7 @@ export function renderCi(ci: ScenarioEntry): string[] {
   const out: string[] = [];
   const runs = (ci.variants ?? []) as CiRunEntry[];
   out.push(
-    'CI reuse (`ci`): real nx-fastled-cache server; cold in a fresh workspace on an empty store; warm in a second fresh workspace at another absolute path, empty local cache, server on a copy of the store only:',
+    "CI reuse (`ci`): real nx-fastled-cache server; cold in a fresh workspace on an empty store; warm in a second fresh workspace at another absolute path, empty local cache, server on a copy of the store only; warm-memos the same in a third workspace that also restored the plugin's portable memos:",
     '',
   );
   out.push(
@@ -88,7 +88,7 @@ export function renderCi(ci: ScenarioEntry): string[] {
   }
   out.push('');
   const cold = runs[0];
-  const warm = runs[runs.length - 1];
+  const warm = runs.find((r) => r.outputsCompared !== undefined);
   const store = cold?.store as { entries: number; bytes: number } | undefined;
   out.push(
     `Graph construction (fresh copy, \`nx run-many --graph\`, no task runs): ${s1(ci.graphSeconds)} s. ` +

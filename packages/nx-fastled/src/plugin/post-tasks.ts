@@ -20,7 +20,7 @@ import { writeReport } from '../report/write';
 import { writeAtomic } from '../util/atomic';
 import { normalizeOptions, readOptions, NxFastledOptions, NormalizedOptions } from './options';
 import { ExampleProjectNotes, MissingBoard, summaryLines } from './run-summary';
-import { memoDir, resolveRequestedBoards } from './state';
+import { memoDir, resolveRequestedBoards, takeMissingBoards } from './state';
 import { removeRunManifest } from './input-manifest';
 import { recordWhy, WhyResult } from './why';
 import { reasonLines, type Reason } from '../why/inputs';
@@ -102,7 +102,7 @@ export async function postTasksExecution(rawOptions: NxFastledOptions | undefine
   try {
     const ranExamples = exampleNotes(graph, context, options);
     // Only for runs that built something of nx-fastled's: a lint run is not told about toolchains.
-    const missing = ranExamples.length ? missingBoards(context.workspaceRoot, options) : [];
+    const missing = ranExamples.length ? (takeMissingBoards(context.id) ?? missingBoards(context.workspaceRoot, options)) : [];
     const written = writeReport(
       {
         ...record,

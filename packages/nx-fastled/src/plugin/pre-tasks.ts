@@ -9,7 +9,7 @@ import { ProbeMemo } from '../toolchain/identity';
 import { normalizeOptions, readOptions, sketchbookDir, NxFastledOptions } from './options';
 import { SKETCHBOOK_ENV } from '../plan';
 import { toolchainVars } from './shell';
-import { memoDir, resolveRequestedBoards } from './state';
+import { memoDir, rememberMissingBoards, resolveRequestedBoards } from './state';
 
 export async function preTasksExecution(rawOptions: NxFastledOptions | undefined, context: PreTasksExecutionContext): Promise<void> {
   const options = normalizeOptions(readOptions(context.workspaceRoot, rawOptions), process.env);
@@ -17,7 +17,9 @@ export async function preTasksExecution(rawOptions: NxFastledOptions | undefined
   const memo = new StatMemo(path.join(dir, 'stat-memo.json'));
   const probes = new ProbeMemo(path.join(dir, 'probes.json'));
   const toolchainDirs: string[] = [];
-  for (const [name, entry] of resolveRequestedBoards(context.workspaceRoot, options, memo, probes)) {
+  const resolved = resolveRequestedBoards(context.workspaceRoot, options, memo, probes);
+  rememberMissingBoards(context.id, resolved);
+  for (const [name, entry] of resolved) {
     if (!entry.ok) continue;
     const vars = toolchainVars(name, entry.identity);
     process.env[vars.bin] = entry.located.binDir;

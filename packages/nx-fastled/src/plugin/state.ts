@@ -5,6 +5,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { workspaceDataDirectory, workspaceFiles } from '../nx-compat';
 import { StatMemo } from '../hashing/stat-memo';
+import type { MissingBoard } from './run-summary';
 import { moduleClosure } from '../hashing/module-closure';
 import { digestTrees } from '../hashing/tree-digest';
 import { boardDefinition } from '../toolchain/boards';
@@ -35,6 +36,26 @@ export interface PluginState {
 
 export function memoDir(workspaceRoot: string): string {
   return path.join(workspaceDataDirectory(workspaceRoot), 'nx-fastled');
+}
+
+// The missing boards preTasksExecution found, by Nx's run id, for the same run's postTasksExecution: both run in
+// this plugin's worker, moments apart, so the second need not walk the toolchains again (about 30 ms per run).
+const missingByRun = new Map<string, MissingBoard[]>();
+
+export function rememberMissingBoards(runId: string | undefined, resolved: Map<string, ResolvedBoard | UnresolvedBoard>): void {
+  if (!runId) return;
+  const out: MissingBoard[] = [];
+  for (const [board, r] of resolved) if (!r.ok) out.push({ board, missing: r.missing.missing, install: r.missing.install });
+  missingByRun.clear(); // one run at a time per worker; never grows
+  missingByRun.set(runId, out);
+}
+
+/** What preTasksExecution recorded for this run, once; undefined when it did not run in this process. */
+export function takeMissingBoards(runId: string | undefined): MissingBoard[] | undefined {
+  if (!runId) return undefined;
+  const found = missingByRun.get(runId);
+  missingByRun.delete(runId);
+  return found;
 }
 
 /** Resolves the requested boards' toolchains, keyed by board id; cheap after the first run thanks to the memo files. */
