@@ -23,7 +23,7 @@ import type { BenchContext, RunEntry, ScenarioEntry } from './scenarios';
 import { exportTaskGraph } from './task-graph';
 import { BenchWorkspace, copyWorkspace, createWorkspace } from './workspace';
 import { toolchainEnv } from './baseline';
-import { NOOP_TARGETS, PORTABLE_MEMOS } from './noop';
+import { NOOP_TARGETS, restorePortableMemos } from './noop';
 
 export function log(msg: string): void {
   process.stderr.write(`[bench ${new Date().toISOString().slice(11, 19)}] ${msg}\n`);
@@ -93,6 +93,25 @@ function ciEntry(
       `compile phase ${e.compilePhaseSeconds}s, wall ${e.wallSeconds}s${e.ok ? '' : '  (EXPECTATION NOT MET)'}`,
   );
   return e;
+}
+
+/** A fresh runner's run: a server on `store`, `ws` built against it (every task expected a remote hit), the server stopped. */
+function freshRunnerRun(
+  store: string,
+  runDir: string,
+  serverName: string,
+  ws: BenchWorkspace,
+  label: string,
+  name: string,
+  expectation: string,
+): CiRunEntry {
+  const server = startServer(store, runDir, serverName);
+  try {
+    const { run, startedAt } = timedRun(ws, label, server.env);
+    return ciEntry(name, run, startedAt, expectation, (e) => e.remoteHits === e.tasks && e.compilerProcesses === 0, { root: ws.root });
+  } finally {
+    stopServer(server);
+  }
 }
 
 function timedRun(ws: BenchWorkspace, label: string, env: Record<string, string> = {}): { run: NxRun; startedAt: number } {
@@ -187,22 +206,16 @@ export async function ensureCi(ctx: BenchContext): Promise<CiState> {
     cacheDir: ctx.dir('ci', 'runner-2', 'nx-cache'),
     nodeModules,
   });
-  let warm: CiRunEntry;
-  try {
-    server = startServer(store2, runDir, 'server-2');
-    log(`ci: server 2 on ${server.env.NX_SELF_HOSTED_REMOTE_CACHE_SERVER} (restored copy ${store2}); workspace B ${b.root}`);
-    const { run, startedAt } = timedRun(b, 'ci-warm', server.env);
-    warm = ciEntry(
-      'ci/warm (workspace B elsewhere, empty local cache, server 2 on a copy of the store)',
-      run,
-      startedAt,
-      'every task a remote-cache hit, 0 compiler processes, the store does not grow, outputs byte-identical to A',
-      (e) => e.remoteHits === e.tasks && e.compilerProcesses === 0,
-      { root: b.root },
-    );
-  } finally {
-    if (server) stopServer(server);
-  }
+  log(`ci: server 2 on a restored copy (${store2}); workspace B ${b.root}`);
+  const warm = freshRunnerRun(
+    store2,
+    runDir,
+    'server-2',
+    b,
+    'ci-warm',
+    'ci/warm (workspace B elsewhere, empty local cache, server 2 on a copy of the store)',
+    'every task a remote-cache hit, 0 compiler processes, the store does not grow, outputs byte-identical to A',
+  );
   // A fresh runner that also restored the plugin's portable memos (step 4).
   const c = createWorkspace({
     root: ctx.dir('ci', 'runner-3', 'checkout', 'ws'),
@@ -211,27 +224,18 @@ export async function ensureCi(ctx: BenchContext): Promise<CiState> {
     cacheDir: ctx.dir('ci', 'runner-3', 'nx-cache'),
     nodeModules,
   });
-  const memoDir = '.nx/workspace-data/nx-fastled';
-  fs.mkdirSync(path.join(c.root, memoDir), { recursive: true });
-  const restored = PORTABLE_MEMOS.filter((f) => fs.existsSync(path.join(a.root, memoDir, f)));
-  for (const f of restored) fs.copyFileSync(path.join(a.root, memoDir, f), path.join(c.root, memoDir, f));
+  const restored = restorePortableMemos(a.root, c.root);
   const store3 = ctx.dir('ci', 'restored-3', 'store');
   copyStore(store1, store3);
-  let warmMemos: CiRunEntry;
-  try {
-    server = startServer(store3, runDir, 'server-3');
-    const { run, startedAt } = timedRun(c, 'ci-warm-memos', server.env);
-    warmMemos = ciEntry(
-      `ci/warm-memos (workspace C elsewhere, empty local cache, server 3 on a copy of the store, plugin memos restored: ${restored.join(', ')})`,
-      run,
-      startedAt,
-      'every task a remote-cache hit, 0 compiler processes',
-      (e) => e.remoteHits === e.tasks && e.compilerProcesses === 0,
-      { root: c.root },
-    );
-  } finally {
-    if (server) stopServer(server);
-  }
+  const warmMemos = freshRunnerRun(
+    store3,
+    runDir,
+    'server-3',
+    c,
+    'ci-warm-memos',
+    `ci/warm-memos (workspace C elsewhere, empty local cache, server 3 on a copy of the store, plugin memos restored: ${restored.join(', ')})`,
+    'every task a remote-cache hit, 0 compiler processes',
+  );
   const storeAfterWarm = storeStats(store2);
   warm.store = storeAfterWarm;
   if (storeAfterWarm.entries !== storeAfterCold.entries) warm.ok = false;

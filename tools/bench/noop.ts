@@ -27,6 +27,16 @@ import { BenchWorkspace, copyWorkspace, createWorkspace, NX_BIN, nxEnv } from '.
 export const NOOP_REPEATS = 5;
 /** The plugin's memo files that are keyed by content only (see docs/CI_CACHE.md). */
 export const PORTABLE_MEMOS = ['graph-cache.json', 'scan-cache.json', 'missing-headers.json'];
+const MEMO_DIR = '.nx/workspace-data/nx-fastled';
+
+/** Copies the portable memos that `fromRoot`'s workspace has into `toRoot`'s (what a CI cache step restores); their names. */
+export function restorePortableMemos(fromRoot: string, toRoot: string): string[] {
+  fs.mkdirSync(path.join(toRoot, MEMO_DIR), { recursive: true });
+  const present = PORTABLE_MEMOS.filter((f) => fs.existsSync(path.join(fromRoot, MEMO_DIR, f)));
+  for (const f of present) fs.copyFileSync(path.join(fromRoot, MEMO_DIR, f), path.join(toRoot, MEMO_DIR, f));
+  return present;
+}
+
 /** The issue's targets for the nothing-changed command and for graph construction. */
 export const NOOP_TARGETS = { warmOverFloor: 1.3, ciWarmOverFloor: 1.6, coldGraphSeconds: 2 };
 
@@ -182,15 +192,12 @@ export async function noopScenario(ctx: BenchContext): Promise<ScenarioEntry> {
   const memoWs = copyWorkspace(ws, ctx.dir('noop', 'graph-memo', 'ws'), { cacheDir: ctx.dir('noop', 'graph-memo', 'nx-cache') });
   // Only the content-keyed memos a CI cache could carry to a fresh runner (the stat and probe memos are keyed
   // by absolute path, size, mtime and inode: useless on another machine).
-  const memoDir = '.nx/workspace-data/nx-fastled';
-  fs.mkdirSync(path.join(memoWs.root, memoDir), { recursive: true });
-  for (const f of PORTABLE_MEMOS)
-    if (fs.existsSync(path.join(ws.root, memoDir, f))) fs.copyFileSync(path.join(ws.root, memoDir, f), path.join(memoWs.root, memoDir, f));
+  restorePortableMemos(ws.root, memoWs.root);
   const graphMemo = graphSeconds(memoWs);
   const graphWarm = graphSeconds(ws);
   log(`noop: graph construction cold ${graphCold}s, memo restored ${graphMemo}s, warm ${graphWarm}s`);
 
-  const graphCache = path.join(ws.root, memoDir, 'graph-cache.json');
+  const graphCache = path.join(ws.root, MEMO_DIR, 'graph-cache.json');
   const stored = storedResultModules(
     ctx.dir('noop', 'stored', 'node_modules'),
     nodeModules,
