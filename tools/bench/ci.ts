@@ -106,6 +106,7 @@ function freshRunnerRun(
   expectation: string,
 ): CiRunEntry {
   const server = startServer(store, runDir, serverName);
+  log(`ci: ${serverName} on ${server.env.NX_SELF_HOSTED_REMOTE_CACHE_SERVER} (restored copy ${store}); workspace ${ws.root}`);
   try {
     const { run, startedAt } = timedRun(ws, label, server.env);
     return ciEntry(name, run, startedAt, expectation, (e) => e.remoteHits === e.tasks && e.compilerProcesses === 0, { root: ws.root });
@@ -206,7 +207,6 @@ export async function ensureCi(ctx: BenchContext): Promise<CiState> {
     cacheDir: ctx.dir('ci', 'runner-2', 'nx-cache'),
     nodeModules,
   });
-  log(`ci: server 2 on a restored copy (${store2}); workspace B ${b.root}`);
   const warm = freshRunnerRun(
     store2,
     runDir,
@@ -285,7 +285,7 @@ export async function ensureCi(ctx: BenchContext): Promise<CiState> {
   const entry: ScenarioEntry = {
     ...cold,
     name: 'ci',
-    expectation: 'see the three runs below',
+    expectation: 'see the four runs below',
     ok: cold.ok && warmSamePath.ok && warm.ok && warmMemos.ok,
     variants: [cold, warmSamePath, warm, warmMemos] as RunEntry[],
     graphSeconds: round(graph.graphSeconds),

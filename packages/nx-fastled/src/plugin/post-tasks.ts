@@ -20,7 +20,7 @@ import { writeReport } from '../report/write';
 import { writeAtomic } from '../util/atomic';
 import { normalizeOptions, readOptions, NxFastledOptions, NormalizedOptions } from './options';
 import { ExampleProjectNotes, MissingBoard, summaryLines } from './run-summary';
-import { memoDir, resolveRequestedBoards, takeMissingBoards } from './state';
+import { memoDir, missingBoardsOf, resolveRequestedBoards, takeMissingBoards } from './state';
 import { removeRunManifest } from './input-manifest';
 import { recordWhy, WhyResult } from './why';
 import { reasonLines, type Reason } from '../why/inputs';
@@ -184,7 +184,5 @@ function missingBoards(workspaceRoot: string, options: NormalizedOptions): Missi
     new StatMemo(path.join(dir, 'stat-memo.json')),
     new ProbeMemo(path.join(dir, 'probes.json')),
   );
-  const out: MissingBoard[] = [];
-  for (const [board, r] of resolved) if (!r.ok) out.push({ board, missing: r.missing.missing, install: r.missing.install });
-  return out;
+  return missingBoardsOf(resolved);
 }

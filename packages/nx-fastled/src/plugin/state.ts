@@ -42,12 +42,17 @@ export function memoDir(workspaceRoot: string): string {
 // this plugin's worker, moments apart, so the second need not walk the toolchains again (about 30 ms per run).
 const missingByRun = new Map<string, MissingBoard[]>();
 
-export function rememberMissingBoards(runId: string | undefined, resolved: Map<string, ResolvedBoard | UnresolvedBoard>): void {
-  if (!runId) return;
+/** The requested boards whose toolchain is not installed, with what is missing and how to install it. */
+export function missingBoardsOf(resolved: Map<string, ResolvedBoard | UnresolvedBoard>): MissingBoard[] {
   const out: MissingBoard[] = [];
   for (const [board, r] of resolved) if (!r.ok) out.push({ board, missing: r.missing.missing, install: r.missing.install });
+  return out;
+}
+
+export function rememberMissingBoards(runId: string | undefined, resolved: Map<string, ResolvedBoard | UnresolvedBoard>): void {
+  if (!runId) return;
   missingByRun.clear(); // one run at a time per worker; never grows
-  missingByRun.set(runId, out);
+  missingByRun.set(runId, missingBoardsOf(resolved));
 }
 
 /** What preTasksExecution recorded for this run, once; undefined when it did not run in this process. */
